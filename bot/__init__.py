@@ -1,0 +1,1 @@
+"""Composition root, settings, CLI and channel adapters of baocao."""

@@ -1,0 +1,119 @@
+"""All configuration, read once from BAOCAO_* environment variables and `.env`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CHANNELS = ("telegram", "zalo", "console")
+DEFAULT_DATABASE_URL = "sqlite:///data/baocao.db"
+
+
+@dataclass(frozen=True)
+class ChatIdentity:
+    """A user on one channel, e.g. ``telegram:123456``."""
+
+    channel: str
+    user_id: str
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.user_id}"
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BAOCAO_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Asia/Ho_Chi_Minh"
+    language: Literal["vi", "en"] = "vi"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    plan_file: Path | None = None
+
+    admins: Annotated[tuple[ChatIdentity, ...], NoDecode] = ()
+
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+
+    zalo_token: SecretStr | None = None
+    zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+
+    scheduler_tick_seconds: int = Field(default=60, ge=5, le=3600)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError("must start with sqlite:// or postgresql://")
+        return value
+
+    @field_validator("telegram_api_url", "zalo_api_url")
+    @classmethod
+    def _http_root(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @field_validator("telegram_token", "zalo_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _parse_admins(cls, value: object) -> tuple[ChatIdentity, ...]:
+        if isinstance(value, tuple | list):
+            return tuple(value)
+        if value is None or not str(value).strip():
+            return ()
+        identities = []
+        for item in str(value).split(","):
+            channel, sep, user_id = item.strip().partition(":")
+            if not sep or channel not in CHANNELS or not user_id.strip():
+                raise ValueError(
+                    f"{item.strip()!r} is not CHANNEL:USER_ID with CHANNEL in {', '.join(CHANNELS)}"
+                )
+            identities.append(ChatIdentity(channel, user_id.strip()))
+        return tuple(identities)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_admin(self, channel: str, user_id: str) -> bool:
+        return ChatIdentity(channel, user_id) in self.admins
+
+
+class SettingsError(Exception):
+    """A bad setting; the message is one line that names it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings once, turning validation errors into one clear line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "BAOCAO_" + str(error["loc"][0]).upper() if error["loc"] else "BAOCAO_?"
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"Cấu hình không hợp lệ / invalid setting {name}: {reason}") from None

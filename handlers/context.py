@@ -1,0 +1,164 @@
+"""What a handler sees of the world: the event, who sent it, the session, the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from handlers.events import IncomingEvent, Option, Reply
+from handlers.messages import Language, translate
+from storage import audit
+from storage.clock import Clock
+from storage.conversations import clear_state, get_state, save_state
+from storage.models import Agency, ConversationState, Identity, MemberRole, Membership, Person
+from storage.people import find_identity, get_person, memberships
+
+if TYPE_CHECKING:
+    from handlers.registry import Registry
+
+OPTIONS_KEY = "_options"
+
+
+class Role(StrEnum):
+    stranger = "stranger"
+    focal = "focal"
+    secretariat = "secretariat"
+
+
+@dataclass(frozen=True)
+class HandlerConfig:
+    """The few settings handlers need, passed down by the composition root."""
+
+    language: Language = "vi"
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    admins: frozenset[tuple[str, str]] = frozenset()
+    console_operator_is_admin: bool = True
+    require_approval: bool = False
+    invite_days: int = 7
+
+
+CONSOLE_OPERATOR = "operator"
+
+
+@dataclass
+class Actor:
+    """Who sent the event, resolved once per event."""
+
+    channel: str
+    user_id: str
+    identity: Identity | None
+    person: Person | None
+    memberships: list[Membership]
+    is_admin: bool
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.is_admin or any(m.role == MemberRole.secretariat for m in self.memberships)
+
+    @property
+    def focal_agency_ids(self) -> list[int]:
+        return [
+            m.agency_id
+            for m in self.memberships
+            if m.role == MemberRole.focal and m.agency_id is not None
+        ]
+
+    @property
+    def role(self) -> Role:
+        if self.is_secretariat:
+            return Role.secretariat
+        if self.focal_agency_ids:
+            return Role.focal
+        return Role.stranger
+
+    @property
+    def person_id(self) -> int | None:
+        return self.person.id if self.person else None
+
+
+def resolve_actor(session: Session, *, event: IncomingEvent, config: HandlerConfig) -> Actor:
+    identity = find_identity(session, channel=event.channel, external_id=event.user_id)
+    person = get_person(session, identity.person_id) if identity else None
+    roles = memberships(session, person_id=person.id) if person and person.id else []
+    is_admin = (event.channel, event.user_id) in config.admins or (
+        config.console_operator_is_admin
+        and event.channel == "console"
+        and event.user_id == CONSOLE_OPERATOR
+    )
+    return Actor(event.channel, event.user_id, identity, person, roles, is_admin)
+
+
+@dataclass
+class Context:
+    session: Session
+    event: IncomingEvent
+    actor: Actor
+    config: HandlerConfig
+    clock: Clock
+    registry: Registry
+
+    def t(self, key: str, **values: object) -> str:
+        return translate(key, self.config.language, **values)
+
+    def audit(self, action: str, outcome: str, **detail: Any) -> None:
+        audit.record(
+            self.session,
+            clock=self.clock,
+            action=action,
+            outcome=outcome,
+            channel=self.event.channel,
+            external_id=self.event.user_id,
+            person_id=self.actor.person_id,
+            detail=detail,
+        )
+
+    # --- conversation state ---
+
+    @property
+    def state(self) -> ConversationState | None:
+        return get_state(self.session, channel=self.event.channel, chat_id=self.event.chat_id)
+
+    def save_flow(self, flow: str, step: str, data: dict[str, Any]) -> None:
+        save_state(
+            self.session,
+            channel=self.event.channel,
+            chat_id=self.event.chat_id,
+            flow=flow,
+            step=step,
+            data=data,
+            clock=self.clock,
+        )
+
+    def end_flow(self) -> bool:
+        return clear_state(self.session, channel=self.event.channel, chat_id=self.event.chat_id)
+
+    def ask(
+        self,
+        flow: str,
+        step: str,
+        data: dict[str, Any],
+        text: str,
+        options: tuple[Option, ...] = (),
+    ) -> Reply:
+        """Store where the flow is (and the options shown, for numbered answers) and ask."""
+        stored = dict(data)
+        stored[OPTIONS_KEY] = [[o.label, o.value] for o in options]
+        self.save_flow(flow, step, stored)
+        return Reply(text, options)
+
+    # --- lookups handlers often need ---
+
+    def secretariat_name(self) -> str:
+        from storage.plans import get_plan
+
+        plan = get_plan(self.session)
+        agency = (
+            self.session.get(Agency, plan.secretariat_agency_id)
+            if plan and plan.secretariat_agency_id
+            else None
+        )
+        return agency.name if agency else self.t("role.secretariat")

@@ -1,0 +1,150 @@
+"""Route one incoming event to a command or the active flow, inside one transaction.
+
+Replies are returned only after the transaction commits, so the bot never says "saved"
+about something that was not (invariant 1). The dispatcher is synchronous: adapters call it
+through `asyncio.to_thread`, so database work never blocks their event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from handlers.context import OPTIONS_KEY, Context, HandlerConfig, Role, resolve_actor
+from handlers.events import IncomingEvent, Reply
+from handlers.messages import translate
+from handlers.registry import Registry
+from storage import audit
+from storage.clock import Clock
+from storage.db import SessionFactory, transaction
+from storage.models import ConversationState
+from storage.names import normalise_name
+
+log = logging.getLogger(__name__)
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """'/start@baocao_bot  abc ' -> ('start', 'abc'); None when not a command."""
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, rest = text[1:].partition(" ")
+    name = head.split("@", 1)[0].strip().lower()
+    return (name, rest.strip()) if name else None
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        make_session: SessionFactory,
+        config: HandlerConfig,
+        clock: Clock,
+        registry: Registry,
+    ) -> None:
+        self.make_session = make_session
+        self.config = config
+        self.clock = clock
+        self.registry = registry
+
+    def handle(self, event: IncomingEvent) -> list[Reply]:
+        try:
+            with transaction(self.make_session) as session:
+                actor = resolve_actor(session, event=event, config=self.config)
+                ctx = Context(session, event, actor, self.config, self.clock, self.registry)
+                return self._route(ctx)
+        except Exception:
+            log.exception(
+                "handling failed: channel=%s user=%s chat=%s",
+                event.channel,
+                event.user_id,
+                event.chat_id,
+            )
+            self._audit_failure(event)
+            return [Reply(translate("error.internal", self.config.language))]
+
+    def _audit_failure(self, event: IncomingEvent) -> None:
+        try:
+            with transaction(self.make_session) as session:
+                audit.record(
+                    session,
+                    clock=self.clock,
+                    action="handle",
+                    outcome="error",
+                    channel=event.channel,
+                    external_id=event.user_id,
+                )
+        except Exception:  # the database itself may be what failed
+            log.exception("could not audit the failure")
+
+    def _route(self, ctx: Context) -> list[Reply]:
+        event = ctx.event
+        text = (event.text or "").strip()
+        choice = event.choice
+        if choice is not None and choice.startswith("/"):
+            text, choice = choice, None
+        state = ctx.state
+        command = parse_command(text) if text else None
+
+        if command is not None:
+            name, args = command
+            flow = self.registry.flows.get(state.flow) if state else None
+            if state is not None and flow is not None and name in flow.commands:
+                return flow.on_input(ctx, state, event)
+            return self._run_command(ctx, name, args)
+
+        if state is not None:
+            flow = self.registry.flows.get(state.flow)
+            if flow is None:  # a flow from an older version of the bot: drop it
+                ctx.end_flow()
+            else:
+                if choice is None and text:
+                    choice = self._numbered_choice(state, text)
+                if choice is not None:
+                    if not self._offered(state, choice):
+                        return [Reply(ctx.t("stale.option"))]
+                    event = IncomingEvent(
+                        event.channel,
+                        event.user_id,
+                        event.chat_id,
+                        text=None,
+                        choice=choice,
+                        user_name=event.user_name,
+                    )
+                    ctx.event = event
+                return flow.on_input(ctx, state, event)
+
+        if choice is not None:
+            return [Reply(ctx.t("stale.option"))]
+        if event.attachment is not None:
+            return [Reply(ctx.t("attachment.unexpected"))]
+        return [Reply(ctx.t("unknown.text"))]
+
+    def _run_command(self, ctx: Context, name: str, args: str) -> list[Reply]:
+        command = self.registry.commands.get(name)
+        if command is None:
+            return [Reply(ctx.t("unknown.command", command=f"/{name}"))]
+        role = ctx.actor.role
+        if role not in command.roles:
+            ctx.audit(f"command:{name}", "refused", role=role)
+            if role == Role.stranger:
+                return [Reply(ctx.t("refused.stranger", secretariat=ctx.secretariat_name()))]
+            if Role.secretariat in command.roles and Role.focal not in command.roles:
+                return [Reply(ctx.t("refused.role"))]
+            return [Reply(ctx.t("refused.focal"))]
+        return command.run(ctx, args)
+
+    @staticmethod
+    def _numbered_choice(state: ConversationState, text: str) -> str | None:
+        """'2' or the option's own label picks that option; anything else stays text."""
+        options = state.data.get(OPTIONS_KEY) or []
+        if text.isdigit() and 1 <= int(text) <= len(options):
+            return str(options[int(text) - 1][1])
+        wanted = normalise_name(text)
+        for label, value in options:
+            if normalise_name(str(label)) == wanted:
+                return str(value)
+        return None
+
+    @staticmethod
+    def _offered(state: ConversationState, choice: str) -> bool:
+        options = state.data.get(OPTIONS_KEY) or []
+        return any(str(value) == choice for _label, value in options)

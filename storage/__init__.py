@@ -1,0 +1,1 @@
+"""Domain tables, sessions, queries, plan import and migrations. Knows nothing of chats."""

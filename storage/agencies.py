@@ -1,0 +1,133 @@
+"""Agency queries: lookup by code or any known name, group resolution, renames and merges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from storage.clock import Clock
+from storage.models import Agency, AgencyName, GroupMember
+from storage.names import normalise_name
+
+
+def surviving(session: Session, agency: Agency) -> Agency:
+    """Follow merges to the agency that now carries this one's history."""
+    seen = {agency.id}
+    while agency.merged_into_id is not None:
+        nxt = session.get(Agency, agency.merged_into_id)
+        if nxt is None or nxt.id in seen:
+            break
+        seen.add(nxt.id)
+        agency = nxt
+    return agency
+
+
+@dataclass
+class AgencyIndex:
+    """Every agency by code and by each normalised name, loaded once per operation."""
+
+    by_code: dict[str, Agency]
+    by_name: dict[str, Agency]
+
+    @classmethod
+    def load(cls, session: Session) -> AgencyIndex:
+        agencies = {a.id: a for a in session.exec(select(Agency)).all()}
+        by_code = {a.code: a for a in agencies.values()}
+        by_name: dict[str, Agency] = {}
+        for row in session.exec(select(AgencyName)).all():
+            by_name.setdefault(row.normalized, agencies[row.agency_id])
+        for agency in agencies.values():  # current names win over aliases and former names
+            by_name[normalise_name(agency.name)] = agency
+        return cls(by_code, by_name)
+
+    def find(self, reference: str) -> Agency | None:
+        return self.by_code.get(reference.strip()) or self.by_name.get(normalise_name(reference))
+
+    def resolve_cell(self, cell: str) -> tuple[list[Agency], list[str]]:
+        """Split a comma-separated cell into known agencies, longest names first.
+
+        Group names hold commas ("Các sở, ngành, địa phương"), so a plain split is wrong.
+        Returns the agencies found and the pieces that matched nothing.
+        """
+        parts = [p for p in cell.split(",")]
+        found: list[Agency] = []
+        unknown: list[str] = []
+        i = 0
+        while i < len(parts):
+            for j in range(len(parts), i, -1):
+                agency = self.find(",".join(parts[i:j]))
+                if agency is not None:
+                    found.append(agency)
+                    i = j
+                    break
+            else:
+                unknown.append(parts[i].strip())
+                i += 1
+        return found, [u for u in unknown if u]
+
+
+def find_agency(session: Session, reference: str) -> Agency | None:
+    agency = AgencyIndex.load(session).find(reference)
+    return surviving(session, agency) if agency else None
+
+
+def group_members(session: Session, group: Agency) -> list[Agency]:
+    if not group.is_group:
+        return [group]
+    rows = session.exec(
+        select(Agency)
+        .join(GroupMember, col(GroupMember.member_id) == col(Agency.id))
+        .where(GroupMember.group_id == group.id)
+        .order_by(col(Agency.id))
+    ).all()
+    return list(rows)
+
+
+def add_name(session: Session, *, agency: Agency, name: str, kind: str, clock: Clock) -> None:
+    normalized = normalise_name(name)
+    existing = session.exec(
+        select(AgencyName).where(
+            AgencyName.agency_id == agency.id, AgencyName.normalized == normalized
+        )
+    ).first()
+    if existing is None:
+        session.add(
+            AgencyName(
+                agency_id=agency.id,
+                name=name,
+                normalized=normalized,
+                kind=kind,
+                valid_from=clock.now(),
+            )
+        )
+
+
+def rename_agency(session: Session, *, agency: Agency, new_name: str, clock: Clock) -> None:
+    """Give an agency a new name; the old one stays findable as a former name."""
+    if normalise_name(new_name) == normalise_name(agency.name):
+        agency.name = new_name
+        return
+    now = clock.now()
+    old = agency.name
+    normalized_old = normalise_name(old)
+    row = session.exec(
+        select(AgencyName).where(
+            AgencyName.agency_id == agency.id, AgencyName.normalized == normalized_old
+        )
+    ).first()
+    if row is None:
+        session.add(
+            AgencyName(
+                agency_id=agency.id,
+                name=old,
+                normalized=normalized_old,
+                kind="former",
+                valid_from=agency.created_at,
+                valid_to=now,
+            )
+        )
+    else:
+        row.kind, row.valid_to = "former", now
+    agency.name = new_name
+    agency.updated_at = now

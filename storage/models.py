@@ -1,0 +1,360 @@
+"""The domain tables. Instants are aware UTC (`UTCDateTime`); deadlines are local dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _instant(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _text(*, default: str = "") -> Any:
+    return Field(default=default, sa_column=Column(Text(), nullable=False))
+
+
+class AgencyKind(StrEnum):
+    department = "department"
+    district = "district"
+    police_military = "police_military"
+    bank = "bank"
+    media = "media"
+    association = "association"
+    front = "front"
+    group = "group"
+    other = "other"
+
+
+class TaskRole(StrEnum):
+    lead = "lead"
+    coordinating = "coordinating"
+
+
+class MemberRole(StrEnum):
+    focal = "focal"
+    secretariat = "secretariat"
+
+
+class MemberStatus(StrEnum):
+    pending = "pending"
+    active = "active"
+    revoked = "revoked"
+    left = "left"
+
+
+class PeriodKind(StrEnum):
+    periodic = "periodic"
+    adhoc = "adhoc"
+
+
+class PeriodStatus(StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+class SubmissionState(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    returned = "returned"
+
+
+class OutboxStatus(StrEnum):
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+    held = "held"
+
+
+# --- the plan -------------------------------------------------------------------------------
+
+
+class Agency(SQLModel, table=True):
+    """An accountable unit (or a named group of them). Never deleted: merged or renamed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(max_length=300)
+    kind: str = Field(default=AgencyKind.other, max_length=32)
+    is_group: bool = False
+    reports: bool = True
+    merged_into_id: int | None = Field(default=None, foreign_key="agency.id")
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class AgencyName(SQLModel, table=True):
+    """Every name an agency is or was known by: aliases and former names (renames)."""
+
+    __tablename__ = "agency_name"
+    __table_args__ = (UniqueConstraint("agency_id", "normalized"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    name: str = Field(max_length=300)
+    normalized: str = Field(max_length=300, index=True)
+    kind: str = Field(default="alias", max_length=16)  # alias | former
+    valid_from: datetime = _instant()
+    valid_to: datetime | None = _instant(nullable=True)
+
+
+class GroupMember(SQLModel, table=True):
+    __tablename__ = "group_member"
+
+    group_id: int = Field(foreign_key="agency.id", primary_key=True)
+    member_id: int = Field(foreign_key="agency.id", primary_key=True)
+
+
+class Plan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    title: str = _text()
+    issuer: str = Field(default="", max_length=300)
+    issued_on: date | None = None
+    secretariat_agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    agencies_due_month: int = 11
+    agencies_due_day: int = 30
+    consolidation_due_month: int = 12
+    consolidation_due_day: int = 20
+    reporting_note: str = _text()
+    adhoc_allowed: bool = True
+    imported_at: datetime = _instant()
+
+
+class PlanDuty(SQLModel, table=True):
+    """A numbered item of the plan's section IV: who does what."""
+
+    __tablename__ = "plan_duty"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    number: int
+    heading: str = Field(max_length=300)
+    text: str = _text()
+
+
+class PlanDutyAgency(SQLModel, table=True):
+    __tablename__ = "plan_duty_agency"
+
+    duty_id: int = Field(foreign_key="plan_duty.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+
+
+class Task(SQLModel, table=True):
+    """A row of the plan's appendix. Retired (not deleted) when a re-import drops it."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    number: int
+    title: str = _text()
+    timeframe: str = Field(default="", max_length=200)
+    retired: bool = False
+
+
+class TaskAssignment(SQLModel, table=True):
+    """An agency's (or group's) role on a task: lead (chủ trì) or coordinating (phối hợp)."""
+
+    __tablename__ = "task_assignment"
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+    role: str = Field(max_length=16, primary_key=True)
+    position: int = 0
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    full_name: str = Field(max_length=120)
+    position: str = Field(default="", max_length=120)
+    created_at: datetime = _instant()
+
+
+class Identity(SQLModel, table=True):
+    """A person's account on one channel; one person may have several (Telegram and Zalo)."""
+
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    reachable: bool = True
+    created_at: datetime = _instant()
+
+
+class Membership(SQLModel, table=True):
+    """A person's role: focal point of an agency, or secretariat."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    role: str = Field(max_length=16)
+    status: str = Field(default=MemberStatus.active, max_length=16)
+    away_until: date | None = None
+    created_at: datetime = _instant()
+    ended_at: datetime | None = _instant(nullable=True)
+
+
+class Invite(SQLModel, table=True):
+    """A single-use, expiring invitation; only the SHA-256 of the code is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")
+    role: str = Field(max_length=16)
+    created_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _instant()
+    expires_at: datetime = _instant()
+    used_at: datetime | None = _instant(nullable=True)
+    used_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+# --- reporting ------------------------------------------------------------------------------
+
+
+class ReportingPeriod(SQLModel, table=True):
+    """A yearly period (key = the year) or an ad-hoc request (key = adhoc-N)."""
+
+    __tablename__ = "reporting_period"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    key: str = Field(max_length=32)
+    kind: str = Field(max_length=16)
+    title: str = Field(max_length=300)
+    due_on: date
+    consolidation_due_on: date | None = None
+    status: str = Field(default=PeriodStatus.open, max_length=16)
+    created_at: datetime = _instant()
+    closed_at: datetime | None = _instant(nullable=True)
+
+
+class PeriodAgency(SQLModel, table=True):
+    """The agencies that owe a report for a period."""
+
+    __tablename__ = "period_agency"
+
+    period_id: int = Field(foreign_key="reporting_period.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+
+
+class Submission(SQLModel, table=True):
+    """An agency's report for a period; each submit adds a SubmissionVersion."""
+
+    __table_args__ = (UniqueConstraint("period_id", "agency_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="reporting_period.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    state: str = Field(default=SubmissionState.draft, max_length=16)
+    current_version: int = 0
+    reference: str | None = Field(default=None, max_length=32, unique=True)
+    revision: int = 0  # optimistic lock: bumped by every write
+    updated_at: datetime = _instant()
+
+
+class SubmissionVersion(SQLModel, table=True):
+    __tablename__ = "submission_version"
+    __table_args__ = (UniqueConstraint("submission_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    version: int
+    submitted_at: datetime = _instant()
+    submitted_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    is_late: bool = False
+    comment: str = _text()
+
+
+class TaskReport(SQLModel, table=True):
+    """One answer block of a version: a task (or the general part when task_id is NULL)."""
+
+    __tablename__ = "task_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="submission_version.id", index=True)
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    role: str = Field(default="", max_length=16)
+    status: str = Field(default="", max_length=16)
+    percent: int | None = None
+    results: str = _text()
+    difficulties: str = _text()
+    proposals: str = _text()
+    not_applicable_reason: str = _text()
+
+
+class Attachment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_report_id: int = Field(foreign_key="task_report.id", index=True)
+    channel: str = Field(max_length=16)
+    file_ref: str = Field(max_length=300)
+    file_name: str = Field(default="", max_length=300)
+    mime_type: str = Field(default="", max_length=100)
+    size: int = 0
+
+
+# --- delivery, conversations, audit ---------------------------------------------------------
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message to send. The unique dedupe_key is written before any send (exactly once)."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(max_length=200, unique=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    kind: str = Field(max_length=32)
+    text: str = _text()
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default=OutboxStatus.pending, max_length=16, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = _instant(index=True)
+    created_at: datetime = _instant()
+    sent_at: datetime | None = _instant(nullable=True)
+    last_error: str = _text()
+
+
+class ConversationState(SQLModel, table=True):
+    """Where a chat is in a conversation flow, so that a restart resumes it."""
+
+    __tablename__ = "conversation_state"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    flow: str = Field(max_length=32)
+    step: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _instant()
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _instant(index=True)
+    channel: str = Field(default="", max_length=16)
+    external_id: str = Field(default="", max_length=64)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    action: str = Field(max_length=64)
+    outcome: str = Field(max_length=16)  # ok | refused | error
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

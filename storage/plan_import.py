@@ -1,0 +1,248 @@
+"""Write a checked plan into the database, in place: re-importing never duplicates and
+never drops submissions (tasks missing from the new file are retired, not deleted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, delete, select
+
+from storage.agencies import AgencyIndex, add_name, rename_agency, surviving
+from storage.clock import Clock
+from storage.models import (
+    Agency,
+    AgencyKind,
+    GroupMember,
+    Plan,
+    PlanDuty,
+    PlanDutyAgency,
+    Task,
+    TaskAssignment,
+    TaskRole,
+)
+from storage.plan_document import (
+    PlanDocument,
+    PlanFileError,
+    Problem,
+    TaskTable,
+    month_day,
+    parse_table,
+    parse_yaml,
+)
+
+
+@dataclass
+class ImportResult:
+    plan_code: str
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    retired_tasks: list[int] = field(default_factory=list)
+
+    def count(self, bucket: dict[str, int], kind: str) -> None:
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+
+def load_plan_file(path: Path) -> PlanDocument | TaskTable:
+    suffix = path.suffix.lower()
+    if suffix in {".yaml", ".yml"}:
+        return parse_yaml(path)
+    return parse_table(path)
+
+
+def import_file(
+    session: Session, *, path: Path, clock: Clock, plan_code: str | None = None
+) -> ImportResult:
+    """Import a YAML plan or an appendix table; raise PlanFileError and write nothing on error."""
+    parsed = load_plan_file(path)
+    if isinstance(parsed, PlanDocument):
+        return import_document(session, document=parsed, clock=clock)
+    return import_task_table(session, table=parsed, clock=clock, plan_code=plan_code)
+
+
+def import_document(session: Session, *, document: PlanDocument, clock: Clock) -> ImportResult:
+    now = clock.now()
+    result = ImportResult(document.plan.code)
+    agencies: dict[str, Agency] = {}
+
+    for spec in document.agencies:
+        agency = session.exec(select(Agency).where(Agency.code == spec.code)).first()
+        if agency is None:
+            agency = Agency(
+                code=spec.code,
+                name=spec.name,
+                kind=spec.kind,
+                reports=spec.reports,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(agency)
+            session.flush()
+            result.count(result.created, "agency")
+        else:
+            if agency.name != spec.name:
+                rename_agency(session, agency=agency, new_name=spec.name, clock=clock)
+            agency.kind, agency.reports, agency.updated_at = spec.kind, spec.reports, now
+            result.count(result.updated, "agency")
+        for alias in spec.aliases:
+            add_name(session, agency=agency, name=alias, kind="alias", clock=clock)
+        agencies[spec.code] = surviving(session, agency)
+
+    for group_spec in document.groups:
+        group = session.exec(select(Agency).where(Agency.code == group_spec.code)).first()
+        if group is None:
+            group = Agency(
+                code=group_spec.code,
+                name=group_spec.name,
+                kind=AgencyKind.group,
+                is_group=True,
+                reports=False,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(group)
+            session.flush()
+            result.count(result.created, "group")
+        else:
+            group.name, group.updated_at = group_spec.name, now
+            result.count(result.updated, "group")
+        for alias in group_spec.aliases:
+            add_name(session, agency=group, name=alias, kind="alias", clock=clock)
+        session.exec(delete(GroupMember).where(GroupMember.group_id == group.id))
+        member_ids = {agencies[code].id for code in group_spec.members}
+        for member_id in sorted(i for i in member_ids if i is not None):
+            session.add(GroupMember(group_id=group.id, member_id=member_id))
+        agencies[group_spec.code] = group
+
+    agencies_due = month_day(document.reporting.periodic.agencies_due)
+    consolidation_due = month_day(document.reporting.periodic.consolidation_due)
+    plan = session.exec(select(Plan).where(Plan.code == document.plan.code)).first()
+    if plan is None:
+        plan = Plan(code=document.plan.code, imported_at=now)
+        session.add(plan)
+        result.count(result.created, "plan")
+    else:
+        result.count(result.updated, "plan")
+    plan.title = document.plan.title
+    plan.issuer = document.plan.issuer
+    plan.issued_on = document.plan.issued_on
+    secretariat = document.plan.secretariat
+    plan.secretariat_agency_id = agencies[secretariat].id if secretariat else None
+    plan.agencies_due_month, plan.agencies_due_day = agencies_due
+    plan.consolidation_due_month, plan.consolidation_due_day = consolidation_due
+    plan.reporting_note = document.reporting.periodic.description
+    plan.adhoc_allowed = document.reporting.adhoc
+    plan.imported_at = now
+    session.flush()
+    assert plan.id is not None
+
+    for duty_spec in document.duties:
+        duty = session.exec(
+            select(PlanDuty).where(PlanDuty.plan_id == plan.id, PlanDuty.number == duty_spec.number)
+        ).first()
+        if duty is None:
+            duty = PlanDuty(plan_id=plan.id, number=duty_spec.number, heading=duty_spec.heading)
+            session.add(duty)
+            session.flush()
+        duty.heading, duty.text = duty_spec.heading, duty_spec.text
+        session.exec(delete(PlanDutyAgency).where(PlanDutyAgency.duty_id == duty.id))
+        for agency_id in dict.fromkeys(agencies[c].id for c in duty_spec.agencies):
+            session.add(PlanDutyAgency(duty_id=duty.id, agency_id=agency_id))
+
+    rows = [
+        (
+            spec.number,
+            spec.title,
+            spec.timeframe,
+            [agencies[c] for c in spec.lead],
+            [agencies[c] for c in spec.coordinating],
+        )
+        for spec in document.tasks
+    ]
+    _write_tasks(session, plan=plan, rows=rows, result=result)
+    session.flush()
+    return result
+
+
+def import_task_table(
+    session: Session, *, table: TaskTable, clock: Clock, plan_code: str | None
+) -> ImportResult:
+    """Update the tasks of an existing plan from an appendix-like table."""
+    plans = session.exec(select(Plan).order_by(Plan.id)).all()
+    name = table.path.name
+    if plan_code is not None:
+        plans = [p for p in plans if p.code == plan_code]
+    if len(plans) != 1:
+        message = (
+            f"không có kế hoạch {plan_code!r}"
+            if plan_code
+            else "cần chỉ rõ kế hoạch (--plan MÃ)"
+            if plans
+            else "chưa có kế hoạch nào: hãy nhập tệp YAML của kế hoạch trước"
+        )
+        raise PlanFileError([Problem(name, "unknown_plan", message)])
+    plan = plans[0]
+    index = AgencyIndex.load(session)
+    problems: list[Problem] = []
+    rows = []
+    for row in table.rows:
+        resolved: dict[str, list[Agency]] = {}
+        for role, names in (("lead", row.lead), ("coordinating", row.coordinating)):
+            resolved[role] = []
+            column = "chủ trì" if role == "lead" else "phối hợp"
+            for cell in names:
+                found, unknown = index.resolve_cell(cell)
+                resolved[role].extend(surviving(session, a) for a in found)
+                problems.extend(
+                    Problem(
+                        f"{name}: dòng {row.row}",
+                        "unknown_agency",
+                        f"cơ quan {column} không xác định: {piece!r}",
+                    )
+                    for piece in unknown
+                )
+        rows.append(
+            (row.number, row.title, row.timeframe, resolved["lead"], resolved["coordinating"])
+        )
+    if problems:
+        raise PlanFileError(problems)
+    result = ImportResult(plan.code)
+    _write_tasks(session, plan=plan, rows=rows, result=result)
+    session.flush()
+    return result
+
+
+def _write_tasks(
+    session: Session,
+    *,
+    plan: Plan,
+    rows: list[tuple[int, str, str, list[Agency], list[Agency]]],
+    result: ImportResult,
+) -> None:
+    existing = {t.number: t for t in session.exec(select(Task).where(Task.plan_id == plan.id))}
+    for number, title, timeframe, lead, coordinating in rows:
+        task = existing.pop(number, None)
+        if task is None:
+            task = Task(plan_id=plan.id, number=number, title=title, timeframe=timeframe)
+            session.add(task)
+            session.flush()
+            result.count(result.created, "task")
+        else:
+            task.title, task.timeframe, task.retired = title, timeframe, False
+            result.count(result.updated, "task")
+        session.exec(delete(TaskAssignment).where(TaskAssignment.task_id == task.id))
+        for role, members in ((TaskRole.lead, lead), (TaskRole.coordinating, coordinating)):
+            seen: set[int | None] = set()
+            for position, agency in enumerate(members):
+                if agency.id in seen:
+                    continue
+                seen.add(agency.id)
+                session.add(
+                    TaskAssignment(
+                        task_id=task.id, agency_id=agency.id, role=role, position=position
+                    )
+                )
+    for task in existing.values():  # dropped from the file: keep it (and its answers), retired
+        if not task.retired:
+            task.retired = True
+            result.retired_tasks.append(task.number)
