@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CHANNELS = ("telegram", "zalo", "console")
@@ -46,8 +47,24 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
 
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    telegram_webhook_secret: SecretStr | None = None
+    max_upload_mb: int = Field(default=20, ge=1, le=2000)
+
     zalo_token: SecretStr | None = None
     zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+
+    require_approval: bool = False
+    invite_days: int = Field(default=7, ge=1, le=365)
+
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = (14, 7, 3, 1, 0)
+    reminder_overdue_every: int = Field(default=2, ge=1, le=30)
+    reminder_time: time = time(8, 0)
+    reminder_grace_hours: int = Field(default=12, ge=0, le=24 * 14)
+    extra_days_off: Annotated[tuple[date, ...], NoDecode] = ()
+    makeup_working_days: Annotated[tuple[date, ...], NoDecode] = ()
 
     scheduler_tick_seconds: int = Field(default=60, ge=5, le=3600)
 
@@ -78,6 +95,41 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _parse_days(cls, value: object) -> tuple[int, ...]:
+        if isinstance(value, tuple | list):
+            items = [str(v) for v in value]
+        else:
+            items = [v for v in str(value or "").replace(" ", "").split(",") if v]
+        try:
+            days = sorted({int(v) for v in items}, reverse=True)
+        except ValueError:
+            raise ValueError("must be whole numbers of working days, e.g. 14,7,3,1,0") from None
+        if any(d < 0 for d in days):
+            raise ValueError("working days before the deadline cannot be negative")
+        return tuple(days)
+
+    @field_validator("extra_days_off", "makeup_working_days", mode="before")
+    @classmethod
+    def _parse_dates(cls, value: object) -> tuple[date, ...]:
+        if isinstance(value, tuple | list):
+            return tuple(value)
+        try:
+            return tuple(
+                date.fromisoformat(v.strip()) for v in str(value or "").split(",") if v.strip()
+            )
+        except ValueError:
+            raise ValueError("must be dates YYYY-MM-DD separated by commas") from None
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError(
+                "BAOCAO_TELEGRAM_WEBHOOK_SECRET is required when BAOCAO_TELEGRAM_WEBHOOK_URL is set"
+            )
+        return self
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -114,6 +166,10 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = "BAOCAO_" + str(error["loc"][0]).upper() if error["loc"] else "BAOCAO_?"
         reason = str(error["msg"]).removeprefix("Value error, ")
-        raise SettingsError(f"Cấu hình không hợp lệ / invalid setting {name}: {reason}") from None
+        if error["loc"]:
+            name = "BAOCAO_" + str(error["loc"][0]).upper()
+            raise SettingsError(
+                f"Cấu hình không hợp lệ / invalid setting {name}: {reason}"
+            ) from None
+        raise SettingsError(f"Cấu hình không hợp lệ / invalid settings: {reason}") from None

@@ -1,0 +1,27 @@
+"""What the scheduler needs from a chat channel to deliver outbox messages."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from handlers.events import Reply
+
+
+class DeliveryError(Exception):
+    """A send that failed. `retry_after` (seconds) when the platform said when to retry;
+    `permanent` when retrying cannot help (the user blocked the bot, the chat is gone)."""
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, permanent: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class Channel(Protocol):
+    name: str  # telegram | zalo | console
+
+    async def deliver(self, chat_id: str, reply: Reply) -> None:
+        """Send one message; raise DeliveryError on failure."""
+        ...
