@@ -111,8 +111,9 @@ class ChatUser:
         self.app, self.channel, self.user_id, self.name = app, channel, user_id, name
 
     def event(self, text: str | None = None, **kwargs: object) -> IncomingEvent:
-        return IncomingEvent(self.channel, self.user_id, self.user_id, text=text,
-                             user_name=self.name, **kwargs)  # type: ignore[arg-type]
+        return IncomingEvent(
+            self.channel, self.user_id, self.user_id, text=text, user_name=self.name, **kwargs
+        )  # type: ignore[arg-type]
 
     def send(self, text: str | None = None, **kwargs: object) -> list[Reply]:
         return self.app.dispatcher.handle(self.event(text, **kwargs))

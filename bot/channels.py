@@ -1,0 +1,23 @@
+"""Start the configured chat channels; each also delivers outbox messages for the scheduler."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.app import App
+from handlers.events import Reply
+
+
+class RunningChannel(Protocol):
+    name: str
+
+    async def deliver(self, chat_id: str, reply: Reply) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+async def start_channels(app: App) -> list[RunningChannel]:
+    """Every channel whose token is set, started and ready. Empty: use the console."""
+    channels: list[RunningChannel] = []
+    # Telegram (BAOCAO_TELEGRAM_TOKEN) and Zalo (BAOCAO_ZALO_TOKEN) adapters start here.
+    return channels

@@ -1,0 +1,1 @@
+"""`baocao` subcommands: each module adds its parsers in `register()` and returns handlers."""

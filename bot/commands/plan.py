@@ -1,0 +1,110 @@
+"""`baocao plan import|validate|show`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.app import App
+from bot.commands.common import Handler, print_problems
+from bot.settings import Settings
+from storage.db import transaction
+from storage.plan_document import PlanDocument, PlanFileError
+from storage.plan_import import import_file, load_plan_file
+from storage.plans import describe_plan, get_plan
+
+
+def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+    plan = commands.add_parser("plan", help="the plan: import, validate, show").add_subparsers(
+        dest="plan_command", required=True
+    )
+    for name, text in (
+        ("import", "import a plan (.yaml) or its task table (.xlsx/.csv)"),
+        ("validate", "check a plan file without writing anything"),
+    ):
+        sub = plan.add_parser(name, help=text)
+        sub.add_argument("file", type=Path)
+        sub.add_argument("--plan", dest="plan_code", help="plan code, for .xlsx/.csv tables")
+    show = plan.add_parser("show", help="show the plan's tasks and deadlines")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+    return {"plan": run}
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    app = App.build(settings)
+    try:
+        if args.plan_command == "validate":
+            return _validate(app, args)
+        app.prepare()
+        if args.plan_command == "import":
+            return _import(app, args)
+        return _show(app, args)
+    finally:
+        app.close()
+
+
+def _import(app: App, args: argparse.Namespace) -> int:
+    try:
+        with transaction(app.make_session) as session:
+            result = import_file(session, path=args.file, clock=app.clock, plan_code=args.plan_code)
+    except PlanFileError as error:
+        return print_problems(error)
+    created = ", ".join(f"{k}: {v}" for k, v in result.created.items()) or "không có"
+    updated = ", ".join(f"{k}: {v}" for k, v in result.updated.items()) or "không có"
+    print(f"Đã nhập kế hoạch {result.plan_code}. Tạo mới: {created}. Cập nhật: {updated}.")
+    if result.retired_tasks:
+        print(
+            "Nhiệm vụ không còn trong tệp (giữ lại cùng các báo cáo, đánh dấu ngừng): "
+            + ", ".join(map(str, result.retired_tasks))
+        )
+    return 0
+
+
+def _validate(app: App, args: argparse.Namespace) -> int:
+    """Check a file. A table's agency names are checked against the database, then rolled back."""
+    try:
+        parsed = load_plan_file(args.file)
+        if not isinstance(parsed, PlanDocument):
+            app.prepare()
+            with app.make_session() as session:
+                import_file(session, path=args.file, clock=app.clock, plan_code=args.plan_code)
+                session.rollback()
+    except PlanFileError as error:
+        return print_problems(error)
+    print(f"{args.file.name}: hợp lệ / valid.")
+    return 0
+
+
+def _show(app: App, args: argparse.Namespace) -> int:
+    with app.make_session() as session:
+        plan = get_plan(session, code=args.plan_code)
+        if plan is None:
+            print(f"Không có kế hoạch {args.plan_code!r}.", file=sys.stderr)
+            return 1
+        description = describe_plan(session, plan=plan)
+    if args.json:
+        print(json.dumps(description, ensure_ascii=False, indent=2))
+    else:
+        print(plan_text(description))
+    return 0
+
+
+def plan_text(plan: dict) -> str:  # type: ignore[type-arg]
+    deadlines = plan["deadlines"]
+    lines = [
+        f"Kế hoạch {plan['code']} ({plan['issuer']}, {plan['issued_on']})",
+        str(plan["title"]),
+        f"Cơ quan thường trực: {plan['secretariat']}",
+        f"Hạn báo cáo của các cơ quan: trước {deadlines['agencies_report']} hằng năm; "
+        f"tổng hợp báo cáo UBND tỉnh: trước {deadlines['consolidation']} hằng năm.",
+        "",
+    ]
+    for task in plan["tasks"]:
+        lines.append(f"{task['number']}. {task['title']}")
+        lines.append(f"   Thời gian: {task['timeframe']}")
+        lines.append(f"   Chủ trì: {'; '.join(task['lead'])}")
+        lines.append(f"   Phối hợp: {'; '.join(task['coordinating'])}")
+    return "\n".join(lines)
