@@ -63,6 +63,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         return
     base = _postgres_once()
     if base is None:
+        if os.environ.get("BAOCAO_REQUIRE_POSTGRES") == "1":
+            pytest.fail("BAOCAO_REQUIRE_POSTGRES=1 but no PostgreSQL is reachable")
         pytest.skip("no PostgreSQL reachable (set BAOCAO_TEST_POSTGRES_URL)")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
