@@ -91,9 +91,16 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/")
 
-    @field_validator("telegram_token", "zalo_token", mode="before")
+    @field_validator(
+        "telegram_token",
+        "zalo_token",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        "plan_file",
+        mode="before",
+    )
     @classmethod
-    def _blank_token_is_none(cls, value: object) -> object:
+    def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("reminder_days", mode="before")

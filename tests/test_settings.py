@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from bot.settings import ChatIdentity, SettingsError, load_settings
+from bot.settings import ChatIdentity, Settings, SettingsError, load_settings
 
 
 def test_defaults_run_on_sqlite_in_vietnamese_local_time():
@@ -81,3 +83,20 @@ def test_python_dash_m_bot_starts_the_cli():
         [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
     )
     assert "plan" in result.stdout and "run" in result.stdout
+
+
+def test_env_example_documents_every_setting_and_loads(tmp_path):
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    names = {
+        line.split("=", 1)[0]
+        for line in example.read_text(encoding="utf-8").splitlines()
+        if line.startswith("BAOCAO_")
+    }
+    assert names == {f"BAOCAO_{field.upper()}" for field in Settings.model_fields}
+    shutil.copy(example, tmp_path / ".env")
+    settings = load_settings()
+    assert settings.plan_file is None and settings.telegram_token is None
+    assert settings.admins == (
+        ChatIdentity("telegram", "123456"),
+        ChatIdentity("zalo", "6ede9afa66b8"),
+    )
