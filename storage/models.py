@@ -11,6 +11,15 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
 
+# Named constraints, so migrations can drop and alter them on every database.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 
 def _instant(*, nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
@@ -221,6 +230,8 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = _instant()
     used_at: datetime | None = _instant(nullable=True)
     used_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    # A handover invite: when a colleague registers with it, this membership ends.
+    replaces_membership_id: int | None = Field(default=None, foreign_key="membership.id")
 
 
 # --- reporting ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 23:22:06.459963
+Create Date: 2026-11-29 23:32:42.449472
 """
 
 from collections.abc import Sequence
@@ -33,10 +33,9 @@ def upgrade() -> None:
         sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["merged_into_id"],
-            ["agency.id"],
+            ["merged_into_id"], ["agency.id"], name=op.f("fk_agency_merged_into_id_agency")
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_agency")),
     )
     with op.batch_alter_table("agency", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_agency_code"), ["code"], unique=True)
@@ -50,8 +49,10 @@ def upgrade() -> None:
         sa.Column("step", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("channel", "chat_id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_conversation_state")),
+        sa.UniqueConstraint(
+            "channel", "chat_id", name=op.f("uq_conversation_state_channel_chat_id")
+        ),
     )
     op.create_table(
         "person",
@@ -59,7 +60,7 @@ def upgrade() -> None:
         sa.Column("full_name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("position", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
     )
     op.create_table(
         "agency_name",
@@ -71,11 +72,12 @@ def upgrade() -> None:
         sa.Column("valid_from", storage.types.UTCDateTime(), nullable=False),
         sa.Column("valid_to", storage.types.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["agency_id"],
-            ["agency.id"],
+            ["agency_id"], ["agency.id"], name=op.f("fk_agency_name_agency_id_agency")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("agency_id", "normalized"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_agency_name")),
+        sa.UniqueConstraint(
+            "agency_id", "normalized", name=op.f("uq_agency_name_agency_id_normalized")
+        ),
     )
     with op.batch_alter_table("agency_name", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_agency_name_agency_id"), ["agency_id"], unique=False)
@@ -92,10 +94,9 @@ def upgrade() -> None:
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["person.id"],
+            ["person_id"], ["person.id"], name=op.f("fk_audit_log_person_id_person")
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
     )
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_audit_log_at"), ["at"], unique=False)
@@ -105,14 +106,12 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["group_id"],
-            ["agency.id"],
+            ["group_id"], ["agency.id"], name=op.f("fk_group_member_group_id_agency")
         ),
         sa.ForeignKeyConstraint(
-            ["member_id"],
-            ["agency.id"],
+            ["member_id"], ["agency.id"], name=op.f("fk_group_member_member_id_agency")
         ),
-        sa.PrimaryKeyConstraint("group_id", "member_id"),
+        sa.PrimaryKeyConstraint("group_id", "member_id", name=op.f("pk_group_member")),
     )
     op.create_table(
         "identity",
@@ -124,11 +123,10 @@ def upgrade() -> None:
         sa.Column("reachable", sa.Boolean(), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["person.id"],
+            ["person_id"], ["person.id"], name=op.f("fk_identity_person_id_person")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("channel", "external_id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_identity")),
+        sa.UniqueConstraint("channel", "external_id", name=op.f("uq_identity_channel_external_id")),
     )
     with op.batch_alter_table("identity", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_identity_person_id"), ["person_id"], unique=False)
@@ -145,19 +143,18 @@ def upgrade() -> None:
         sa.Column("used_at", storage.types.UTCDateTime(), nullable=True),
         sa.Column("used_by_person_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["agency_id"],
-            ["agency.id"],
+            ["agency_id"], ["agency.id"], name=op.f("fk_invite_agency_id_agency")
         ),
         sa.ForeignKeyConstraint(
             ["created_by_person_id"],
             ["person.id"],
+            name=op.f("fk_invite_created_by_person_id_person"),
         ),
         sa.ForeignKeyConstraint(
-            ["used_by_person_id"],
-            ["person.id"],
+            ["used_by_person_id"], ["person.id"], name=op.f("fk_invite_used_by_person_id_person")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("code_hash"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invite")),
+        sa.UniqueConstraint("code_hash", name=op.f("uq_invite_code_hash")),
     )
     op.create_table(
         "membership",
@@ -170,14 +167,12 @@ def upgrade() -> None:
         sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
         sa.Column("ended_at", storage.types.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["agency_id"],
-            ["agency.id"],
+            ["agency_id"], ["agency.id"], name=op.f("fk_membership_agency_id_agency")
         ),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["person.id"],
+            ["person_id"], ["person.id"], name=op.f("fk_membership_person_id_person")
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_membership")),
     )
     with op.batch_alter_table("membership", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_membership_agency_id"), ["agency_id"], unique=False)
@@ -200,11 +195,10 @@ def upgrade() -> None:
         sa.Column("sent_at", storage.types.UTCDateTime(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["person.id"],
+            ["person_id"], ["person.id"], name=op.f("fk_outbox_message_person_id_person")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("dedupe_key"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_message")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_message_dedupe_key")),
     )
     with op.batch_alter_table("outbox_message", schema=None) as batch_op:
         batch_op.create_index(
@@ -230,9 +224,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["secretariat_agency_id"],
             ["agency.id"],
+            name=op.f("fk_plan_secretariat_agency_id_agency"),
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("code"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan")),
+        sa.UniqueConstraint("code", name=op.f("uq_plan_code")),
     )
     op.create_table(
         "plan_duty",
@@ -241,12 +236,9 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("heading", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["plan_id"],
-            ["plan.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("plan_id", "number"),
+        sa.ForeignKeyConstraint(["plan_id"], ["plan.id"], name=op.f("fk_plan_duty_plan_id_plan")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_duty")),
+        sa.UniqueConstraint("plan_id", "number", name=op.f("uq_plan_duty_plan_id_number")),
     )
     with op.batch_alter_table("plan_duty", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_plan_duty_plan_id"), ["plan_id"], unique=False)
@@ -264,11 +256,10 @@ def upgrade() -> None:
         sa.Column("created_at", storage.types.UTCDateTime(), nullable=False),
         sa.Column("closed_at", storage.types.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["plan_id"],
-            ["plan.id"],
+            ["plan_id"], ["plan.id"], name=op.f("fk_reporting_period_plan_id_plan")
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("plan_id", "key"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reporting_period")),
+        sa.UniqueConstraint("plan_id", "key", name=op.f("uq_reporting_period_plan_id_key")),
     )
     with op.batch_alter_table("reporting_period", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_reporting_period_plan_id"), ["plan_id"], unique=False)
@@ -281,12 +272,9 @@ def upgrade() -> None:
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("timeframe", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("retired", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["plan_id"],
-            ["plan.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("plan_id", "number"),
+        sa.ForeignKeyConstraint(["plan_id"], ["plan.id"], name=op.f("fk_task_plan_id_plan")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_task")),
+        sa.UniqueConstraint("plan_id", "number", name=op.f("uq_task_plan_id_number")),
     )
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_task_plan_id"), ["plan_id"], unique=False)
@@ -296,28 +284,26 @@ def upgrade() -> None:
         sa.Column("period_id", sa.Integer(), nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["agency_id"],
-            ["agency.id"],
+            ["agency_id"], ["agency.id"], name=op.f("fk_period_agency_agency_id_agency")
         ),
         sa.ForeignKeyConstraint(
             ["period_id"],
             ["reporting_period.id"],
+            name=op.f("fk_period_agency_period_id_reporting_period"),
         ),
-        sa.PrimaryKeyConstraint("period_id", "agency_id"),
+        sa.PrimaryKeyConstraint("period_id", "agency_id", name=op.f("pk_period_agency")),
     )
     op.create_table(
         "plan_duty_agency",
         sa.Column("duty_id", sa.Integer(), nullable=False),
         sa.Column("agency_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["agency_id"],
-            ["agency.id"],
+            ["agency_id"], ["agency.id"], name=op.f("fk_plan_duty_agency_agency_id_agency")
         ),
         sa.ForeignKeyConstraint(
-            ["duty_id"],
-            ["plan_duty.id"],
+            ["duty_id"], ["plan_duty.id"], name=op.f("fk_plan_duty_agency_duty_id_plan_duty")
         ),
-        sa.PrimaryKeyConstraint("duty_id", "agency_id"),
+        sa.PrimaryKeyConstraint("duty_id", "agency_id", name=op.f("pk_plan_duty_agency")),
     )
     op.create_table(
         "submission",
@@ -330,16 +316,18 @@ def upgrade() -> None:
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["agency_id"],
-            ["agency.id"],
+            ["agency_id"], ["agency.id"], name=op.f("fk_submission_agency_id_agency")
         ),
         sa.ForeignKeyConstraint(
             ["period_id"],
             ["reporting_period.id"],
+            name=op.f("fk_submission_period_id_reporting_period"),
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("period_id", "agency_id"),
-        sa.UniqueConstraint("reference"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_submission")),
+        sa.UniqueConstraint(
+            "period_id", "agency_id", name=op.f("uq_submission_period_id_agency_id")
+        ),
+        sa.UniqueConstraint("reference", name=op.f("uq_submission_reference")),
     )
     with op.batch_alter_table("submission", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_submission_agency_id"), ["agency_id"], unique=False)
@@ -352,14 +340,12 @@ def upgrade() -> None:
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["agency_id"],
-            ["agency.id"],
+            ["agency_id"], ["agency.id"], name=op.f("fk_task_assignment_agency_id_agency")
         ),
         sa.ForeignKeyConstraint(
-            ["task_id"],
-            ["task.id"],
+            ["task_id"], ["task.id"], name=op.f("fk_task_assignment_task_id_task")
         ),
-        sa.PrimaryKeyConstraint("task_id", "agency_id", "role"),
+        sa.PrimaryKeyConstraint("task_id", "agency_id", "role", name=op.f("pk_task_assignment")),
     )
     op.create_table(
         "submission_version",
@@ -373,13 +359,17 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["submission_id"],
             ["submission.id"],
+            name=op.f("fk_submission_version_submission_id_submission"),
         ),
         sa.ForeignKeyConstraint(
             ["submitted_by_person_id"],
             ["person.id"],
+            name=op.f("fk_submission_version_submitted_by_person_id_person"),
         ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("submission_id", "version"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_submission_version")),
+        sa.UniqueConstraint(
+            "submission_id", "version", name=op.f("uq_submission_version_submission_id_version")
+        ),
     )
     with op.batch_alter_table("submission_version", schema=None) as batch_op:
         batch_op.create_index(
@@ -398,15 +388,13 @@ def upgrade() -> None:
         sa.Column("difficulties", sa.Text(), nullable=False),
         sa.Column("proposals", sa.Text(), nullable=False),
         sa.Column("not_applicable_reason", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["task_id"],
-            ["task.id"],
-        ),
+        sa.ForeignKeyConstraint(["task_id"], ["task.id"], name=op.f("fk_task_report_task_id_task")),
         sa.ForeignKeyConstraint(
             ["version_id"],
             ["submission_version.id"],
+            name=op.f("fk_task_report_version_id_submission_version"),
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_task_report")),
     )
     with op.batch_alter_table("task_report", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_task_report_version_id"), ["version_id"], unique=False)
@@ -423,8 +411,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["task_report_id"],
             ["task_report.id"],
+            name=op.f("fk_attachment_task_report_id_task_report"),
         ),
-        sa.PrimaryKeyConstraint("id"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_attachment")),
     )
     with op.batch_alter_table("attachment", schema=None) as batch_op:
         batch_op.create_index(
