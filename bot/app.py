@@ -33,6 +33,8 @@ class App:
             language=settings.language,
             zone=settings.zone,
             admins=frozenset((i.channel, i.user_id) for i in settings.admins),
+            require_approval=settings.require_approval,
+            invite_days=settings.invite_days,
         )
         dispatcher = Dispatcher(
             make_session=make_session, config=config, clock=clock, registry=build_registry()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Context, Role
 from handlers.events import Reply
+from handlers.registration import start_with_code
 from handlers.registry import Registry
 from storage.models import Agency
 from storage.periods import open_periods
@@ -21,6 +22,8 @@ def role_line(ctx: Context) -> str:
 
 
 def start(ctx: Context, args: str) -> list[Reply]:
+    if args.strip():  # an invite code, typed or from a Telegram deep link
+        return start_with_code(ctx, args)
     actor = ctx.actor
     if actor.role == Role.stranger:
         plan = get_plan(ctx.session)
@@ -38,12 +41,12 @@ def start(ctx: Context, args: str) -> list[Reply]:
 
 
 def help_(ctx: Context, args: str) -> list[Reply]:
-    role = ctx.actor.role
+    roles = ctx.actor.roles
     lines = [ctx.t("help.header")]
-    for command in ctx.registry.commands_for(role):
+    for command in ctx.registry.commands_for(*roles):
         lines.append(f"/{command.name} - {ctx.t(command.description_key)}")
     lines.append("")
-    if role == Role.stranger:
+    if Role.stranger in roles:
         lines.append(ctx.t("help.stranger.footer", secretariat=ctx.secretariat_name()))
     else:
         for period in open_periods(ctx.session):

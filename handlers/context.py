@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -45,6 +46,18 @@ CONSOLE_OPERATOR = "operator"
 
 
 @dataclass
+class ChannelLinks:
+    """Facts the channels learn at start-up (the Telegram bot's @username, for deep links)."""
+
+    telegram_username: str | None = None
+
+    def telegram_start_link(self, code: str) -> str | None:
+        if not self.telegram_username:
+            return None
+        return f"https://t.me/{self.telegram_username}?start={code}"
+
+
+@dataclass
 class Actor:
     """Who sent the event, resolved once per event."""
 
@@ -68,11 +81,21 @@ class Actor:
         ]
 
     @property
-    def role(self) -> Role:
+    def roles(self) -> frozenset[Role]:
+        """Every role the sender holds (a secretariat member may also be a focal point)."""
+        held = set()
         if self.is_secretariat:
-            return Role.secretariat
+            held.add(Role.secretariat)
         if self.focal_agency_ids:
-            return Role.focal
+            held.add(Role.focal)
+        return frozenset(held or {Role.stranger})
+
+    @property
+    def role(self) -> Role:
+        """The main role, for greetings: secretariat, else focal point, else stranger."""
+        for role in (Role.secretariat, Role.focal):
+            if role in self.roles:
+                return role
         return Role.stranger
 
     @property
@@ -100,6 +123,7 @@ class Context:
     config: HandlerConfig
     clock: Clock
     registry: Registry
+    links: ChannelLinks = field(default_factory=ChannelLinks)
 
     def t(self, key: str, **values: object) -> str:
         return translate(key, self.config.language, **values)
@@ -150,7 +174,13 @@ class Context:
         self.save_flow(flow, step, stored)
         return Reply(text, options)
 
-    # --- lookups handlers often need ---
+    # --- lookups and formats handlers often need ---
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(self.config.zone).date()
+
+    def local_time(self, instant: datetime) -> str:
+        return instant.astimezone(self.config.zone).strftime("%H:%M %d/%m/%Y")
 
     def secretariat_name(self) -> str:
         from storage.plans import get_plan

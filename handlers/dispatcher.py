@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from handlers.context import OPTIONS_KEY, Context, HandlerConfig, Role, resolve_actor
+from handlers.context import (
+    OPTIONS_KEY,
+    ChannelLinks,
+    Context,
+    HandlerConfig,
+    Role,
+    resolve_actor,
+)
 from handlers.events import IncomingEvent, Reply
 from handlers.messages import translate
 from handlers.registry import Registry
@@ -44,12 +51,15 @@ class Dispatcher:
         self.config = config
         self.clock = clock
         self.registry = registry
+        self.links = ChannelLinks()
 
     def handle(self, event: IncomingEvent) -> list[Reply]:
         try:
             with transaction(self.make_session) as session:
                 actor = resolve_actor(session, event=event, config=self.config)
-                ctx = Context(session, event, actor, self.config, self.clock, self.registry)
+                ctx = Context(
+                    session, event, actor, self.config, self.clock, self.registry, self.links
+                )
                 return self._route(ctx)
         except Exception:
             log.exception(
@@ -122,10 +132,10 @@ class Dispatcher:
         command = self.registry.commands.get(name)
         if command is None:
             return [Reply(ctx.t("unknown.command", command=f"/{name}"))]
-        role = ctx.actor.role
-        if role not in command.roles:
-            ctx.audit(f"command:{name}", "refused", role=role)
-            if role == Role.stranger:
+        roles = ctx.actor.roles
+        if not command.roles.intersection(roles):
+            ctx.audit(f"command:{name}", "refused", roles=sorted(roles))
+            if Role.stranger in roles:
                 return [Reply(ctx.t("refused.stranger", secretariat=ctx.secretariat_name()))]
             if Role.secretariat in command.roles and Role.focal not in command.roles:
                 return [Reply(ctx.t("refused.role"))]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from handlers import basic
+from handlers import basic, invites, membership
+from handlers.registration import RegistrationFlow
 from handlers.registry import Registry
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (basic,):
+    for module in (basic, invites, membership):
         module.setup(registry)
+    registry.flow(RegistrationFlow())
     return registry

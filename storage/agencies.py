@@ -67,9 +67,12 @@ class AgencyIndex:
         return found, [u for u in unknown if u]
 
 
-def find_agency(session: Session, reference: str) -> Agency | None:
+def find_agency(session: Session, reference: str, *, follow_merges: bool = True) -> Agency | None:
+    """An agency by code or any of its names; by default the one that now carries it."""
     agency = AgencyIndex.load(session).find(reference)
-    return surviving(session, agency) if agency else None
+    if agency is None or not follow_merges:
+        return agency
+    return surviving(session, agency)
 
 
 def group_members(session: Session, group: Agency) -> list[Agency]:

@@ -1,0 +1,209 @@
+"""`baocao invite` and `baocao agency list|rename|merge`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from datetime import timedelta
+
+import httpx
+
+from bot.app import App
+from bot.commands.common import Handler
+from bot.settings import Settings
+from storage import audit
+from storage.agencies import find_agency, rename_agency
+from storage.agency_merge import MergeError, merge_agencies
+from storage.db import transaction
+from storage.invites import create_invite
+from storage.members import agency_members
+from storage.models import MemberRole, MemberStatus
+from storage.periods import reporting_agencies
+
+log = logging.getLogger(__name__)
+_DURATION = re.compile(r"^(\d+)\s*([dhw]?)$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """'7d', '12h', '2w' or '7' (days)."""
+    match = _DURATION.match(text.strip().lower())
+    if not match or int(match[1]) <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: dùng dạng 7d, 12h hoặc 2w")
+    amount, unit = int(match[1]), match[2] or "d"
+    return {
+        "d": timedelta(days=amount),
+        "h": timedelta(hours=amount),
+        "w": timedelta(weeks=amount),
+    }[unit]
+
+
+def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+    invite = commands.add_parser("invite", help="create an invite code for an agency")
+    invite.add_argument(
+        "agency", nargs="?", help="agency code or name (omit for --role secretariat)"
+    )
+    invite.add_argument("--role", choices=["focal", "secretariat"], default="focal")
+    invite.add_argument(
+        "--expires",
+        type=parse_duration,
+        default=None,
+        help="validity, e.g. 7d (default BAOCAO_INVITE_DAYS), 12h, 2w",
+    )
+    agency = commands.add_parser("agency", help="agencies: list, rename, merge").add_subparsers(
+        dest="agency_command", required=True
+    )
+    agency.add_parser("list", help="agencies with their focal points")
+    rename = agency.add_parser("rename", help="rename an agency; the old name stays findable")
+    rename.add_argument("agency", help="agency code or current name")
+    rename.add_argument("new_name")
+    merge = agency.add_parser(
+        "merge", help="merge SOURCE into TARGET: focal points, task roles and reports move over"
+    )
+    merge.add_argument("source", help="the agency that is merged away (code or name)")
+    merge.add_argument("target", help="the agency that continues (code or name)")
+    return {"invite": run_invite, "agency": run_agency}
+
+
+def telegram_username(
+    settings: Settings, transport: httpx.BaseTransport | None = None
+) -> str | None:
+    """Ask the Bot API for the bot's @username (for deep links); None when unknown."""
+    if settings.telegram_token is None:
+        return None
+    url = f"{settings.telegram_api_url}/bot{settings.telegram_token.get_secret_value()}/getMe"
+    try:
+        with httpx.Client(timeout=10, transport=transport) as client:
+            answer = client.get(url).json()
+        return answer["result"]["username"] if answer.get("ok") else None
+    except (httpx.HTTPError, ValueError, KeyError):
+        log.warning("could not ask Telegram for the bot's username; printing the code only")
+        return None
+
+
+def run_invite(settings: Settings, args: argparse.Namespace) -> int:
+    app = App.build(settings)
+    try:
+        app.prepare()
+        with transaction(app.make_session) as session:
+            agency = None
+            if args.role == MemberRole.focal:
+                if not args.agency:
+                    print("Cần tên hoặc mã cơ quan (ví dụ: baocao invite so-yte).", file=sys.stderr)
+                    return 2
+                agency = find_agency(session, args.agency)
+                if agency is None or agency.is_group:
+                    print(
+                        f"Không tìm thấy cơ quan {args.agency!r}. Xem: baocao agency list",
+                        file=sys.stderr,
+                    )
+                    return 1
+            valid_for = args.expires or timedelta(days=settings.invite_days)
+            new = create_invite(
+                session,
+                agency_id=agency.id if agency else None,
+                role=args.role,
+                valid_for=valid_for,
+                clock=app.clock,
+            )
+            audit.record(
+                session,
+                clock=app.clock,
+                action="invite:create",
+                outcome="ok",
+                channel="cli",
+                detail={
+                    "invite_id": new.invite.id,
+                    "role": args.role,
+                    "agency": agency.code if agency else None,
+                },
+            )
+            expires = new.invite.expires_at.astimezone(settings.zone).strftime("%H:%M %d/%m/%Y")
+        who = agency.name if agency else "thư ký kế hoạch"
+        print(f"Mã mời ({args.role}) cho {who}, dùng một lần, hết hạn lúc {expires}:")
+        print(new.code)
+        username = telegram_username(settings)
+        if username:
+            print(f"Telegram: https://t.me/{username}?start={new.code}")
+        print(f"Zalo hoặc kênh khác: gửi /start {new.code}")
+        return 0
+    finally:
+        app.close()
+
+
+def run_agency(settings: Settings, args: argparse.Namespace) -> int:
+    app = App.build(settings)
+    try:
+        app.prepare()
+        if args.agency_command == "list":
+            return _list(app)
+        with transaction(app.make_session) as session:
+            if args.agency_command == "rename":
+                agency = find_agency(session, args.agency)
+                if agency is None:
+                    print(f"Không tìm thấy cơ quan {args.agency!r}.", file=sys.stderr)
+                    return 1
+                old = agency.name
+                rename_agency(
+                    session, agency=agency, new_name=args.new_name.strip(), clock=app.clock
+                )
+                audit.record(
+                    session,
+                    clock=app.clock,
+                    action="agency:rename",
+                    outcome="ok",
+                    channel="cli",
+                    detail={"agency": agency.code, "from": old, "to": agency.name},
+                )
+                print(f"Đã đổi tên: {old} → {agency.name} (tên cũ vẫn tra cứu được).")
+                return 0
+            source = find_agency(session, args.source, follow_merges=False)
+            target = find_agency(session, args.target)
+            for given, found in ((args.source, source), (args.target, target)):
+                if found is None:
+                    print(f"Không tìm thấy cơ quan {given!r}.", file=sys.stderr)
+                    return 1
+            assert source is not None and target is not None
+            try:
+                result = merge_agencies(session, source=source, target=target, clock=app.clock)
+            except MergeError as error:
+                print(f"Không sáp nhập được: {error}.", file=sys.stderr)
+                return 1
+            audit.record(
+                session,
+                clock=app.clock,
+                action="agency:merge",
+                outcome="ok",
+                channel="cli",
+                detail={"source": source.code, "target": target.code, "moved": result.moved},
+            )
+            moved = ", ".join(f"{k}: {v}" for k, v in result.moved.items()) or "không có gì"
+            print(f"Đã sáp nhập {source.name} vào {target.name}. Đã chuyển: {moved}.")
+            if result.kept_with_source:
+                print(
+                    "Hai cơ quan cùng có báo cáo cho một kỳ: báo cáo của cơ quan cũ được giữ "
+                    f"nguyên dưới tên cũ (mã báo cáo {result.kept_with_source})."
+                )
+            return 0
+    finally:
+        app.close()
+
+
+def _list(app: App) -> int:
+    with app.make_session() as session:
+        for agency in reporting_agencies(session):
+            members = agency_members(
+                session,
+                agency_id=agency.id,  # type: ignore[arg-type]
+                statuses=(MemberStatus.active, MemberStatus.pending),
+            )
+            people = (
+                "; ".join(
+                    f"{p.full_name}{' (chờ duyệt)' if m.status == MemberStatus.pending else ''}"
+                    for m, p in members
+                )
+                or "chưa có đầu mối"
+            )
+            print(f"{agency.code:<32} {agency.name}: {people}")
+    return 0

@@ -1,0 +1,115 @@
+"""Reorganisations: rename and merge keep history; `baocao invite` on the command line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+from sqlmodel import select
+
+from bot.cli import main
+from bot.commands.people import telegram_username
+from bot.settings import load_settings
+from storage.agencies import find_agency
+from storage.models import (
+    Agency,
+    Invite,
+    Membership,
+    PeriodAgency,
+    Submission,
+    Task,
+    TaskAssignment,
+)
+from storage.periods import open_periods
+from tests.people import CODE, register, say
+
+
+def use_database(app, monkeypatch) -> None:
+    monkeypatch.setenv("BAOCAO_DATABASE_URL", app.engine.url.render_as_string(hide_password=False))
+
+
+def test_rename_keeps_the_old_name_findable(app, monkeypatch, capsys):
+    use_database(app, monkeypatch)
+    assert main(["agency", "rename", "so-khdt", "Sở Tài chính - Kế hoạch"]) == 0
+    assert "Sở Kế hoạch và Đầu tư → Sở Tài chính - Kế hoạch" in capsys.readouterr().out
+    with app.make_session() as session:
+        agency = find_agency(session, "Sở Kế hoạch và Đầu tư")
+        assert agency is not None and agency.name == "Sở Tài chính - Kế hoạch"
+
+
+def test_merge_moves_focal_points_roles_and_reports(app, monkeypatch, capsys):
+    register(app, "u1", "so-khdt", name="Nguyễn Thị Lan")
+    with app.make_session() as session:
+        period = open_periods(session)[0]
+        source = session.exec(select(Agency).where(Agency.code == "so-khdt")).one()
+        session.add(
+            Submission(
+                period_id=period.id,
+                agency_id=source.id,
+                state="submitted",
+                current_version=1,
+                updated_at=app.clock.now(),
+            )
+        )
+        session.commit()
+    use_database(app, monkeypatch)
+    assert main(["agency", "merge", "Sở Kế hoạch và Đầu tư", "so-taichinh"]) == 0
+    out = capsys.readouterr().out
+    assert "Đã sáp nhập Sở Kế hoạch và Đầu tư vào Sở Tài chính" in out
+    with app.make_session() as session:
+        source = session.exec(select(Agency).where(Agency.code == "so-khdt")).one()
+        target = session.exec(select(Agency).where(Agency.code == "so-taichinh")).one()
+        assert source.merged_into_id == target.id and not source.reports
+        assert session.exec(select(Membership.agency_id)).one() == target.id
+        submission = session.exec(select(Submission)).one()
+        assert submission.agency_id == target.id
+        task7 = session.exec(select(Task).where(Task.number == 7)).one()
+        leads = session.exec(
+            select(TaskAssignment.agency_id).where(
+                TaskAssignment.task_id == task7.id, TaskAssignment.role == "lead"
+            )
+        ).all()
+        assert leads == [target.id]
+        owing = session.exec(
+            select(PeriodAgency.agency_id).where(PeriodAgency.period_id == submission.period_id)
+        ).all()
+        assert source.id not in owing and target.id in owing
+        assert find_agency(session, "so-khdt").id == target.id
+        assert find_agency(session, "Sở Kế hoạch và Đầu tư").id == target.id
+    assert "đầu mối của Sở Tài chính" in say(app, "u1", "/whoami")
+    assert main(["agency", "merge", "so-khdt", "so-taichinh"]) == 1
+    assert "đã được sáp nhập" in capsys.readouterr().err
+
+
+def test_cli_invite_prints_code_and_telegram_link(app, monkeypatch, capsys):
+    use_database(app, monkeypatch)
+    assert main(["invite", "so-yte", "--expires", "3d"]) == 0
+    out = capsys.readouterr().out
+    code = CODE.search(out).group(0)
+    assert "Sở Y tế" in out and "dùng một lần, hết hạn lúc" in out
+    with app.make_session() as session:
+        invite = session.exec(select(Invite)).one()
+        assert invite.expires_at - invite.created_at == timedelta(days=3)
+    assert "Sở Y tế" in say(app, "u5", f"/start {code}")
+    assert main(["invite", "so-khong-co"]) == 1
+    assert main(["invite", "--role", "secretariat"]) == 0
+    assert "thư ký kế hoạch" in capsys.readouterr().out
+
+
+def test_bot_username_comes_from_get_me(monkeypatch):
+    calls = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        return httpx.Response(
+            200,
+            json={
+                "ok": True,
+                "result": {"id": 1, "is_bot": True, "first_name": "B", "username": "bc_bot"},
+            },
+        )
+
+    settings = load_settings(telegram_token="42:abc", telegram_api_url="http://bot.local")
+    assert telegram_username(settings, transport=httpx.MockTransport(answer)) == "bc_bot"
+    assert calls == ["/bot42:abc/getMe"]
+    assert telegram_username(load_settings()) is None
