@@ -1,0 +1,518 @@
+"""Queries and writes behind reminders: who owes what for each open period, who can be reached,
+and the outbox state changes of the dispatcher (claim, sent, retry, failed, held).
+
+Plain data in and out; the wording of messages lives in `scheduler`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    Agency,
+    GroupMember,
+    Identity,
+    MemberRole,
+    Membership,
+    MemberStatus,
+    OutboxMessage,
+    OutboxStatus,
+    PeriodAgency,
+    PeriodStatus,
+    Person,
+    Plan,
+    ReportingPeriod,
+    Submission,
+    SubmissionState,
+    Task,
+    TaskAssignment,
+)
+
+# Not (yet) in OutboxStatus: a planned message that no longer applies (the agency submitted,
+# the period was closed) before it could be sent.
+CANCELLED = "cancelled"
+
+
+# --- who owes what ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One chat a message can go to."""
+
+    channel: str
+    chat_id: str
+    person_id: int | None = None
+    identity_id: int | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    number: int
+    title: str
+    role: str  # lead | coordinating
+
+
+@dataclass(frozen=True)
+class FocalPoint:
+    person_id: int
+    name: str
+    away_until: date | None
+    identities: tuple[Recipient, ...]  # reachable ones only
+    unreachable: int  # identities the bot can no longer reach (blocked, left)
+
+
+@dataclass
+class AgencyStatus:
+    agency_id: int
+    code: str
+    name: str
+    submitted: bool
+    tasks: tuple[TaskRef, ...] = ()
+    focal_points: tuple[FocalPoint, ...] = ()
+
+
+@dataclass
+class PeriodSnapshot:
+    period_id: int
+    plan_code: str
+    key: str
+    kind: str
+    title: str
+    due_on: date
+    consolidation_due_on: date | None
+    created_at: datetime
+    requester: str  # the secretariat agency's name
+    agencies: list[AgencyStatus] = field(default_factory=list)
+
+
+def reminder_snapshot(
+    session: Session, *, period_ids: Iterable[int] | None = None
+) -> list[PeriodSnapshot]:
+    """Every open period (or the given ones, if open) with its agencies' state."""
+    query = select(ReportingPeriod, Plan).join(Plan, col(Plan.id) == col(ReportingPeriod.plan_id))
+    query = query.where(ReportingPeriod.status == PeriodStatus.open)
+    if period_ids is not None:
+        query = query.where(col(ReportingPeriod.id).in_(list(period_ids)))
+    rows = session.exec(query.order_by(col(ReportingPeriod.due_on), col(ReportingPeriod.id))).all()
+    if not rows:
+        return []
+    agencies = {a.id: a for a in session.exec(select(Agency)).all()}
+    focal = _focal_points(session)
+    tasks_by_plan: dict[int, dict[int, tuple[TaskRef, ...]]] = {}
+    snapshots = []
+    for period, plan in rows:
+        assert period.id is not None and plan.id is not None
+        if plan.id not in tasks_by_plan:
+            tasks_by_plan[plan.id] = _agency_tasks(session, plan_id=plan.id)
+        tasks = tasks_by_plan[plan.id]
+        submitted = set(
+            session.exec(
+                select(Submission.agency_id).where(
+                    Submission.period_id == period.id,
+                    Submission.state == SubmissionState.submitted,
+                )
+            ).all()
+        )
+        owing = session.exec(
+            select(PeriodAgency.agency_id)
+            .where(PeriodAgency.period_id == period.id)
+            .order_by(col(PeriodAgency.agency_id))
+        ).all()
+        secretariat = agencies.get(plan.secretariat_agency_id or -1)
+        snapshot = PeriodSnapshot(
+            period_id=period.id,
+            plan_code=plan.code,
+            key=period.key,
+            kind=period.kind,
+            title=period.title,
+            due_on=period.due_on,
+            consolidation_due_on=period.consolidation_due_on,
+            created_at=period.created_at,
+            requester=secretariat.name if secretariat else "",
+        )
+        for agency_id in owing:
+            agency = agencies[agency_id]
+            snapshot.agencies.append(
+                AgencyStatus(
+                    agency_id=agency_id,
+                    code=agency.code,
+                    name=agency.name,
+                    submitted=agency_id in submitted,
+                    tasks=tasks.get(agency_id, ()),
+                    focal_points=tuple(focal.get(agency_id, ())),
+                )
+            )
+        snapshots.append(snapshot)
+    return snapshots
+
+
+def _focal_points(session: Session) -> dict[int, list[FocalPoint]]:
+    """Active focal points by agency, each with their identities (in two queries)."""
+    rows = session.exec(
+        select(Membership, Person)
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .where(
+            Membership.role == MemberRole.focal,
+            Membership.status == MemberStatus.active,
+            col(Membership.agency_id).is_not(None),
+        )
+        .order_by(col(Membership.agency_id), col(Membership.id))
+    ).all()
+    identities: dict[int, list[Identity]] = {}
+    for identity in session.exec(select(Identity).order_by(col(Identity.id))).all():
+        identities.setdefault(identity.person_id, []).append(identity)
+    out: dict[int, list[FocalPoint]] = {}
+    for membership, person in rows:
+        assert person.id is not None and membership.agency_id is not None
+        own = identities.get(person.id, [])
+        reachable = tuple(
+            Recipient(i.channel, i.chat_id, person.id, i.id, person.full_name)
+            for i in own
+            if i.reachable
+        )
+        out.setdefault(membership.agency_id, []).append(
+            FocalPoint(
+                person_id=person.id,
+                name=person.full_name,
+                away_until=membership.away_until,
+                identities=reachable,
+                unreachable=len(own) - len(reachable),
+            )
+        )
+    return out
+
+
+def _agency_tasks(session: Session, *, plan_id: int) -> dict[int, tuple[TaskRef, ...]]:
+    """The active tasks of each agency, directly or through a group it belongs to."""
+    members: dict[int, list[int]] = {}
+    for link in session.exec(select(GroupMember)).all():
+        members.setdefault(link.group_id, []).append(link.member_id)
+    rows = session.exec(
+        select(Task, TaskAssignment)
+        .join(TaskAssignment, col(TaskAssignment.task_id) == col(Task.id))
+        .where(Task.plan_id == plan_id, col(Task.retired).is_(False))
+        .order_by(col(Task.number), col(TaskAssignment.position))
+    ).all()
+    out: dict[int, dict[int, TaskRef]] = {}
+    for task, assignment in rows:
+        for agency_id in members.get(assignment.agency_id, [assignment.agency_id]):
+            refs = out.setdefault(agency_id, {})
+            # Lead outranks coordinating when an agency holds both roles on one task.
+            if task.number not in refs or assignment.role == "lead":
+                refs[task.number] = TaskRef(task.number, task.title, assignment.role)
+    return {agency: tuple(refs[n] for n in sorted(refs)) for agency, refs in out.items()}
+
+
+def secretariat_recipients(
+    session: Session, *, admins: Iterable[tuple[str, str]] = ()
+) -> list[Recipient]:
+    """Reachable identities of active secretariat members, then the configured admins
+    (whose chat is their user id), each chat once."""
+    rows = session.exec(
+        select(Identity, Person)
+        .join(Person, col(Person.id) == col(Identity.person_id))
+        .join(Membership, col(Membership.person_id) == col(Identity.person_id))
+        .where(
+            Membership.role == MemberRole.secretariat,
+            Membership.status == MemberStatus.active,
+            col(Identity.reachable).is_(True),
+        )
+        .order_by(col(Identity.id))
+    ).all()
+    out: dict[tuple[str, str], Recipient] = {}
+    for identity, person in rows:
+        out.setdefault(
+            (identity.channel, identity.chat_id),
+            Recipient(identity.channel, identity.chat_id, person.id, identity.id, person.full_name),
+        )
+    for channel, user_id in admins:
+        out.setdefault((channel, user_id), Recipient(channel, user_id))
+    return list(out.values())
+
+
+# --- writing planned messages --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    dedupe_key: str
+    channel: str
+    chat_id: str
+    kind: str
+    text: str
+    payload: dict[str, Any]
+    person_id: int | None = None
+
+
+def existing_keys(session: Session, *, prefix: str) -> set[str]:
+    """Dedupe keys already in the outbox that start with `prefix` (one period's messages)."""
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return set(
+        session.exec(
+            select(OutboxMessage.dedupe_key).where(
+                col(OutboxMessage.dedupe_key).like(pattern, escape="\\")
+            )
+        ).all()
+    )
+
+
+def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datetime) -> list[str]:
+    """Insert messages in bulk; a key already present (another process was first) is skipped.
+    Returns the keys actually inserted."""
+    if not messages:
+        return []
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement: Any = postgresql.insert(table).on_conflict_do_nothing(
+            index_elements=["dedupe_key"]
+        )
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    else:  # pragma: no cover - only the two supported databases run here
+        statement = insert(table)
+    statement = statement.returning(table.c.dedupe_key)
+    rows = [
+        {
+            "dedupe_key": m.dedupe_key,
+            "channel": m.channel,
+            "chat_id": m.chat_id,
+            "person_id": m.person_id,
+            "kind": m.kind,
+            "text": m.text,
+            "payload": m.payload,
+            "status": OutboxStatus.pending.value,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "sent_at": None,
+            "last_error": "",
+        }
+        for m in messages
+    ]
+    inserted: list[str] = []
+    for start in range(0, len(rows), 1000):
+        result = session.execute(statement, rows[start : start + 1000])
+        inserted.extend(result.scalars().all())
+    return inserted
+
+
+def pending_planned(session: Session, *, kinds: Iterable[str]) -> list[OutboxMessage]:
+    """Not-yet-sent planned messages (usually few: they leave within seconds)."""
+    return list(
+        session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.status == OutboxStatus.pending,
+                col(OutboxMessage.kind).in_(list(kinds)),
+            )
+        ).all()
+    )
+
+
+def cancel(session: Session, *, ids: Iterable[int], reason: str) -> int:
+    ids = list(ids)
+    if not ids:
+        return 0
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids), OutboxMessage.status == OutboxStatus.pending)
+        .values(status=CANCELLED, last_error=reason)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def open_period_ids(session: Session) -> set[int]:
+    return set(
+        session.exec(
+            select(ReportingPeriod.id).where(ReportingPeriod.status == PeriodStatus.open)
+        ).all()
+    )  # type: ignore[arg-type]
+
+
+def submitted_pairs(session: Session, *, period_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(period id, agency id) of every submitted report in these periods."""
+    rows = session.exec(
+        select(Submission.period_id, Submission.agency_id).where(
+            col(Submission.period_id).in_(list(period_ids)),
+            Submission.state == SubmissionState.submitted,
+        )
+    ).all()
+    return {(p, a) for p, a in rows}
+
+
+# --- the dispatcher's state changes --------------------------------------------------------
+# While a row is "sending", next_attempt_at holds the instant it was claimed: a row left in
+# "sending" long after that belongs to a process that died between send and mark.
+
+
+@dataclass(frozen=True)
+class Claimable:
+    id: int
+    channel: str
+    chat_id: str
+
+
+def due_messages(
+    session: Session,
+    *,
+    channels: Iterable[str],
+    now: datetime,
+    limit: int,
+    skip_ids: Iterable[int] = (),
+) -> list[Claimable]:
+    query = (
+        select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.chat_id)
+        .where(
+            OutboxMessage.status == OutboxStatus.pending,
+            col(OutboxMessage.channel).in_(list(channels)),
+            col(OutboxMessage.next_attempt_at) <= now,
+        )
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+    )
+    skip = list(skip_ids)
+    if skip:
+        query = query.where(col(OutboxMessage.id).not_in(skip))
+    return [Claimable(i, c, chat) for i, c, chat in session.exec(query).all()]  # type: ignore[arg-type]
+
+
+def claim(session: Session, *, message_id: int, now: datetime) -> OutboxMessage | None:
+    """Take a pending, due row for sending. Atomic: of two racing processes only one gets
+    rowcount 1 (the other's UPDATE re-reads the row and no longer matches)."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message_id,
+            OutboxMessage.status == OutboxStatus.pending,
+            col(OutboxMessage.next_attempt_at) <= now,
+        )
+        .values(
+            status=OutboxStatus.sending,
+            attempts=OutboxMessage.attempts + 1,
+            next_attempt_at=now,
+        )
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def mark_sent(session: Session, *, message_id: int, now: datetime) -> None:
+    # "held" too: a slow send may have been taken for a dead one, but it did go out.
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.status).in_([OutboxStatus.sending, OutboxStatus.held]),
+        )
+        .values(status=OutboxStatus.sent, sent_at=now, last_error="")
+    )
+
+
+def mark_retry(
+    session: Session, *, message_id: int, at: datetime, error: str, count_attempt: bool = True
+) -> None:
+    values: dict[str, Any] = {
+        "status": OutboxStatus.pending,
+        "next_attempt_at": at,
+        "last_error": error,
+    }
+    if not count_attempt:  # the platform asked us to wait: that is not a failed attempt
+        values["attempts"] = OutboxMessage.attempts - 1
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, OutboxMessage.status == OutboxStatus.sending)
+        .values(**values)
+    )
+
+
+def mark_failed(session: Session, *, message_id: int, error: str) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, OutboxMessage.status == OutboxStatus.sending)
+        .values(status=OutboxStatus.failed, last_error=error)
+    )
+
+
+def hold_stale(session: Session, *, claimed_before: datetime) -> list[OutboxMessage]:
+    """Rows claimed before `claimed_before` and never marked: their sender died between
+    claiming and marking, so the message may or may not have gone out. Hold them."""
+    stale = list(
+        session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.status == OutboxStatus.sending,
+                col(OutboxMessage.next_attempt_at) < claimed_before,
+            )
+        ).all()
+    )
+    held = []
+    for row in stale:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row.id, OutboxMessage.status == OutboxStatus.sending)
+            .values(
+                status=OutboxStatus.held,
+                last_error="stopped between sending and recording: not resent",
+            )
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            held.append(row)
+    return held
+
+
+# --- the operator's view -------------------------------------------------------------------
+
+
+def list_outbox(
+    session: Session, *, statuses: Iterable[str], limit: int = 200
+) -> list[OutboxMessage]:
+    return list(
+        session.exec(
+            select(OutboxMessage)
+            .where(col(OutboxMessage.status).in_(list(statuses)))
+            .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    rows = session.exec(
+        select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
+    ).all()
+    return {status: int(n) for status, n in rows}
+
+
+def release(session: Session, *, ids: Iterable[int], now: datetime) -> int:
+    """Held or failed rows back to pending: the operator accepts a possible duplicate."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id).in_(list(ids)),
+            col(OutboxMessage.status).in_([OutboxStatus.held, OutboxStatus.failed]),
+        )
+        .values(status=OutboxStatus.pending, next_attempt_at=now, attempts=0)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def dismiss(session: Session, *, ids: Iterable[int]) -> int:
+    """Held or failed rows the operator settles by hand: never sent by the bot."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id).in_(list(ids)),
+            col(OutboxMessage.status).in_([OutboxStatus.held, OutboxStatus.failed]),
+        )
+        .values(status=CANCELLED, last_error="dismissed by the operator")
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
