@@ -1,26 +1,62 @@
-"""APScheduler drives the periodic jobs; the database, not APScheduler's memory, holds state."""
+"""APScheduler drives the periodic jobs; the database, not APScheduler's memory, holds state.
+
+Jobs: open the new year's period (daily); plan due reminders into the outbox (every tick, so
+a restart or a late registration catches up by itself); deliver the outbox (every few seconds).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
+from scheduler.delivery import Channel
+from scheduler.dispatch import STALE_AFTER, DeliveryReport, Dispatcher, hold_stale
+from scheduler.planner import ReminderPlanner
+from scheduler.policy import ReminderPolicy
+from scheduler.ratelimit import RateLimiter
+from scheduler.reminders import PlannedMessage
 from storage.bootstrap import open_current_periods
 from storage.clock import Clock
-from storage.db import SessionFactory
+from storage.db import SessionFactory, transaction
 
 log = logging.getLogger(__name__)
 
 
 class SchedulerService:
-    def __init__(self, *, make_session: SessionFactory, clock: Clock, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        *,
+        make_session: SessionFactory,
+        clock: Clock,
+        zone: ZoneInfo,
+        channels: Sequence[Channel] = (),
+        policy: ReminderPolicy | None = None,
+        admins: Iterable[tuple[str, str]] = (),
+        limiters: Mapping[str, RateLimiter] | None = None,
+        tick_seconds: float = 60,
+        deliver_seconds: float = 2,
+        stale_after: timedelta = STALE_AFTER,
+    ) -> None:
         self.make_session = make_session
         self.clock = clock
         self.zone = zone
+        self.planner = ReminderPlanner(policy=policy, admins=admins) if policy else None
+        self.dispatcher = (
+            Dispatcher(make_session=make_session, clock=clock, channels=channels, limiters=limiters)
+            if channels
+            else None
+        )
+        self.tick_seconds = tick_seconds
+        self.deliver_seconds = deliver_seconds
+        self.stale_after = stale_after
+        self._delivering = False
         self._scheduler: AsyncIOScheduler | None = None
 
     async def open_periods(self) -> list[str]:
@@ -32,6 +68,44 @@ class SchedulerService:
             log.info("opened reporting period %s", name)
         return opened
 
+    async def plan(self) -> list[PlannedMessage]:
+        """Hold rows orphaned mid-send, drop pending ones that no longer apply, and write
+        the reminders due now to the outbox."""
+        if self.planner is None:
+            return []
+        return await asyncio.to_thread(self._plan)
+
+    def _plan(self) -> list[PlannedMessage]:
+        assert self.planner is not None
+        now = self.clock.now()
+        with transaction(self.make_session) as session:
+            held = hold_stale(session, now=now, stale_after=self.stale_after)
+            if held:
+                self.planner.notify_held(session, held=held, now=now)
+            cancelled = self.planner.cancel_obsolete(session)
+            written = self.planner.plan(session, now=now)
+        if cancelled or written:
+            log.info("outbox: %d planned, %d cancelled", len(written), cancelled)
+        return written
+
+    async def deliver(self) -> DeliveryReport:
+        """Send what is due; a tick that finds the previous one still sending does nothing."""
+        if self.dispatcher is None or self._delivering:
+            return DeliveryReport()
+        self._delivering = True
+        try:
+            report = await self.dispatcher.drain()
+        finally:
+            self._delivering = False
+        if report.sent or report.failed or report.retried:
+            log.info(
+                "outbox: %d sent, %d to retry, %d failed",
+                report.sent,
+                report.retried,
+                report.failed,
+            )
+        return report
+
     def start(self) -> None:
         scheduler = AsyncIOScheduler(timezone=self.zone)
         scheduler.add_job(
@@ -41,10 +115,34 @@ class SchedulerService:
             coalesce=True,
             misfire_grace_time=6 * 3600,
         )
+        now = self.clock.now()
+        if self.planner is not None:
+            scheduler.add_job(
+                self.plan,
+                IntervalTrigger(seconds=self.tick_seconds, timezone=self.zone),
+                id="plan_reminders",
+                next_run_time=now,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=int(self.tick_seconds),
+            )
+        if self.dispatcher is not None:
+            # The job returns at once while a drain runs: a second instance is expected.
+            scheduler.add_job(
+                self.deliver,
+                IntervalTrigger(seconds=self.deliver_seconds, timezone=self.zone),
+                id="deliver_outbox",
+                next_run_time=now + timedelta(seconds=1),
+                coalesce=True,
+                max_instances=2,
+                misfire_grace_time=int(self.tick_seconds),
+            )
         scheduler.start()
         self._scheduler = scheduler
 
     def stop(self) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
         if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         self._scheduler = None

@@ -492,15 +492,16 @@ def count_by_status(session: Session) -> dict[str, int]:
     return {status: int(n) for status, n in rows}
 
 
-def release(session: Session, *, ids: Iterable[int], now: datetime) -> int:
-    """Held or failed rows back to pending: the operator accepts a possible duplicate."""
+def release(session: Session, *, ids: Iterable[int]) -> int:
+    """Held or failed rows back to pending: the operator accepts a possible duplicate.
+    Their next_attempt_at (the last claim) is already past, so they go out at once."""
     result = session.execute(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.id).in_(list(ids)),
             col(OutboxMessage.status).in_([OutboxStatus.held, OutboxStatus.failed]),
         )
-        .values(status=OutboxStatus.pending, next_attempt_at=now, attempts=0)
+        .values(status=OutboxStatus.pending, attempts=0, last_error="released by the operator")
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
 

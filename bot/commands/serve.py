@@ -9,6 +9,7 @@ import signal
 from bot.app import App
 from bot.channels import start_channels
 from bot.commands.common import Handler
+from bot.commands.reminders import admin_chats, policy_from_settings
 from bot.console import ConsoleChannel
 from bot.settings import Settings
 from scheduler.service import SchedulerService
@@ -47,7 +48,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 async def serve(app: App) -> int:
     channels = await start_channels(app)
     scheduler = SchedulerService(
-        make_session=app.make_session, clock=app.clock, zone=app.settings.zone
+        make_session=app.make_session,
+        clock=app.clock,
+        zone=app.settings.zone,
+        channels=channels,
+        policy=policy_from_settings(app.settings),
+        admins=admin_chats(app.settings),
+        tick_seconds=app.settings.scheduler_tick_seconds,
     )
     scheduler.start()
     try:

@@ -1,0 +1,365 @@
+"""`baocao remind`, `baocao outbox`, `baocao request` and `baocao period`: deadlines, reminders
+and the delivery queue from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.app import App
+from bot.commands.common import Handler
+from bot.settings import Settings
+from scheduler.calendar import WorkCalendar
+from scheduler.planner import Preview, ReminderPlanner
+from scheduler.policy import ReminderPolicy, before_steps
+from scheduler.reminders import NOBODY, step_label
+from scheduler.texts import day_text, when_text
+from storage import audit
+from storage import reminders as store
+from storage.agencies import AgencyIndex
+from storage.db import transaction
+from storage.models import OutboxStatus, Plan
+from storage.periods import reporting_agencies
+from storage.plans import get_plan
+from storage.requests import (
+    RequestError,
+    close_period,
+    create_adhoc_request,
+    find_period,
+    list_periods,
+)
+
+STATUS_LABELS = {
+    OutboxStatus.pending: "chờ gửi",
+    OutboxStatus.sending: "đang gửi",
+    OutboxStatus.held: "giữ lại",
+    OutboxStatus.failed: "lỗi",
+    OutboxStatus.sent: "đã gửi",
+    store.CANCELLED: "đã hủy",
+}
+OPEN_STATUSES = (OutboxStatus.pending, OutboxStatus.sending, OutboxStatus.held, OutboxStatus.failed)
+
+
+def policy_from_settings(settings: Settings) -> ReminderPolicy:
+    return ReminderPolicy(
+        calendar=WorkCalendar(
+            extra_days_off=settings.extra_days_off,
+            makeup_working_days=settings.makeup_working_days,
+        ),
+        zone=settings.zone,
+        days_before=settings.reminder_days,
+        overdue_every=settings.reminder_overdue_every,
+        at=settings.reminder_time,
+        grace=timedelta(hours=settings.reminder_grace_hours),
+    )
+
+
+def admin_chats(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """BAOCAO_ADMINS as chats: an admin's private chat id is their user id."""
+    return tuple((a.channel, a.user_id) for a in settings.admins)
+
+
+def planner_from_settings(settings: Settings) -> ReminderPlanner:
+    return ReminderPlanner(policy=policy_from_settings(settings), admins=admin_chats(settings))
+
+
+def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+    remind = commands.add_parser("remind", help="plan the reminders due now (or preview them)")
+    remind.add_argument(
+        "--dry-run", action="store_true", help="print what would be sent and why; write nothing"
+    )
+    remind.add_argument(
+        "--at", help="preview at this local time, e.g. 2026-11-23T08:00 (with --dry-run)"
+    )
+
+    outbox = commands.add_parser("outbox", help="pending, held and failed deliveries")
+    outbox.add_argument("action", nargs="?", choices=("list", "release", "dismiss"), default="list")
+    outbox.add_argument("ids", nargs="*", type=int, help="row ids for release / dismiss")
+    outbox.add_argument("--all", action="store_true", help="also list sent and cancelled rows")
+    outbox.add_argument("--limit", type=int, default=100)
+
+    request = commands.add_parser("request", help="issue an ad-hoc report request")
+    request.add_argument(
+        "--agencies", required=True, help='agency codes or names, comma-separated, or "all"'
+    )
+    request.add_argument("--topic", required=True, help="what the agencies must report on")
+    request.add_argument("--due", required=True, help="deadline, YYYY-MM-DD or DD/MM/YYYY")
+    request.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+
+    period = commands.add_parser("period", help="reporting periods: list, close").add_subparsers(
+        dest="period_command", required=True
+    )
+    listing = period.add_parser("list", help="list the periods and ad-hoc requests")
+    listing.add_argument("--plan", dest="plan_code")
+    close = period.add_parser("close", help="close a period: no more reminders for it")
+    close.add_argument("key", help="the period key, e.g. 2026 or adhoc-1")
+    close.add_argument("--plan", dest="plan_code")
+    return {"remind": remind_, "outbox": outbox_, "request": request_, "period": period_}
+
+
+def _open_app(settings: Settings) -> App:
+    app = App.build(settings)
+    app.prepare()
+    return app
+
+
+def _plan_or_fail(session: Session, code: str | None) -> Plan | None:
+    plan = get_plan(session, code=code)
+    if plan is None:
+        print(f"Không có kế hoạch {code!r}. No such plan.", file=sys.stderr)
+    return plan
+
+
+# --- remind -------------------------------------------------------------------------------
+
+
+def parse_local(text: str, settings: Settings) -> datetime:
+    instant = datetime.fromisoformat(text)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=settings.zone)
+    return instant
+
+
+def remind_(settings: Settings, args: argparse.Namespace) -> int:
+    if args.at and not args.dry_run:
+        print("--at chỉ dùng cùng --dry-run. --at needs --dry-run.", file=sys.stderr)
+        return 2
+    try:
+        at = parse_local(args.at, settings) if args.at else None
+    except ValueError:
+        print(f"Thời điểm không hợp lệ / invalid time: {args.at!r}", file=sys.stderr)
+        return 2
+    app = _open_app(settings)
+    try:
+        planner = planner_from_settings(settings)
+        now = at or app.clock.now()
+        if args.dry_run:
+            with app.make_session() as session:
+                preview = planner.preview(session, now=now)
+            print(dry_run_text(preview, planner.policy, now))
+            return 0
+        with transaction(app.make_session) as session:
+            planner.cancel_obsolete(session)
+            written = planner.plan(session, now=now)
+        print(
+            f"Đã xếp {len(written)} tin nhắn vào hàng đợi; bot đang chạy (baocao run) sẽ gửi. "
+            f"Queued {len(written)} messages."
+        )
+        return 0
+    finally:
+        app.close()
+
+
+def dry_run_text(preview: Preview, policy: ReminderPolicy, now: datetime) -> str:
+    local = now.astimezone(policy.zone)
+    lines = [f"Thời điểm: {local:%H:%M} {day_text(local.date())} ({policy.zone.key})"]
+    planning = preview.planning
+    if not planning.periods:
+        lines.append("Không có kỳ báo cáo nào đang mở.")
+    for outlook in planning.periods:
+        period = outlook.period
+        when = when_text(today=outlook.today, deadline=period.due_on, days_left=outlook.days_left)
+        schedule = ", ".join(f"{s.key} {s.day:%d/%m}" for s in before_steps(policy, period.due_on))
+        lines += [
+            "",
+            f"Kỳ {period.key} — {period.title}",
+            f"  Hạn nộp: {day_text(period.due_on)} ({when}).",
+            f"  Lịch nhắc (ngày làm việc, {policy.at:%H:%M}): {schedule}; quá hạn: mỗi "
+            f"{policy.overdue_every} ngày làm việc.",
+        ]
+        if outlook.due is None:
+            lines.append("  Chưa đến lần nhắc nào.")
+        else:
+            lines.append(f"  Lần nhắc hiện tại: {step_label(outlook.due.step)}.")
+        if outlook.next_step is not None:
+            at = outlook.next_step.at.astimezone(policy.zone)
+            lines.append(f"  Lần sau: {step_label(outlook.next_step)}, {at:%H:%M %d/%m/%Y}.")
+        messages = [m for m in planning.messages if m.period_id == period.period_id]
+        fresh = [m for m in messages if m.key not in preview.already]
+        lines.append(f"  Sẽ gửi ({len(fresh)}):")
+        for m in fresh:
+            who = m.recipient.name or "quản trị"
+            lines.append(
+                f"    - {m.recipient.channel} {m.recipient.chat_id} ({who}) [{m.kind}]: {m.reason}"
+            )
+        if len(messages) > len(fresh):
+            lines.append(
+                f"  Đã có trong hàng đợi, không gửi lại: {len(messages) - len(fresh)} tin nhắn."
+            )
+        notes = [n for n in planning.notes if n.period_id == period.period_id]
+        if notes:
+            lines.append(f"  Không nhắc ({len(notes)}):")
+            lines += [f"    - {n.subject}: {n.reason}" for n in notes]
+    return "\n".join(lines)
+
+
+# --- outbox -------------------------------------------------------------------------------
+
+
+def outbox_(settings: Settings, args: argparse.Namespace) -> int:
+    app = _open_app(settings)
+    try:
+        if args.action in ("release", "dismiss"):
+            if not args.ids:
+                print("Cần số thứ tự tin nhắn. Give the row ids.", file=sys.stderr)
+                return 2
+            with transaction(app.make_session) as session:
+                if args.action == "release":
+                    n = store.release(session, ids=args.ids)
+                    print(f"Đã đưa {n} tin nhắn về hàng chờ gửi (có thể gửi trùng). Released {n}.")
+                else:
+                    n = store.dismiss(session, ids=args.ids)
+                    print(f"Đã bỏ {n} tin nhắn (không gửi). Dismissed {n}.")
+            return 0
+        statuses = list(OPEN_STATUSES) + ([OutboxStatus.sent, store.CANCELLED] if args.all else [])
+        with app.make_session() as session:
+            counts = store.count_by_status(session)
+            rows = store.list_outbox(session, statuses=statuses, limit=args.limit)
+        print(outbox_text(counts, rows, settings))
+        return 0
+    finally:
+        app.close()
+
+
+def outbox_text(counts: dict[str, int], rows: list, settings: Settings) -> str:  # type: ignore[type-arg]
+    summary = ", ".join(
+        f"{label}: {counts.get(status, 0)}" for status, label in STATUS_LABELS.items()
+    )
+    lines = [f"Hàng đợi tin nhắn — {summary}"]
+    if not rows:
+        lines.append("Không có tin nhắn nào chờ gửi, bị giữ lại hay lỗi.")
+    for row in rows:
+        first = (row.text.splitlines() or [""])[0]
+        when = row.next_attempt_at.astimezone(settings.zone)
+        line = (
+            f"#{row.id} {STATUS_LABELS.get(row.status, row.status)} {row.channel} {row.chat_id} "
+            f"[{row.kind}] lần thử {row.attempts}, {when:%H:%M %d/%m/%Y}: «{first}»"
+        )
+        if row.last_error:
+            line += f" — {row.last_error}"
+        lines.append(line)
+    if counts.get(OutboxStatus.held):
+        lines.append(
+            "Tin «giữ lại»: bot dừng giữa lúc gửi và lúc ghi nhận, nên không rõ đã tới người nhận "
+            "chưa. Hỏi người nhận, rồi: baocao outbox release ID (gửi lại) hoặc "
+            "baocao outbox dismiss ID (bỏ)."
+        )
+    return "\n".join(lines)
+
+
+# --- request and period -------------------------------------------------------------------
+
+
+def parse_day(text: str) -> date:
+    text = text.strip()
+    if "/" in text:
+        day, month, year = (int(p) for p in text.split("/"))
+        return date(year, month, day)
+    return date.fromisoformat(text)
+
+
+def request_(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        due_on = parse_day(args.due)
+    except ValueError:
+        print(f"Hạn nộp không hợp lệ / invalid deadline: {args.due!r}", file=sys.stderr)
+        return 2
+    app = _open_app(settings)
+    try:
+        planner = planner_from_settings(settings)
+        with transaction(app.make_session) as session:
+            plan = _plan_or_fail(session, args.plan_code)
+            if plan is None:
+                return 1
+            if args.agencies.strip().lower() in {"all", "tất cả"}:
+                agency_ids = [a.id for a in reporting_agencies(session) if a.id is not None]
+            else:
+                found, unknown = AgencyIndex.load(session).resolve_cell(args.agencies)
+                if unknown:
+                    print(
+                        "Không tìm thấy cơ quan / unknown agencies: " + "; ".join(unknown),
+                        file=sys.stderr,
+                    )
+                    return 1
+                agency_ids = [a.id for a in found if a.id is not None]
+            now = app.clock.now()
+            try:
+                period = create_adhoc_request(
+                    session,
+                    plan=plan,
+                    title=args.topic,
+                    due_on=due_on,
+                    agency_ids=agency_ids,
+                    clock=app.clock,
+                    today=now.astimezone(settings.zone).date(),
+                )
+            except RequestError as error:
+                print(
+                    f"Không tạo được yêu cầu / cannot create the request: {error}", file=sys.stderr
+                )
+                return 1
+            assert period.id is not None
+            written = planner.plan(session, now=now, period_ids=[period.id])
+            preview = planner.preview(session, now=now, period_ids=[period.id])
+            audit.record(
+                session,
+                clock=app.clock,
+                action="request.create",
+                outcome="ok",
+                channel="cli",
+                detail={"key": period.key, "agencies": len(agency_ids)},
+            )
+            owing = len(preview.planning.periods[0].period.agencies)
+            nobody = [n for n in preview.planning.notes if n.kind == NOBODY]
+        notices = sum(1 for m in written if m.kind == "request")
+        print(
+            f"Đã tạo yêu cầu {period.key}: «{period.title}», hạn {day_text(due_on)}, "
+            f"gửi {owing} cơ quan. Đã xếp {notices} thông báo vào hàng đợi."
+        )
+        if nobody:
+            print(f"Chưa báo được cho {len(nobody)} cơ quan:")
+            for note in nobody:
+                print(f"  - {note.subject}: {note.reason}")
+        return 0
+    finally:
+        app.close()
+
+
+def period_(settings: Settings, args: argparse.Namespace) -> int:
+    app = _open_app(settings)
+    try:
+        with transaction(app.make_session) as session:
+            plan = _plan_or_fail(session, args.plan_code)
+            if plan is None:
+                return 1
+            if args.period_command == "list":
+                for p in list_periods(session, plan=plan):
+                    status = "đang mở" if p.status == "open" else "đã đóng"
+                    print(f"{p.key}\t{status}\thạn {p.due_on:%d/%m/%Y}\t{p.title}")
+                return 0
+            period = find_period(session, plan=plan, key=args.key)
+            if period is None:
+                print(f"Không có kỳ báo cáo {args.key!r}. No such period.", file=sys.stderr)
+                return 1
+            if not close_period(session, period=period, clock=app.clock):
+                print(f"Kỳ {period.key} đã đóng từ trước. Already closed.")
+                return 0
+            cancelled = planner_from_settings(settings).cancel_obsolete(session)
+            audit.record(
+                session,
+                clock=app.clock,
+                action="period.close",
+                outcome="ok",
+                channel="cli",
+                detail={"key": period.key},
+            )
+        print(
+            f"Đã đóng kỳ {period.key}: không nhắc thêm. Bỏ {cancelled} tin nhắn chưa gửi. "
+            f"Closed {period.key}."
+        )
+        return 0
+    finally:
+        app.close()

@@ -1,0 +1,129 @@
+"""Ad-hoc report requests (a ReportingPeriod of kind adhoc, key adhoc-N) and closing periods."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.agencies import group_members, surviving
+from storage.clock import Clock
+from storage.models import (
+    Agency,
+    PeriodAgency,
+    PeriodKind,
+    PeriodStatus,
+    Plan,
+    ReportingPeriod,
+)
+
+ADHOC_PREFIX = "adhoc-"
+_ADHOC_KEY = re.compile(r"^adhoc-(\d+)$")
+
+
+class RequestError(ValueError):
+    """A request that cannot be made as asked; the message says why (in English)."""
+
+
+def concrete_agencies(session: Session, agency_ids: Iterable[int]) -> list[Agency]:
+    """Groups become their members, merged agencies their survivor; each agency once."""
+    out: dict[int, Agency] = {}
+    for agency_id in agency_ids:
+        agency = session.get(Agency, agency_id)
+        if agency is None:
+            raise RequestError(f"no agency with id {agency_id}")
+        for member in group_members(session, agency):
+            member = surviving(session, member)
+            if member.id is not None and not member.is_group:
+                out.setdefault(member.id, member)
+    return sorted(out.values(), key=lambda a: a.id or 0)
+
+
+def _next_adhoc_number(session: Session, *, plan: Plan) -> int:
+    keys = session.exec(
+        select(ReportingPeriod.key).where(
+            ReportingPeriod.plan_id == plan.id, col(ReportingPeriod.key).startswith(ADHOC_PREFIX)
+        )
+    ).all()
+    numbers = [int(m.group(1)) for k in keys if (m := _ADHOC_KEY.match(k))]
+    return max(numbers, default=0) + 1
+
+
+def create_adhoc_request(
+    session: Session,
+    *,
+    plan: Plan,
+    title: str,
+    due_on: date,
+    agency_ids: Iterable[int],
+    clock: Clock,
+    today: date | None = None,
+) -> ReportingPeriod:
+    """Open an ad-hoc request to these agencies (groups expanded). The notices are planned by
+    the scheduler from this row: the request is due to them from `created_at`."""
+    title = " ".join(title.split())
+    if not title:
+        raise RequestError("the request needs a topic")
+    if len(title) > 300:
+        raise RequestError("the topic is longer than 300 characters")
+    if today is not None and due_on < today:
+        raise RequestError(f"the deadline {due_on.isoformat()} has passed")
+    agencies = concrete_agencies(session, agency_ids)
+    if not agencies:
+        raise RequestError("the request names no agency")
+    for _attempt in range(5):  # another secretariat member may take the same number
+        number = _next_adhoc_number(session, plan=plan)
+        period = ReportingPeriod(
+            plan_id=plan.id,  # type: ignore[arg-type]
+            key=f"{ADHOC_PREFIX}{number}",
+            kind=PeriodKind.adhoc,
+            title=title,
+            due_on=due_on,
+            status=PeriodStatus.open,
+            created_at=clock.now(),
+        )
+        try:
+            with session.begin_nested():
+                session.add(period)
+                session.flush()
+        except IntegrityError:
+            continue
+        session.add_all(
+            PeriodAgency(period_id=period.id, agency_id=a.id)  # type: ignore[arg-type]
+            for a in agencies
+        )
+        session.flush()
+        return period
+    raise RequestError("could not pick a free request number; try again")
+
+
+def find_period(session: Session, *, plan: Plan, key: str) -> ReportingPeriod | None:
+    return session.exec(
+        select(ReportingPeriod).where(
+            ReportingPeriod.plan_id == plan.id, ReportingPeriod.key == key.strip()
+        )
+    ).first()
+
+
+def list_periods(session: Session, *, plan: Plan) -> list[ReportingPeriod]:
+    return list(
+        session.exec(
+            select(ReportingPeriod)
+            .where(ReportingPeriod.plan_id == plan.id)
+            .order_by(col(ReportingPeriod.due_on), col(ReportingPeriod.id))
+        ).all()
+    )
+
+
+def close_period(session: Session, *, period: ReportingPeriod, clock: Clock) -> bool:
+    """Close a period: no more reminders for it. Returns False when it was already closed."""
+    if period.status == PeriodStatus.closed:
+        return False
+    period.status = PeriodStatus.closed
+    period.closed_at = clock.now()
+    session.add(period)
+    session.flush()
+    return True

@@ -1,0 +1,265 @@
+"""Reminders reach the right people on the right days, once: frozen clock, real database
+(SQLite and PostgreSQL), the scheduler's own plan and deliver steps, a fake channel."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from sqlmodel import select
+
+from handlers.events import Option
+from scheduler.delivery import DeliveryError
+from storage.models import Identity
+from tests.test_reminders_support import (
+    FakeChannel,
+    add_person,
+    at,
+    focal,
+    outbox,
+    service,
+    submit,
+    tick,
+)
+
+
+def test_focal_point_is_reminded_14_working_days_before_the_deadline(app, clock) -> None:
+    focal(app, "Nguyễn Thị Lan", "so-yte", "1001")
+    telegram = FakeChannel()
+    svc = service(app, telegram)
+
+    clock.set(at("2026-11-09 07:59"))
+    tick(svc)
+    assert telegram.sent == []
+
+    clock.set(at("2026-11-09 08:00"))
+    tick(svc)
+    [(chat, reply)] = telegram.sent
+    assert chat == "1001"
+    assert "Sở Y tế" in reply.text
+    assert "thứ Hai, 30/11/2026" in reply.text
+    assert "còn 14 ngày làm việc" in reply.text
+    assert reply.options == (Option("Báo cáo ngay", "/report"),)
+
+    clock.set(at("2026-11-09 08:01"))
+    tick(svc)
+    assert len(telegram.sent) == 1  # planning again changes nothing
+
+
+def test_reminder_names_the_tasks_concerned_directly_or_through_a_group(app, clock) -> None:
+    focal(app, "Trần Văn Minh", "ubmttq-tinh", "2002")
+    focal(app, "Lê Thu Hà", "so-yte", "2003")
+    telegram = FakeChannel()
+    clock.set(at("2026-11-09 08:00"))
+    tick(service(app, telegram))
+    [front] = telegram.texts("2002")
+    # The Fatherland Front coordinates task 1 only, through "Các cơ quan, đơn vị có liên quan".
+    assert "Nhiệm vụ liên quan:" in front
+    assert "• 1. Phổ biến, quán triệt" in front and "(phối hợp)" in front
+    assert "• 2." not in front
+    [health] = telegram.texts("2003")
+    assert "• 4. " in health and "(chủ trì)" in health  # lead on task 4 in its own name
+    assert len(health) < 2000  # fits a Zalo message
+
+
+def test_reminder_days_follow_the_policy(app, clock) -> None:
+    focal(app, "Nguyễn Thị Lan", "so-yte", "1001")
+    telegram = FakeChannel()
+    svc = service(app, telegram)
+    day = date(2026, 11, 3)
+    reminded = []
+    while day <= date(2026, 12, 9):
+        clock.set(at(f"{day} 08:30"))
+        before = len(telegram.sent)
+        tick(svc)
+        if len(telegram.sent) > before:
+            reminded.append(day)
+        day = day.fromordinal(day.toordinal() + 1)
+    assert reminded == [
+        date(2026, 11, 9),  # 14 working days before
+        date(2026, 11, 18),  # 7
+        date(2026, 11, 25),  # 3 (24/11, Vietnam Cultural Day, is not counted)
+        date(2026, 11, 27),  # 1: the Friday, not over the weekend
+        date(2026, 11, 30),  # the day
+        date(2026, 12, 2),  # overdue, every 2 working days
+        date(2026, 12, 4),
+        date(2026, 12, 8),  # the weekend skipped
+    ]
+    assert "hôm nay là hạn cuối" in telegram.sent[4][1].text
+    assert "đã quá hạn 2 ngày làm việc" in telegram.sent[5][1].text
+
+
+def test_agencies_that_submitted_are_not_reminded(app, clock) -> None:
+    focal(app, "A", "so-yte", "1001")
+    focal(app, "B", "so-tnmt", "1002")
+    focal(app, "C", "so-congthuong", "1003")
+    focal(app, "D", "so-noivu", "1004")
+    submit(app, "so-yte")
+    submit(app, "so-tnmt", state="returned")  # sent back for changes: still owed
+    submit(app, "so-congthuong", state="draft")  # started, not submitted
+    telegram = FakeChannel()
+    clock.set(at("2026-11-09 08:00"))
+    tick(service(app, telegram))
+    assert sorted(c for c, _ in telegram.sent) == ["1002", "1003", "1004"]
+
+
+def test_an_away_focal_point_is_not_reminded_but_a_colleague_is(app, clock) -> None:
+    focal(app, "Chị Mai (đi công tác)", "so-yte", "1001", away_until=date(2026, 11, 18))
+    focal(app, "Anh Tuấn (cấp phó)", "so-yte", "1002")
+    telegram = FakeChannel()
+    svc = service(app, telegram)
+    clock.set(at("2026-11-18 08:00"))  # the 7-day reminder, on her last day away
+    tick(svc)
+    assert [c for c, _ in telegram.sent] == ["1002"]
+    clock.set(at("2026-11-25 08:00"))  # back at work for the 3-day reminder
+    tick(svc)
+    assert sorted(c for c, _ in telegram.sent[1:]) == ["1001", "1002"]
+
+
+def test_every_reachable_identity_of_a_focal_point_gets_the_reminder(app, clock) -> None:
+    add_person(app, "Hai kênh", agency="so-yte", chats=(("telegram", "1001"), ("zalo", "z-1")))
+    add_person(app, "Đã chặn bot", agency="so-yte", chats=(("telegram", "1009"),), reachable=False)
+    telegram, zalo = FakeChannel("telegram"), FakeChannel("zalo")
+    clock.set(at("2026-11-09 08:00"))
+    tick(service(app, telegram, zalo))
+    assert [c for c, _ in telegram.sent] == ["1001"]
+    assert [c for c, _ in zalo.sent] == ["z-1"]
+
+
+def test_agencies_nobody_can_be_reminded_for_go_into_the_secretariat_digest(
+    make_app, clock
+) -> None:
+    app = make_app(admins="telegram:9000")
+    add_person(app, "Thư ký", role="secretariat", chats=(("telegram", "9001"),))
+    focal(app, "Vắng", "so-yte", "1001", away_until=date(2026, 12, 31))
+    focal(app, "Chặn bot", "so-tnmt", "1002", reachable=False)
+    focal(app, "Có mặt", "so-congthuong", "1003")
+    submit(app, "so-noivu")
+    telegram = FakeChannel()
+    clock.set(at("2026-11-25 08:00"))  # 3 working days before: a digest day
+    tick(service(app, telegram))
+    assert [c for c, _ in telegram.sent if c == "1003"] == ["1003"]
+    for chat in ("9000", "9001"):  # a BAOCAO_ADMINS chat and a secretariat member
+        [digest] = telegram.texts(chat)
+        assert "Tình hình nộp báo cáo ngày 25/11/2026" in digest
+        assert "còn 3 ngày làm việc" in digest
+        assert "Đã nộp: 1/29 cơ quan; chưa nộp: 28." in digest
+        assert "Đã nhắc, chưa nộp (1): Sở Công Thương." in digest
+        assert "Bot không nhắc được (27): " in digest
+        assert "Sở Y tế (Vắng vắng đến 31/12/2026)" in digest
+        assert "Sở Tài nguyên và Môi trường (1 đầu mối không liên lạc được)" in digest
+        assert "Sở Khoa học và Công nghệ (chưa có đầu mối)" in digest
+        assert "Sở Công Thương (" not in digest  # reminded: not listed as unreachable
+        assert len(digest) < 2000
+
+
+def test_secretariat_gets_a_daily_list_in_the_last_week_then_the_overdue_list(
+    make_app, clock
+) -> None:
+    app = make_app(admins="telegram:9000")
+    telegram = FakeChannel()
+    svc = service(app, telegram)
+    digest_days = []
+    for day in [date(2026, 11, d) for d in range(18, 31)] + [date(2026, 12, 1), date(2026, 12, 2)]:
+        clock.set(at(f"{day} 09:00"))
+        before = len(telegram.texts("9000"))
+        tick(svc)
+        if len(telegram.texts("9000")) > before:
+            digest_days.append(day)
+    # On the 7-day reminder day, every working day of the last week (24/11 is a holiday),
+    # then the overdue list once.
+    assert digest_days == [
+        date(2026, 11, 18),
+        date(2026, 11, 25),
+        date(2026, 11, 26),
+        date(2026, 11, 27),
+        date(2026, 11, 30),
+        date(2026, 12, 1),
+    ]
+    digests = telegram.texts("9000")
+    assert digests[-1].startswith("Danh sách quá hạn ngày 01/12/2026")
+    assert "quá hạn chưa nộp: 29." in digests[-1]
+
+
+def test_secretariat_is_reminded_of_its_own_consolidation_deadline(make_app, clock) -> None:
+    app = make_app(admins="telegram:9000")
+    submit(app, "so-yte")
+    telegram = FakeChannel()
+    clock.set(at("2026-12-17 08:00"))  # 1 working day before 20/12 (a Sunday)
+    tick(service(app, telegram))
+    [text] = [t for t in telegram.texts("9000") if t.startswith("Nhắc hạn tổng hợp")]
+    assert "Chủ nhật, 20/12/2026 (còn 1 ngày làm việc)" in text
+    assert "Đã nhận báo cáo của 1/29 cơ quan." in text
+
+
+def test_a_reminder_missed_within_the_grace_period_is_sent_once(app, clock) -> None:
+    focal(app, "A", "so-yte", "1001")
+    telegram = FakeChannel()
+    svc = service(app, telegram)
+    clock.set(at("2026-11-09 19:00"))  # the bot was down from 07:00 to 19:00
+    tick(svc)
+    tick(svc)
+    [text] = telegram.texts("1001")
+    assert "còn 14 ngày làm việc" in text
+
+
+def test_after_long_downtime_missed_steps_collapse_into_one_overdue_message(app, clock) -> None:
+    focal(app, "A", "so-yte", "1001")
+    telegram = FakeChannel()
+    svc = service(app, telegram)
+    clock.set(at("2026-11-18 08:00"))
+    tick(svc)
+    # Down from 19/11 to 3/12: the 3-day, 1-day, deadline-day and first overdue steps are missed.
+    clock.set(at("2026-12-03 10:00"))
+    tick(svc)
+    tick(svc)
+    texts = telegram.texts("1001")
+    assert len(texts) == 2
+    assert texts[1].startswith("Báo cáo quá hạn")
+    assert "đã quá hạn 3 ngày làm việc" in texts[1]
+    clock.set(at("2026-12-04 08:00"))  # the schedule resumes
+    tick(svc)
+    assert len(telegram.texts("1001")) == 3
+
+
+def test_a_report_submitted_before_delivery_cancels_the_pending_reminder(app, clock) -> None:
+    focal(app, "A", "so-yte", "1001")
+    telegram = FakeChannel()
+    svc = service(app, telegram)
+    clock.set(at("2026-11-09 08:00"))
+    asyncio.run(svc.plan())  # planned, not yet delivered (e.g. waiting out a 429)
+    submit(app, "so-yte")
+    tick(svc)
+    assert telegram.sent == []
+    [row] = outbox(app)
+    assert row.status == "cancelled"
+
+
+def test_a_blocked_chat_is_marked_unreachable_and_reported(make_app, clock) -> None:
+    app = make_app(admins="telegram:9000")
+    focal(app, "A", "so-yte", "1001")
+    telegram = FakeChannel()
+    telegram.chat_errors["1001"] = [
+        DeliveryError("Forbidden: bot was blocked by the user", permanent=True)
+    ]
+    svc = service(app, telegram)
+    clock.set(at("2026-11-18 08:00"))
+    tick(svc)
+    failed = [r for r in outbox(app) if r.chat_id == "1001"]
+    assert [r.status for r in failed] == ["failed"]
+    with app.make_session() as session:
+        identity = session.exec(select(Identity).where(Identity.chat_id == "1001")).one()
+        assert identity.reachable is False
+    clock.set(at("2026-11-25 08:00"))
+    tick(svc)
+    assert telegram.texts("1001") == []
+    [digest] = telegram.texts("9000")[-1:]
+    assert "Sở Y tế (1 đầu mối không liên lạc được)" in digest
+
+
+def test_no_focal_points_and_no_secretariat_sends_nothing(app, clock) -> None:
+    telegram = FakeChannel()
+    clock.set(at("2026-11-25 08:00"))
+    tick(service(app, telegram))
+    assert telegram.sent == []
+    assert outbox(app) == []
