@@ -35,6 +35,8 @@ class App:
             admins=frozenset((i.channel, i.user_id) for i in settings.admins),
             require_approval=settings.require_approval,
             invite_days=settings.invite_days,
+            max_upload_mb=settings.max_upload_mb,
+            review_notify=settings.review_notify,
         )
         dispatcher = Dispatcher(
             make_session=make_session, config=config, clock=clock, registry=build_registry()

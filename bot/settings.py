@@ -58,6 +58,7 @@ class Settings(BaseSettings):
 
     require_approval: bool = False
     invite_days: int = Field(default=7, ge=1, le=365)
+    review_notify: Literal["instant", "digest"] = "instant"
 
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (14, 7, 3, 1, 0)
     reminder_overdue_every: int = Field(default=2, ge=1, le=30)

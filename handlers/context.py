@@ -40,6 +40,8 @@ class HandlerConfig:
     console_operator_is_admin: bool = True
     require_approval: bool = False
     invite_days: int = 7
+    max_upload_mb: int = 20
+    review_notify: str = "instant"  # instant | digest
 
 
 CONSOLE_OPERATOR = "operator"

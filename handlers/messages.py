@@ -373,3 +373,15 @@ def translate(key: str, language: Language, **values: object) -> str:
     vi, en = MESSAGES[key]
     template = en if language == "en" else vi
     return template.format(**values) if values else template
+
+
+def _register_feature_messages() -> None:
+    from handlers.report_messages import REPORT_MESSAGES
+
+    for key, texts in REPORT_MESSAGES.items():
+        if key in MESSAGES:
+            raise ValueError(f"message {key} defined twice")
+        MESSAGES[key] = texts
+
+
+_register_feature_messages()

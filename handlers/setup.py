@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from handlers import basic, invites, membership
+from handlers import basic, invites, membership, report_flow, review
 from handlers.registration import RegistrationFlow
 from handlers.registry import Registry
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (basic, invites, membership):
+    for module in (basic, invites, membership, report_flow, review):
         module.setup(registry)
     registry.flow(RegistrationFlow())
     return registry

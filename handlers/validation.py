@@ -86,3 +86,39 @@ def parse_local_date(text: str, *, today: date) -> date | None:
         except ValueError:
             return None
     return None
+
+
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!--")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def check_free_text(text: str | None, *, max_length: int, required: bool) -> str | Invalid:
+    """A paragraph answer: line breaks kept, emoji and markup tags refused, length checked."""
+    lines = [
+        _SPACES.sub(" ", line).strip()
+        for line in unicodedata.normalize("NFC", text or "").splitlines()
+    ]
+    value = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    if not value:
+        return Invalid("report.empty", {}) if required else ""
+    if len(value) > max_length:
+        return Invalid("invalid.too_long", {"limit": max_length, "length": len(value)})
+    if has_emoji(value):
+        return Invalid("invalid.emoji", {})
+    if _TAG.search(value):
+        return Invalid("invalid.tags", {})
+    return value
+
+
+_PERCENT = re.compile(r"^(\d{1,4})\s*%?$")
+
+
+def check_percent(text: str | None) -> int | Invalid:
+    value = clean_line(text)
+    match = _PERCENT.match(value)
+    if not match:
+        return Invalid("report.bad_percent", {"text": value[:40]})
+    number = int(match[1])
+    if number > 100:
+        return Invalid("report.percent_range", {"value": number})
+    return number

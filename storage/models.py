@@ -274,9 +274,11 @@ class Submission(SQLModel, table=True):
     agency_id: int = Field(foreign_key="agency.id", index=True)
     state: str = Field(default=SubmissionState.draft, max_length=16)
     current_version: int = 0
-    reference: str | None = Field(default=None, max_length=32, unique=True)
+    reference: str | None = Field(default=None, max_length=120, unique=True)
     revision: int = 0  # optimistic lock: bumped by every write
     updated_at: datetime = _instant()
+    return_comment: str = _text()  # the secretariat's "cần bổ sung" note, while returned
+    returned_at: datetime | None = _instant(nullable=True)
 
 
 class SubmissionVersion(SQLModel, table=True):
@@ -307,6 +309,26 @@ class TaskReport(SQLModel, table=True):
     difficulties: str = _text()
     proposals: str = _text()
     not_applicable_reason: str = _text()
+
+
+class ReportDraft(SQLModel, table=True):
+    """A focal point's answers in progress, saved at every step (and kept on /cancel).
+
+    `base_version` is the agency's submitted version the draft started from: submitting checks
+    it, so two colleagues editing at once cannot overwrite each other silently.
+    """
+
+    __tablename__ = "report_draft"
+    __table_args__ = (UniqueConstraint("period_id", "agency_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    period_id: int = Field(foreign_key="reporting_period.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    base_version: int = 0
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
 
 
 class Attachment(SQLModel, table=True):

@@ -25,3 +25,26 @@ APPENDIX_HEADER = [
     "Cơ quan, đơn vị chủ trì",
     "Cơ quan, đơn vị phối hợp",
 ]
+
+
+def small_plan() -> dict:
+    """A plan where so-a leads tasks 1 and 2 and coordinates task 3; so-b leads 3 and 4."""
+    return {
+        "plan": {"code": "99/KH-TEST", "title": "Kế hoạch thử", "issuer": "UBND tỉnh",
+                 "issued_on": "2026-01-05", "secretariat": "so-khcn"},
+        "reporting": {"periodic": {"agencies_due": "11-30", "consolidation_due": "12-20"}},
+        "agencies": [
+            {"code": "so-khcn", "name": "Sở Khoa học và Công nghệ", "kind": "department"},
+            {"code": "so-a", "name": "Sở A", "kind": "department"},
+            {"code": "so-b", "name": "Sở B", "kind": "department"},
+        ],
+        "duties": [{"number": 1, "heading": "Sở A", "agencies": ["so-a"],
+                    "text": "- Chủ trì ứng dụng công nghệ sinh học trong lĩnh vực A."}],
+        "tasks": [
+            {"number": 1, "title": "Nhiệm vụ một", "timeframe": "Hàng năm", "lead": ["so-a"]},
+            {"number": 2, "title": "Nhiệm vụ hai", "timeframe": "Hàng năm", "lead": ["so-a"]},
+            {"number": 3, "title": "Nhiệm vụ ba", "timeframe": "Hàng năm", "lead": ["so-b"],
+             "coordinating": ["so-a"]},
+            {"number": 4, "title": "Nhiệm vụ bốn", "timeframe": "Hàng năm", "lead": ["so-b"]},
+        ],
+    }

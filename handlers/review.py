@@ -1,0 +1,157 @@
+"""The secretariat reads reports (/view, /history) and returns them for more work (/return)."""
+
+from __future__ import annotations
+
+from handlers.context import Context, Role
+from handlers.events import Reply
+from handlers.notify import notify_person
+from handlers.registry import Registry
+from handlers.report_render import chunk, report_blocks
+from storage.agencies import find_agency
+from storage.members import agency_members
+from storage.models import Agency, ReportingPeriod, Submission, SubmissionState
+from storage.reports import (
+    agency_parts,
+    find_submission,
+    open_periods_for,
+    return_submission,
+    version_answers,
+    version_history,
+)
+
+
+def _date(value: object) -> str:
+    return value.strftime("%d/%m/%Y")  # type: ignore[attr-defined]
+
+
+def latest_submission(
+    ctx: Context, agency: Agency
+) -> tuple[ReportingPeriod, Submission | None] | None:
+    """The agency's most recent period with a submission (else its most recent period)."""
+    periods = open_periods_for(ctx.session, agency_id=agency.id)  # type: ignore[arg-type]
+    for period in reversed(periods):
+        submission = find_submission(
+            ctx.session,
+            period_id=period.id,  # type: ignore[arg-type]
+            agency_id=agency.id,
+        )  # type: ignore[arg-type]
+        if submission is not None and submission.current_version > 0:
+            return period, submission
+    return (periods[-1], None) if periods else None
+
+
+def _resolve(ctx: Context, text: str) -> Agency | Reply:
+    agency = find_agency(ctx.session, text)
+    if agency is None or agency.is_group:
+        return Reply(ctx.t("review.unknown_agency", name=text[:80]))
+    return agency
+
+
+def view(ctx: Context, args: str) -> list[Reply]:
+    words = args.split()
+    wanted: int | None = None
+    if len(words) > 1 and words[-1].isdigit():
+        wanted, words = int(words[-1]), words[:-1]
+    if not words:
+        return [Reply(ctx.t("review.usage.view"))]
+    agency = _resolve(ctx, " ".join(words))
+    if isinstance(agency, Reply):
+        return [agency]
+    found = latest_submission(ctx, agency)
+    if found is None or found[1] is None:
+        title = found[0].title if found else "-"
+        return [Reply(ctx.t("review.nothing", agency=agency.name, title=title))]
+    period, submission = found
+    assert submission is not None
+    history = version_history(ctx.session, submission=submission)
+    version = wanted or submission.current_version
+    info = next((h for h in history if h.version == version), None)
+    if info is None:
+        return [Reply(ctx.t("review.no_version", version=version, latest=len(history)))]
+    header = ctx.t(
+        "review.header",
+        agency=agency.name,
+        title=period.title,
+        reference=submission.reference,
+        version=version,
+        latest=submission.current_version,
+        time=ctx.local_time(info.submitted_at),
+        by=info.by,
+        timeliness=ctx.t("report.late" if info.is_late else "report.on_time"),
+        state=ctx.t(f"review.state.{submission.state}"),
+    )
+    answers = version_answers(ctx.session, submission=submission, version=version)
+    parts = agency_parts(ctx.session, period=period, agency=agency)
+    return [Reply(text) for text in chunk([header, *report_blocks(ctx, parts, answers)])]
+
+
+def history(ctx: Context, args: str) -> list[Reply]:
+    if not args.strip():
+        return [Reply(ctx.t("review.usage.history"))]
+    agency = _resolve(ctx, args.strip())
+    if isinstance(agency, Reply):
+        return [agency]
+    found = latest_submission(ctx, agency)
+    if found is None or found[1] is None:
+        title = found[0].title if found else "-"
+        return [Reply(ctx.t("review.nothing", agency=agency.name, title=title))]
+    period, submission = found
+    assert submission is not None
+    lines = [ctx.t("review.history_header", agency=agency.name, title=period.title)]
+    for info in version_history(ctx.session, submission=submission):
+        comment = ctx.t("review.history_comment", comment=info.comment) if info.comment else ""
+        lines.append(
+            ctx.t(
+                "review.history_line",
+                version=info.version,
+                time=ctx.local_time(info.submitted_at),
+                by=info.by,
+                timeliness=ctx.t("report.late" if info.is_late else "report.on_time"),
+                comment=comment,
+            )
+        )
+    return [Reply("\n".join(lines))]
+
+
+def return_(ctx: Context, args: str) -> list[Reply]:
+    reference, _, comment = args.strip().partition(" ")
+    comment = comment.strip()
+    if not reference or not comment:
+        return [Reply(ctx.t("review.usage.return"))]
+    agency = _resolve(ctx, reference)
+    if isinstance(agency, Reply):
+        return [agency]
+    found = latest_submission(ctx, agency)
+    submission = found[1] if found else None
+    if found is None or submission is None or submission.state != SubmissionState.submitted:
+        return [Reply(ctx.t("review.return_not_submitted", agency=agency.name))]
+    period = found[0]
+    return_submission(ctx.session, submission=submission, comment=comment[:1000], clock=ctx.clock)
+    ctx.audit("report:return", "ok", submission_id=submission.id)
+    told = 0
+    for _membership, person in agency_members(ctx.session, agency_id=agency.id):  # type: ignore[arg-type]
+        told += bool(
+            notify_person(
+                ctx,
+                person_id=person.id,  # type: ignore[arg-type]
+                key=f"returned:{submission.id}:r{submission.revision}",
+                kind="returned",
+                text=ctx.t(
+                    "review.return_notice",
+                    reference=submission.reference,
+                    title=period.title,
+                    comment=comment[:1000],
+                ),
+            )
+        )
+    return [Reply(ctx.t("review.returned", agency=agency.name, count=told))]
+
+
+def setup(registry: Registry) -> None:
+    registry.command("view", view, roles={Role.secretariat}, description_key="cmd.view", order=50)
+    registry.command(
+        "history", history, roles={Role.secretariat}, description_key="cmd.history", order=51
+    )
+    registry.command(
+        "return", return_, roles={Role.secretariat}, description_key="cmd.return", order=52
+    )
