@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import col, select
 
 from handlers.events import IncomingAttachment
+from scheduler.review_digest import plan_review_digest
 from storage.models import (
     Attachment,
     ConversationState,

@@ -1,0 +1,68 @@
+"""The secretariat's daily digest of new and changed reports (BAOCAO_REVIEW_NOTIFY=digest)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from storage import reminders as store
+from storage.models import Agency, ReportingPeriod, Submission, SubmissionVersion
+
+KIND = "review_digest"
+
+
+def versions_between(
+    session: Session, *, start: datetime, end: datetime
+) -> list[tuple[SubmissionVersion, Agency, ReportingPeriod]]:
+    return list(
+        session.exec(
+            select(SubmissionVersion, Agency, ReportingPeriod)
+            .join(Submission, col(Submission.id) == col(SubmissionVersion.submission_id))
+            .join(Agency, col(Agency.id) == col(Submission.agency_id))
+            .join(ReportingPeriod, col(ReportingPeriod.id) == col(Submission.period_id))
+            .where(
+                col(SubmissionVersion.submitted_at) >= start,
+                col(SubmissionVersion.submitted_at) < end,
+            )
+            .order_by(col(SubmissionVersion.submitted_at))
+        ).all()
+    )
+
+
+def digest_text(
+    rows: list[tuple[SubmissionVersion, Agency, ReportingPeriod]], zone: ZoneInfo
+) -> str:
+    lines = [f"Báo cáo mới và báo cáo đã sửa trong 24 giờ qua ({len(rows)}):"]
+    for version, agency, period in rows:
+        when = version.submitted_at.astimezone(zone).strftime("%H:%M %d/%m")
+        kind = "mới" if version.version == 1 else f"sửa, phiên bản {version.version}"
+        late = ", trễ hạn" if version.is_late else ""
+        lines.append(f"- {agency.name} ({period.title}): {kind}{late}, {when}. /view {agency.code}")
+    return "\n".join(lines)
+
+
+def plan_review_digest(
+    session: Session, *, now: datetime, zone: ZoneInfo, admins: Iterable[tuple[str, str]] = ()
+) -> list[str]:
+    """Queue today's digest (once per day and recipient) if any report came in the last day."""
+    rows = versions_between(session, start=now - timedelta(days=1), end=now)
+    if not rows:
+        return []
+    day = now.astimezone(zone).date().isoformat()
+    text = digest_text(rows, zone)
+    messages = [
+        store.NewMessage(
+            dedupe_key=f"review-digest:{day}:{r.channel}:{r.chat_id}",
+            channel=r.channel,
+            chat_id=r.chat_id,
+            kind=KIND,
+            text=text,
+            payload={"options": []},
+            person_id=r.person_id,
+        )
+        for r in store.secretariat_recipients(session, admins=admins)
+    ]
+    return store.enqueue_many(session, messages, now=now)
