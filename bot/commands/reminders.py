@@ -302,8 +302,9 @@ def request_(settings: Settings, args: argparse.Namespace) -> int:
                 )
                 return 1
             assert period.id is not None
-            written = planner.plan(session, now=now, period_ids=[period.id])
-            preview = planner.preview(session, now=now, period_ids=[period.id])
+            # The notices are due from the request's own instant: queue them in this transaction.
+            written = planner.plan(session, now=period.created_at, period_ids=[period.id])
+            preview = planner.preview(session, now=period.created_at, period_ids=[period.id])
             audit.record(
                 session,
                 clock=app.clock,
