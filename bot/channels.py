@@ -19,5 +19,11 @@ class RunningChannel(Protocol):
 async def start_channels(app: App) -> list[RunningChannel]:
     """Every channel whose token is set, started and ready. Empty: use the console."""
     channels: list[RunningChannel] = []
-    # Telegram (BAOCAO_TELEGRAM_TOKEN) and Zalo (BAOCAO_ZALO_TOKEN) adapters start here.
+    if app.settings.telegram_token is not None:
+        from bot.telegram import TelegramChannel  # python-telegram-bot loads only when used
+
+        telegram = TelegramChannel(app)
+        await telegram.start()
+        channels.append(telegram)
+    # Zalo (BAOCAO_ZALO_TOKEN) starts here.
     return channels

@@ -1,0 +1,221 @@
+"""The Telegram channel: started by `baocao run` when BAOCAO_TELEGRAM_TOKEN is set.
+
+It receives updates (polling or webhook), hands them to the handlers, answers, keeps command
+menus per role, and delivers outbox messages for the scheduler. It holds no business rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
+
+from bot.app import App
+from bot.telegram.blocked import record_blocked
+from bot.telegram.guard import Limits, RequestGuard, RetryPolicy, Sleep, retry_after_seconds
+from bot.telegram.keyboard import CallbackCodec
+from bot.telegram.menus import CommandMenus, Roles, known_chat_roles
+from bot.telegram.processor import PerChatUpdateProcessor
+from bot.telegram.redaction import Redaction
+from bot.telegram.runner import (
+    Timeouts,
+    build_application,
+    make_requests,
+    max_upload_bytes,
+    start_receiving,
+)
+from bot.telegram.sender import ReplySender, SendFailed
+from bot.telegram.updates import UpdateHandler
+from handlers.events import Reply
+from scheduler.delivery import DeliveryError
+from storage.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+class TelegramStartError(Exception):
+    """The channel could not start; the message names the cause (never the token)."""
+
+
+@dataclass(frozen=True)
+class TelegramOptions:
+    """Tuning that is not an operator setting: tests and the benchmark change it."""
+
+    limits: Limits = field(default_factory=Limits)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    sleep: Sleep = asyncio.sleep  # the guard's waits (429, backoff)
+    typing_after: float = 1.0  # show "typing…" when the handlers take longer than this
+    max_concurrent_updates: int = 1024
+
+
+class TelegramChannel:
+    name = "telegram"
+
+    def __init__(self, app: App, options: TelegramOptions | None = None) -> None:
+        settings = app.settings
+        if settings.telegram_token is None:
+            raise TelegramStartError("BAOCAO_TELEGRAM_TOKEN is not set")
+        self.app = app
+        self.options = options or TelegramOptions()
+        self.mode = ""
+        secret = settings.telegram_webhook_secret
+        self._token = settings.telegram_token.get_secret_value()
+        self._redaction = Redaction([self._token, secret.get_secret_value() if secret else ""])
+        self._codec = CallbackCodec()
+        self._application: Application | None = None
+        self._menus: CommandMenus | None = None
+        self._sender: ReplySender | None = None
+        self._menu_task: asyncio.Task[None] | None = None
+        self._requests: tuple[HTTPXRequest, ...] = ()
+
+    @property
+    def application(self) -> Application:
+        if self._application is None:
+            raise RuntimeError("the Telegram channel is not running")
+        return self._application
+
+    async def start(self) -> None:
+        settings, options = self.app.settings, self.options
+        self._redaction.install()
+        guard = RequestGuard(
+            options.limits, options.retry, sleep=options.sleep, redact=self._redaction
+        )
+        self._requests = make_requests(options.timeouts)
+        application = build_application(
+            self._token,
+            settings.telegram_api_url,
+            guard=guard,
+            processor=PerChatUpdateProcessor(options.max_concurrent_updates),
+            requests=self._requests,
+        )
+        language = self.app.dispatcher.config.language
+        self._sender = ReplySender(application.bot, self._codec)
+        self._menus = CommandMenus(application.bot, self.app.dispatcher.registry, language)
+        handler = UpdateHandler(
+            self.app,
+            sender=self._sender,
+            codec=self._codec,
+            menus=self._menus,
+            on_blocked=self._blocked,
+            max_upload_bytes=max_upload_bytes(settings),
+            typing_after=options.typing_after,
+            redact=self._redaction,
+        )
+        application.add_handler(TypeHandler(Update, handler))
+        application.add_error_handler(self._on_error)
+        self._application = application
+        problem = None
+        try:
+            await application.initialize()  # getMe: checks the token
+            await self._menus.publish_default()
+            await application.start()
+            self.mode = await start_receiving(application, settings, options.timeouts)
+        except InvalidToken:  # PTB's message quotes the token
+            problem = (
+                "Telegram từ chối BAOCAO_TELEGRAM_TOKEN (kiểm tra lại với @BotFather) / "
+                "Telegram rejected BAOCAO_TELEGRAM_TOKEN (check it with @BotFather)"
+            )
+        except (TelegramError, OSError) as error:
+            problem = (
+                f"Không kết nối được Telegram / could not start Telegram at "
+                f"{settings.telegram_api_url}: {self._redaction(str(error))}"
+            )
+        if problem is not None:
+            await self._close()
+            # Raised outside the except block, so the original error (and the token in its
+            # message) is not even kept as this one's context.
+            raise TelegramStartError(problem)
+        log.info("Telegram channel running as @%s (%s)", application.bot.username, self.mode)
+        self._menu_task = asyncio.create_task(self._sync_menus(), name="telegram-menus")
+
+    async def stop(self) -> None:
+        if self._menu_task is not None:
+            self._menu_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._menu_task
+            self._menu_task = None
+        await self._close()
+
+    async def _close(self) -> None:
+        application, self._application = self._application, None
+        try:
+            if application is not None:
+                if application.updater is not None and application.updater.running:
+                    await application.updater.stop()
+                if application.running:
+                    await application.stop()
+                await application.shutdown()
+        finally:
+            requests, self._requests = self._requests, ()
+            await asyncio.gather(*(r.shutdown() for r in requests))
+            self._redaction.uninstall()
+
+    async def deliver(self, chat_id: str, reply: Reply) -> None:
+        """Send an outbox message; DeliveryError says whether and when to try again."""
+        if self._sender is None or self._application is None:
+            raise DeliveryError("the Telegram channel is not running")
+        try:
+            chat = int(chat_id)
+        except ValueError:
+            raise DeliveryError(f"not a Telegram chat id: {chat_id!r}", permanent=True) from None
+        try:
+            await self._sender.send(chat, reply)
+        except SendFailed as failed:
+            cause = failed.cause
+            message = f"{type(cause).__name__}: {self._redaction(str(cause))}"
+            if isinstance(cause, Forbidden):
+                await self._blocked(chat)
+                raise DeliveryError(message, permanent=True) from None
+            if isinstance(cause, RetryAfter):
+                raise DeliveryError(message, retry_after=retry_after_seconds(cause)) from None
+            # A request Telegram refuses as such (chat not found...) will not pass later either.
+            raise DeliveryError(message, permanent=isinstance(cause, BadRequest)) from None
+
+    async def fetch_file(self, file_ref: str) -> bytes:
+        """The bytes of a file a user sent (IncomingAttachment.file_ref)."""
+        file = await self.application.bot.get_file(file_ref)
+        return bytes(await file.download_as_bytearray())
+
+    async def _blocked(self, chat_id: int) -> None:
+        log.warning("Telegram chat %s blocked the bot; marking it unreachable", chat_id)
+        try:
+            await asyncio.to_thread(
+                record_blocked,
+                self.app.make_session,
+                chat_id=str(chat_id),
+                clock=self.app.clock,
+                zone=self.app.settings.zone,
+                language=self.app.dispatcher.config.language,
+            )
+        except Exception:
+            log.exception("could not record that chat %s blocked the bot", chat_id)
+
+    async def _sync_menus(self) -> None:
+        assert self._menus is not None
+        try:
+            roles = await asyncio.to_thread(self._known_roles)
+            await self._menus.sync(roles)
+        except Exception:
+            log.exception("could not set the command menus")
+
+    def _known_roles(self) -> dict[int, Roles]:
+        with transaction(self.app.make_session) as session:
+            return known_chat_roles(session, self.app.dispatcher.config)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Last resort for errors outside our update handler's own guard."""
+        error = context.error
+        log.error(
+            "Telegram error%s: %s: %s",
+            f" in update {update.update_id}" if isinstance(update, Update) else "",
+            type(error).__name__,
+            self._redaction(str(error)),
+            exc_info=error,
+        )
