@@ -55,6 +55,13 @@ class Settings(BaseSettings):
 
     zalo_token: SecretStr | None = None
     zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+
+    http_listen: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    public_url: str | None = None
+    download_link_hours: int = Field(default=24, ge=1, le=24 * 30)
 
     require_approval: bool = False
     invite_days: int = Field(default=7, ge=1, le=365)
@@ -85,9 +92,11 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite:// or postgresql://")
         return value
 
-    @field_validator("telegram_api_url", "zalo_api_url")
+    @field_validator("telegram_api_url", "zalo_api_url", "public_url")
     @classmethod
-    def _http_root(cls, value: str) -> str:
+    def _http_root(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/")
@@ -97,6 +106,9 @@ class Settings(BaseSettings):
         "zalo_token",
         "telegram_webhook_url",
         "telegram_webhook_secret",
+        "zalo_webhook_url",
+        "zalo_webhook_secret",
+        "public_url",
         "plan_file",
         mode="before",
     )
@@ -137,6 +149,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 "BAOCAO_TELEGRAM_WEBHOOK_SECRET is required when BAOCAO_TELEGRAM_WEBHOOK_URL is set"
             )
+        if self.zalo_webhook_url:
+            secret = self.zalo_webhook_secret.get_secret_value() if self.zalo_webhook_secret else ""
+            if not 8 <= len(secret) <= 256:
+                raise ValueError(
+                    "BAOCAO_ZALO_WEBHOOK_SECRET (8-256 characters) is required when "
+                    "BAOCAO_ZALO_WEBHOOK_URL is set"
+                )
         return self
 
     @field_validator("admins", mode="before")

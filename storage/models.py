@@ -380,6 +380,38 @@ class ConversationState(SQLModel, table=True):
     updated_at: datetime = _instant()
 
 
+class InboundUpdate(SQLModel, table=True):
+    """An update stored before it is handled (Zalo drops an update once it is fetched), so a
+    crash between fetching and handling loses nothing and a duplicate is handled once."""
+
+    __tablename__ = "inbound_update"
+    __table_args__ = (UniqueConstraint("channel", "update_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    update_key: str = Field(max_length=200)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    received_at: datetime = _instant()
+    handled_at: datetime | None = _instant(nullable=True, index=True)
+    attempts: int = 0
+    last_error: str = _text()
+
+
+class DownloadLink(SQLModel, table=True):
+    """A time-limited, unguessable link to a file the bot made (for channels without files)."""
+
+    __tablename__ = "download_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    file_path: str = Field(max_length=500)
+    file_name: str = Field(max_length=300)
+    mime_type: str = Field(default="application/octet-stream", max_length=100)
+    created_at: datetime = _instant()
+    expires_at: datetime = _instant()
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+
+
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
 
