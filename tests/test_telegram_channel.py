@@ -274,6 +274,16 @@ def test_known_people_get_their_roles_menus_when_the_bot_starts(start_bot, tg: F
     assert all(description for _, description in tg.menu(chat_id=5001))
 
 
+def test_a_focal_point_who_leaves_falls_back_to_the_default_menu(start_bot, tg: FakeBot):
+    start_bot(setup=lambda app: add_person(app, 5401, MemberRole.focal, "Lê Thị Mai"))
+    tg.wait_until(lambda: tg.has_menu(chat_id=5401), what="the focal point's menu")
+    mai = tg.user(5401)
+    mai.send_text("/leave")
+    mai.press(mai.wait_for_messages(1)[0], "Rời vai trò")
+    mai.wait_for_messages(2)
+    tg.wait_until(lambda: not tg.has_menu(chat_id=5401), what="the chat's own menu removed")
+
+
 # --- replies: escaping, splitting, files, oddities -----------------------------------------
 
 

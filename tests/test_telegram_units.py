@@ -26,6 +26,7 @@ from bot.telegram.outbound import (
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.runner import max_upload_bytes
 from handlers.events import Option, OutgoingFile, Reply
+from handlers.messages import translate
 from tests.fakes.telegram_api import ApiError, parse_html
 
 MB = 1024 * 1024
@@ -162,6 +163,20 @@ def test_the_upload_limit_never_exceeds_what_the_official_server_can_hand_over(m
     assert max_upload_bytes(load_settings(max_upload_mb=50)) == 20 * MB
     local = load_settings(max_upload_mb=50, telegram_api_url="http://127.0.0.1:8081")
     assert max_upload_bytes(local) == 50 * MB
+
+
+def test_a_button_whose_long_value_was_forgotten_is_answered_as_stale():
+    before_restart = CallbackCodec()
+    data = before_restart.encode("nhiệm-vụ-" * 12)
+    message = {"message_id": 5, "date": 0, "chat": {"id": 7, "type": "private"}, "text": "?"}
+    query = {"id": "q1", "from": {"id": 7, "is_bot": False, "first_name": "Lan"},
+             "chat_instance": "c", "message": message, "data": data}  # fmt: skip
+    update = Update.de_json({"update_id": 2, "callback_query": query}, None)
+    inbound = read_update(update, codec=CallbackCodec(), max_upload_bytes=MB, language="vi")
+    assert inbound.event is None and inbound.query is not None
+    assert inbound.answer == translate("stale.option", "vi")
+    remembered = read_update(update, codec=before_restart, max_upload_bytes=MB, language="vi")
+    assert remembered.event.choice == "nhiệm-vụ-" * 12
 
 
 # --- the guard: flood limits and retries ---------------------------------------------------

@@ -123,8 +123,11 @@ class RequestGuard(BaseRateLimiter[int]):
             if self._resumed is not None:
                 await self._resumed.wait()
             try:
+                limiters = self._limiters(chat_id)
+                if not limiters:
+                    return await callback(*args, **kwargs)
                 async with AsyncExitStack() as stack:
-                    for limiter in self._limiters(chat_id):
+                    for limiter in limiters:
                         await stack.enter_async_context(limiter)
                     return await callback(*args, **kwargs)
             except RetryAfter as error:

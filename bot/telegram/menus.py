@@ -81,7 +81,7 @@ class CommandMenus:
 
     async def show(self, chat_id: int, roles: Roles, *, force: bool = False) -> None:
         """Give a private chat the menu of its roles (a stranger's falls back to the default)."""
-        if chat_id <= 0:
+        if chat_id <= 0 or (not force and self._shown.get(chat_id, STRANGER) == roles):
             return
         async with self._lock:
             if not force and self._shown.get(chat_id, STRANGER) == roles:

@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 OFFICIAL_API_URL = "https://api.telegram.org"
 OFFICIAL_DOWNLOAD_LIMIT_MB = 20  # getFile on Telegram's own server stops at 20 MB
+# Plenty at 30 messages/s; httpcore checks every pooled connection on each request, so a pool
+# as large as PTB's default (256) costs CPU when many chats are answered at once.
+CONNECTIONS = 8
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def make_requests(timeouts: Timeouts) -> tuple[HTTPXRequest, HTTPXRequest]:
     """The HTTP clients (general, getUpdates); the channel owns them, so it can close them
     even when start-up fails half way (PTB only closes what it initialised fully)."""
     general = HTTPXRequest(
-        connection_pool_size=256,
+        connection_pool_size=CONNECTIONS,
         connect_timeout=timeouts.connect,
         read_timeout=timeouts.read,
         write_timeout=timeouts.read,

@@ -33,6 +33,9 @@ from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
+ROLES_TTL = 60.0  # seconds a chat's roles are trusted without a command or choice
+MAX_REMEMBERED_CHATS = 50_000
+
 
 @dataclass(frozen=True)
 class Handled:
@@ -62,6 +65,8 @@ class UpdateHandler:
         self.typing_after = typing_after
         self.redact = redact
         self.language = app.dispatcher.config.language
+        self._roles_checked: dict[int, float] = {}  # chat -> loop time of the last lookup
+        self._background: set[asyncio.Task[None]] = set()
 
     async def __call__(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update):
@@ -103,19 +108,33 @@ class UpdateHandler:
 
     async def _dispatch(self, chat_id: int, event: IncomingEvent) -> Handled:
         """The handlers run in a worker thread; a slow answer shows 'typing…' meanwhile."""
-        work = asyncio.ensure_future(asyncio.to_thread(self._handle_sync, event))
-        done, _ = await asyncio.wait({work}, timeout=self.typing_after)
-        if not done:
-            try:
-                await self.sender.bot.send_chat_action(chat_id, ChatAction.TYPING)
-            except TelegramError as error:
-                log.debug("typing indicator failed: %s", error)
-        return await work
+        loop = asyncio.get_running_loop()
+        check_roles = self._roles_due(chat_id, event, loop.time())
+        typing = loop.call_later(self.typing_after, self._show_typing, chat_id)
+        try:
+            return await loop.run_in_executor(None, self._handle_sync, event, check_roles)
+        finally:
+            typing.cancel()
 
-    def _handle_sync(self, event: IncomingEvent) -> Handled:
+    def _roles_due(self, chat_id: int, event: IncomingEvent, now: float) -> bool:
+        """Whether to look up the sender's roles again (for their menu). Roles change through
+        commands and choices (registering, leaving, approving); other messages only refresh a
+        chat's menu once in a while, which saves a database round trip per message."""
+        if chat_id <= 0:  # menus are per private chat
+            return False
+        command = (event.text or "").lstrip().startswith("/")
+        last = self._roles_checked.get(chat_id)
+        if not (command or event.choice is not None or last is None or now - last >= ROLES_TTL):
+            return False
+        if len(self._roles_checked) > MAX_REMEMBERED_CHATS:
+            self._roles_checked.clear()
+        self._roles_checked[chat_id] = now
+        return True
+
+    def _handle_sync(self, event: IncomingEvent, check_roles: bool) -> Handled:
         replies = self.app.dispatcher.handle(event)
         roles = None
-        if int(event.chat_id) > 0:  # menus are per private chat
+        if check_roles:
             try:
                 with transaction(self.app.make_session) as session:
                     actor = resolve_actor(session, event=event, config=self.app.dispatcher.config)
@@ -123,6 +142,17 @@ class UpdateHandler:
             except Exception:
                 log.exception("could not look up the roles of chat %s", event.chat_id)
         return Handled(replies, roles)
+
+    def _show_typing(self, chat_id: int) -> None:
+        task = asyncio.create_task(self._typing(chat_id))
+        self._background.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._background.discard)
+
+    async def _typing(self, chat_id: int) -> None:
+        try:
+            await self.sender.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as error:
+            log.debug("typing indicator failed: %s", error)
 
     async def _reply(self, inbound: Inbound, update_id: int, replies: list[Reply]) -> bool:
         """Send every reply; True when all went out. A reply Telegram will not take now is
