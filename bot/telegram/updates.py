@@ -118,13 +118,15 @@ class UpdateHandler:
 
     def _roles_due(self, chat_id: int, event: IncomingEvent, now: float) -> bool:
         """Whether to look up the sender's roles again (for their menu). Roles change through
-        commands and choices (registering, leaving, approving); other messages only refresh a
-        chat's menu once in a while, which saves a database round trip per message."""
+        commands and choices (registering, leaving, approving); other messages refresh a chat's
+        menu only once a minute, which saves a database round trip per message."""
         if chat_id <= 0:  # menus are per private chat
             return False
-        command = (event.text or "").lstrip().startswith("/")
+        typed = (event.text or "").strip()
+        # a command, a button, or a number (which picks an option by its number)
+        acted = typed.startswith("/") or typed.isdigit() or event.choice is not None
         last = self._roles_checked.get(chat_id)
-        if not (command or event.choice is not None or last is None or now - last >= ROLES_TTL):
+        if not (acted or last is None or now - last >= ROLES_TTL):
             return False
         if len(self._roles_checked) > MAX_REMEMBERED_CHATS:
             self._roles_checked.clear()
