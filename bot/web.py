@@ -1,0 +1,129 @@
+"""The bot's own small web endpoint (tornado): download links and the Zalo webhook.
+
+`GET /files/<token>` serves a file the bot made while its link lives (`storage.downloads`);
+an unknown or expired token gets a bare 404, the same for both, so nothing is learnt from it.
+Channels add their own routes (the Zalo webhook). Behind a reverse proxy, BAOCAO_PUBLIC_URL is
+the address users reach; the server itself listens on BAOCAO_HTTP_LISTEN:BAOCAO_HTTP_PORT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application, HTTPError, RequestHandler
+
+from storage.clock import Clock
+from storage.db import SessionFactory
+from storage.downloads import find_link
+
+log = logging.getLogger(__name__)
+
+FILES_ROUTE = r"/files/([A-Za-z0-9_\-]{1,200})"
+MAX_BODY = 1024 * 1024  # webhook updates are small; nothing else is posted here
+_TOKEN_IN_PATH = re.compile(r"/files/[^/?#]+")
+
+Route = tuple[str, type[RequestHandler], dict[str, Any]]
+
+
+class PlainHandler(RequestHandler):
+    """Short plain-text errors, no server banner, nothing cached."""
+
+    def set_default_headers(self) -> None:
+        self.clear_header("Server")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code} {self._reason}\n")
+
+
+class NotFoundHandler(PlainHandler):
+    def prepare(self) -> None:
+        raise HTTPError(404)
+
+
+class FileHandler(PlainHandler):
+    def initialize(self, make_session: SessionFactory, clock: Clock) -> None:
+        self.make_session = make_session
+        self.clock = clock
+
+    async def get(self, token: str) -> None:
+        found = await asyncio.to_thread(self._load, token)
+        if found is None:
+            raise HTTPError(404)
+        name, mime_type, data = found
+        self.set_header("Content-Type", mime_type)
+        self.set_header("Content-Disposition", content_disposition(name))
+        self.finish(data)
+
+    def _load(self, token: str) -> tuple[str, str, bytes] | None:
+        with self.make_session() as session:
+            link = find_link(session, token=token, clock=self.clock)
+            if link is None:
+                return None
+            path, name, mime_type = Path(link.file_path), link.file_name, link.mime_type
+        try:
+            return name, mime_type, path.read_bytes()
+        except OSError:  # deleted by hand, or by a purge racing this request
+            log.warning("download link %s: its file is gone", link.id)
+            return None
+
+
+def content_disposition(name: str) -> str:
+    """`attachment` with an ASCII fallback and the real (Vietnamese) name per RFC 6266."""
+    fallback = name.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "") or "tep"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def files_route(make_session: SessionFactory, clock: Clock) -> Route:
+    return (FILES_ROUTE, FileHandler, {"make_session": make_session, "clock": clock})
+
+
+def _log_request(handler: RequestHandler) -> None:
+    # Tornado's own access log prints the path, and a download path is a secret.
+    request = handler.request
+    path = _TOKEN_IN_PATH.sub("/files/***", request.path)
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.WARNING
+    log.log(level, "%d %s %s %.1fms", status, request.method, path, 1000 * request.request_time())
+
+
+class WebServer:
+    def __init__(self, *, listen: str, port: int, routes: list[Route]) -> None:
+        self.listen = listen
+        self.port = port
+        self.routes = routes
+        self._server: HTTPServer | None = None
+
+    async def start(self) -> int:
+        """Listen; returns the port (a free one when asked for port 0)."""
+        application = Application(
+            self.routes, log_function=_log_request, default_handler_class=NotFoundHandler
+        )
+        sockets = bind_sockets(self.port, self.listen)
+        server = HTTPServer(application, max_body_size=MAX_BODY)
+        server.add_sockets(sockets)
+        self._server = server
+        self.port = int(sockets[0].getsockname()[1])
+        log.info("web endpoint listening on %s:%d", self.listen, self.port)
+        return self.port
+
+    async def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.stop()
+            await server.close_all_connections()
+
+    @property
+    def url(self) -> str:
+        host = self.listen if ":" not in self.listen else f"[{self.listen}]"
+        return f"http://{host}:{self.port}"

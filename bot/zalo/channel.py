@@ -1,0 +1,269 @@
+"""The Zalo channel: started by `baocao run` when BAOCAO_ZALO_TOKEN is set.
+
+It receives updates (long polling, or a webhook when BAOCAO_ZALO_WEBHOOK_URL is set), stores
+each before handling it, answers, serves download links for files, and delivers outbox
+messages for the scheduler. It holds no business rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.app import App
+from bot.web import Route, WebServer, files_route
+from bot.zalo.client import ZaloClient
+from bot.zalo.errors import (
+    ZaloError,
+    ZaloForbidden,
+    ZaloRateLimited,
+    ZaloUnauthorized,
+    is_transient,
+)
+from bot.zalo.files import FilePublisher
+from bot.zalo.handling import SERVER_RETRY_AFTER, UpdateHandler, keep_in_outbox
+from bot.zalo.inbox import AfterStore, Inbox
+from bot.zalo.notices import record_blocked, record_quota
+from bot.zalo.polling import Poller, PollSettings
+from bot.zalo.processor import ChatProcessor
+from bot.zalo.redaction import Redaction
+from bot.zalo.sender import Pacing, SendFailed, ZaloSender
+from bot.zalo.values import BotInfo
+from bot.zalo.webhook import webhook_route
+from handlers.events import Reply
+from scheduler.delivery import DeliveryError
+from storage import inbound as inbound_store
+from storage.db import transaction
+
+log = logging.getLogger(__name__)
+
+KEEP_HANDLED = timedelta(days=7)  # late duplicates are recognised this long
+
+
+class ZaloStartError(Exception):
+    """The channel could not start; the message names the cause (never the token)."""
+
+
+@dataclass(frozen=True)
+class ZaloOptions:
+    """Tuning that is not an operator setting: tests change it."""
+
+    poll: PollSettings = field(default_factory=PollSettings)
+    http_timeout: float = 10.0
+    send_interval: float = 0.05  # between two interactive sends
+    typing_after: float = 1.0  # show "typing…" when the handlers take longer than this
+    web_port: int | None = None  # None: BAOCAO_HTTP_PORT; 0: any free port
+    files_dir: Path = Path("data/files")
+    stop_timeout: float = 10.0  # for updates in hand when the channel stops
+    max_download_bytes: int = 20 * 1024 * 1024
+    after_store: AfterStore | None = None  # test hook: an update was stored, not yet handled
+
+
+class ZaloChannel:
+    name = "zalo"
+
+    def __init__(self, app: App, options: ZaloOptions | None = None) -> None:
+        settings = app.settings
+        if settings.zalo_token is None:
+            raise ZaloStartError("BAOCAO_ZALO_TOKEN is not set")
+        self.app = app
+        self.options = options or ZaloOptions()
+        self.mode = ""
+        self.bot: BotInfo | None = None
+        secret = settings.zalo_webhook_secret
+        self._token = settings.zalo_token.get_secret_value()
+        self._secret = secret.get_secret_value() if secret else ""
+        self.redact = Redaction([self._token, self._secret])
+        self.language = app.dispatcher.config.language
+        self.files = FilePublisher(
+            app.make_session,
+            clock=app.clock,
+            zone=settings.zone,
+            language=self.language,
+            public_url=settings.public_url,
+            valid_for=timedelta(hours=settings.download_link_hours),
+            files_dir=self.options.files_dir,
+        )
+        self.processor = ChatProcessor()
+        self.web: WebServer | None = None
+        self._client: ZaloClient | None = None
+        self._sender: ZaloSender | None = None
+        self._poller: Poller | None = None
+        self._inbox: Inbox | None = None
+
+    @property
+    def client(self) -> ZaloClient:
+        if self._client is None:
+            raise RuntimeError("the Zalo channel is not running")
+        return self._client
+
+    @property
+    def inbox(self) -> Inbox:
+        if self._inbox is None:
+            raise RuntimeError("the Zalo channel is not running")
+        return self._inbox
+
+    async def start(self) -> None:
+        settings, options = self.app.settings, self.options
+        self.redact.install()
+        client = ZaloClient(
+            self._token, settings.zalo_api_url, timeout=options.http_timeout, redact=self.redact
+        )
+        self._client = client
+        self._sender = ZaloSender(client, self.files, Pacing(options.send_interval), self.language)
+        handler = UpdateHandler(
+            self.app,
+            sender=self._sender,
+            on_blocked=self._blocked,
+            on_quota=self._quota,
+            typing_after=options.typing_after,
+            redact=self.redact,
+        )
+        self._inbox = Inbox(
+            self.app.make_session,
+            clock=self.app.clock,
+            handle=handler,
+            processor=self.processor,
+            after_store=options.after_store,
+        )
+        problem = None
+        try:
+            self.bot = await client.get_me()  # checks the token
+            await asyncio.to_thread(self._tidy)
+            self.mode = await self._start_receiving()
+        except ZaloUnauthorized:
+            problem = (
+                "Zalo từ chối BAOCAO_ZALO_TOKEN (kiểm tra lại token của bot trên Zalo Bot "
+                "Platform) / Zalo rejected BAOCAO_ZALO_TOKEN (check the bot's token)"
+            )
+        except (ZaloError, OSError) as error:
+            problem = (
+                f"Không khởi động được kênh Zalo / could not start Zalo at "
+                f"{settings.zalo_api_url}: {self.redact(str(error))}"
+            )
+        if problem is not None:
+            await self._close()
+            raise ZaloStartError(problem)
+        await self.inbox.recover()  # stored before a crash: handled before anything new
+        if self._poller is not None:
+            self._poller.start()
+        name = self.bot.account_name if self.bot else "?"
+        log.info("Zalo channel running as %s (%s)", name, self.mode)
+
+    async def _start_receiving(self) -> str:
+        settings = self.app.settings
+        routes: list[Route] = []
+        webhook_url = settings.zalo_webhook_url
+        if webhook_url:
+            path = urlsplit(webhook_url).path or "/"
+            routes.append(webhook_route(path, secret=self._secret, inbox=self.inbox))
+        if webhook_url or settings.public_url:
+            routes.append(files_route(self.app.make_session, self.app.clock))
+            port = settings.http_port if self.options.web_port is None else self.options.web_port
+            self.web = WebServer(listen=settings.http_listen, port=port, routes=routes)
+            await self.web.start()
+        if webhook_url:
+            # The endpoint listens before Zalo is told of it (it may check the URL at once).
+            await self.client.set_webhook(url=webhook_url, secret_token=self._secret)
+            return "webhook"
+        try:
+            await self.client.delete_webhook()  # webhook and polling exclude each other
+        except ZaloError as error:
+            log.warning("deleteWebhook failed (%s); polling anyway", error)
+        self._poller = Poller(self.client, self.inbox, self.options.poll)
+        return "polling"
+
+    def _tidy(self) -> None:
+        """Forget old handled updates and expired download links (and their files)."""
+        with transaction(self.app.make_session) as session:
+            inbound_store.purge_handled(
+                session, channel=self.name, before=self.app.clock.now() - KEEP_HANDLED
+            )
+        self.files.purge()
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            await self._poller.stop()
+            self._poller = None
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
+        await self.processor.drain(self.options.stop_timeout)  # answers still go out
+        await self._close()
+
+    async def _close(self) -> None:
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
+        client, self._client = self._client, None
+        self._sender = None
+        try:
+            if client is not None:
+                await client.aclose()
+        finally:
+            self.redact.uninstall()
+
+    async def deliver(self, chat_id: str, reply: Reply) -> None:
+        """Send an outbox message; DeliveryError says whether and when to try again."""
+        if self._sender is None:
+            raise DeliveryError("the Zalo channel is not running")
+        try:
+            await self._sender.send(chat_id, reply)
+        except SendFailed as failed:
+            await self._delivery_failed(chat_id, failed)
+
+    async def _delivery_failed(self, chat_id: str, failed: SendFailed) -> None:
+        cause = failed.cause
+        message = f"{type(cause).__name__}: {self.redact(str(cause))}"
+        if isinstance(cause, ZaloForbidden):
+            await self._blocked(chat_id)
+            raise DeliveryError(message, permanent=True)
+        retry_after = cause.retry_after if isinstance(cause, ZaloRateLimited) else None
+        if isinstance(cause, ZaloRateLimited) and cause.quota:
+            await self._quota()
+        if failed.sent and is_transient(cause):
+            # Part of a long message went out: the row counts as sent, and the rest goes
+            # out later as its own row, so the first part is never sent twice.
+            delay = retry_after or SERVER_RETRY_AFTER
+            digest = hashlib.sha256("\n".join(failed.unsent).encode()).hexdigest()[:16]
+            key = f"rest:{self.app.clock.now().isoformat()}:{digest}"
+            await asyncio.to_thread(keep_in_outbox, self.app, chat_id, key, failed.unsent, delay)
+            log.warning("Zalo took %d part(s) of a message; the rest is kept", failed.sent)
+            return
+        raise DeliveryError(message, retry_after=retry_after)
+
+    async def fetch_file(self, file_ref: str) -> bytes:
+        """The bytes of a photo a user sent (IncomingAttachment.file_ref is its URL)."""
+        return await self.client.download(file_ref, limit=self.options.max_download_bytes)
+
+    async def _blocked(self, chat_id: str) -> None:
+        log.warning("Zalo chat %s blocked the bot; marking it unreachable", chat_id)
+        try:
+            await asyncio.to_thread(
+                record_blocked,
+                self.app.make_session,
+                chat_id=chat_id,
+                clock=self.app.clock,
+                zone=self.app.settings.zone,
+                language=self.language,
+            )
+        except Exception:
+            log.exception("could not record that Zalo chat %s blocked the bot", chat_id)
+
+    async def _quota(self) -> None:
+        log.warning("Zalo message quota exceeded: messages wait in the outbox")
+        try:
+            await asyncio.to_thread(
+                record_quota,
+                self.app.make_session,
+                clock=self.app.clock,
+                zone=self.app.settings.zone,
+                language=self.language,
+            )
+        except Exception:
+            log.exception("could not tell the secretariat about the Zalo quota")

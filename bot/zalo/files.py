@@ -1,0 +1,105 @@
+"""Files for channels that cannot send them (Zalo): kept under data/files and offered as a
+time-limited, unguessable link on the bot's own web endpoint (`bot.web`).
+
+Without BAOCAO_PUBLIC_URL there is no address to give, so the reply says how else to get it.
+Runs in worker threads (files and database).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import shutil
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from bot.zalo.texts import text
+from handlers.events import OutgoingFile
+from handlers.messages import Language
+from storage.clock import Clock
+from storage.db import SessionFactory, transaction
+from storage.downloads import create_link, purge_expired
+from storage.models import Identity
+
+log = logging.getLogger(__name__)
+
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def safe_name(name: str) -> str:
+    """A file name that stays inside its folder on every system."""
+    base = Path(name.replace("\\", "/")).name.strip(". ")
+    cleaned = _UNSAFE.sub("_", base)[:150].strip("._")
+    return cleaned or "tep"
+
+
+class FilePublisher:
+    def __init__(
+        self,
+        make_session: SessionFactory,
+        *,
+        clock: Clock,
+        zone: ZoneInfo,
+        language: Language,
+        public_url: str | None,
+        valid_for: timedelta,
+        files_dir: Path,
+        channel: str = "zalo",
+    ) -> None:
+        self.make_session = make_session
+        self.clock = clock
+        self.zone = zone
+        self.language = language
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.valid_for = valid_for
+        self.files_dir = files_dir
+        self.channel = channel
+
+    def publish(self, file: OutgoingFile, *, chat_id: str) -> str:
+        """The line that gives `file` to the user of `chat_id`: a link, or how to get it."""
+        if self.public_url is None:
+            return text("file.no_link", self.language, name=file.file_name)
+        folder = self.files_dir / secrets.token_hex(16)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = (folder / safe_name(file.file_name)).resolve()
+        path.write_bytes(file.data)
+        with transaction(self.make_session) as session:
+            expired = purge_expired(session, clock=self.clock)
+            person_id = session.exec(
+                select(Identity.person_id).where(
+                    Identity.channel == self.channel, Identity.chat_id == chat_id
+                )
+            ).first()
+            new = create_link(
+                session,
+                file_path=str(path),
+                file_name=file.file_name,
+                mime_type=file.mime_type,
+                valid_for=self.valid_for,
+                clock=self.clock,
+                person_id=person_id,
+            )
+        self.remove(expired)
+        expires = new.link.expires_at.astimezone(self.zone).strftime("%H:%M %d/%m/%Y")
+        url = f"{self.public_url}/files/{new.token}"
+        return text("file.link", self.language, name=file.file_name, url=url, expires=expires)
+
+    def purge(self) -> int:
+        """Forget expired links and delete their files; returns how many."""
+        with transaction(self.make_session) as session:
+            expired = purge_expired(session, clock=self.clock)
+        self.remove(expired)
+        return len(expired)
+
+    def remove(self, paths: list[str]) -> None:
+        root = self.files_dir.resolve()
+        for name in paths:
+            folder = Path(name).resolve().parent
+            if folder.parent != root:  # only the folders this class made
+                log.warning("not deleting %s: outside %s", folder, root)
+                continue
+            shutil.rmtree(folder, ignore_errors=True)

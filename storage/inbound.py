@@ -1,0 +1,105 @@
+"""Inbound updates kept before they are handled (Zalo forgets an update once it returns it).
+
+Stored first, handled next, marked handled in the handler's own transaction: a crash between
+fetching and handling loses nothing, and an update that arrives twice is stored (and handled)
+once, since `update_key` is unique per channel.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.clock import Clock
+from storage.models import InboundUpdate
+
+ERROR_LIMIT = 500  # characters of an error kept on the row
+
+
+def store_update(
+    session: Session, *, channel: str, update_key: str, payload: dict[str, Any], clock: Clock
+) -> InboundUpdate | None:
+    """Keep an update; None when one with this key was kept already (a duplicate)."""
+    exists = session.exec(
+        select(InboundUpdate.id).where(
+            InboundUpdate.channel == channel, InboundUpdate.update_key == update_key
+        )
+    ).first()
+    if exists is not None:
+        return None
+    row = InboundUpdate(
+        channel=channel, update_key=update_key, payload=payload, received_at=clock.now()
+    )
+    try:
+        with session.begin_nested():  # a webhook retry may race the first delivery
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
+    return row
+
+
+def begin_attempt(session: Session, *, update_id: int) -> int:
+    """Count one more try at handling; returns the count including this one."""
+    session.execute(
+        update(InboundUpdate)
+        .where(col(InboundUpdate.id) == update_id)
+        .values(attempts=InboundUpdate.attempts + 1)
+    )
+    attempts = session.exec(
+        select(InboundUpdate.attempts).where(InboundUpdate.id == update_id)
+    ).one()
+    return int(attempts)
+
+
+def mark_handled(session: Session, *, update_id: int, now: datetime, error: str = "") -> bool:
+    """Mark handled once; False when it was already (or does not exist)."""
+    values: dict[str, Any] = {"handled_at": now}
+    if error:
+        values["last_error"] = error[:ERROR_LIMIT]
+    result = session.execute(
+        update(InboundUpdate)
+        .where(col(InboundUpdate.id) == update_id, col(InboundUpdate.handled_at).is_(None))
+        .values(**values)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def record_error(session: Session, *, update_id: int, error: str) -> None:
+    session.execute(
+        update(InboundUpdate)
+        .where(col(InboundUpdate.id) == update_id)
+        .values(last_error=error[:ERROR_LIMIT])
+    )
+
+
+def unhandled(session: Session, *, channel: str, limit: int = 1000) -> list[InboundUpdate]:
+    """Kept but not yet handled, oldest first (the order they arrived in)."""
+    return list(
+        session.exec(
+            select(InboundUpdate)
+            .where(InboundUpdate.channel == channel, col(InboundUpdate.handled_at).is_(None))
+            .order_by(col(InboundUpdate.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def get_update(session: Session, *, update_id: int) -> InboundUpdate | None:
+    return session.get(InboundUpdate, update_id)
+
+
+def purge_handled(session: Session, *, channel: str, before: datetime) -> int:
+    """Forget updates handled before `before` (kept that long to drop late duplicates)."""
+    result = session.execute(
+        delete(InboundUpdate).where(
+            InboundUpdate.channel == channel,
+            col(InboundUpdate.handled_at).is_not(None),
+            col(InboundUpdate.handled_at) < before,
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

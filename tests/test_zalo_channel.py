@@ -1,0 +1,102 @@
+"""The Zalo channel end to end: the real adapter long-polling the fake Zalo Bot API server over
+HTTP, and the real handlers and database behind it (issue 8).
+
+Tests wait on conditions with deadlines (`settle`, `wait_for_messages`, `wait_until`).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from storage.models import Attachment, Identity, InboundUpdate, Submission
+from tests import test_zalo_support as support
+from tests.fakes.zalo_api import FakeZaloBot
+from tests.people import invite_code
+from tests.plan_files import small_plan, write_yaml
+
+# The shared fixtures (pytest finds them by name in this module).
+fake, zalo, loop, start_zalo = support.fake, support.zalo, support.loop, support.start_zalo
+
+
+def register_on_zalo(bot, user, agency: str = "so-yte", name: str = "Nguyễn Thị Lan") -> str:
+    assert "Bước 1/3" in bot.say(user, f"/start {invite_code(bot.app, agency)}")
+    bot.say(user, name)
+    bot.say(user, "Chuyên viên Phòng Nghiệp vụ")
+    return bot.say(user, "1")
+
+
+def test_a_focal_point_registers_on_zalo_with_an_invite_code(start_zalo, zalo: FakeZaloBot):
+    bot = start_zalo()
+    lan = zalo.user("Lan")
+
+    welcome = bot.say(lan, f"/start {invite_code(bot.app, 'so-yte')}")
+    assert "Sở Y tế" in welcome
+    bot.say(lan, "Nguyễn Thị Lan")
+    confirm = bot.say(lan, "Chuyên viên Phòng Nghiệp vụ")
+    # No buttons on Zalo: the options are numbered lines, answered with a number.
+    assert "Họ và tên: Nguyễn Thị Lan" in confirm
+    assert "1. Đúng, đăng ký\n2. Nhập lại" in confirm
+    assert "Trả lời bằng số thứ tự" in confirm
+    assert "Đăng ký thành công" in bot.say(lan, "1")
+
+    with bot.app.make_session() as session:
+        identity = session.exec(select(Identity)).one()
+        assert (identity.channel, identity.external_id, identity.chat_id) == (
+            "zalo",
+            lan.user_id,
+            lan.user_id,
+        )
+        updates = session.exec(select(InboundUpdate)).all()
+        assert len(updates) == 4 and all(u.handled_at is not None for u in updates)
+        assert {u.update_key.split(":")[0] for u in updates} == {"message.text.received"}
+    assert zalo.calls_to("deleteWebhook")  # polling mode clears any webhook first
+
+
+@pytest.fixture
+def small(tmp_path):
+    return {"plan_file": str(write_yaml(tmp_path / "small.yaml", small_plan()))}
+
+
+def test_a_full_report_on_zalo_with_numbered_options_and_a_photo(
+    start_zalo, zalo: FakeZaloBot, small
+):
+    bot = start_zalo(**small)
+    lan = zalo.user("Lan")
+    assert "Đăng ký thành công" in register_on_zalo(bot, lan, "so-a")
+
+    first = bot.say(lan, "/report")
+    assert "Nhiệm vụ 1 (1/4), vai trò: chủ trì" in first
+    assert "\n1. " in first and "\n2. " in first  # the statuses, numbered
+    assert "bao nhiêu phần trăm" in bot.say(lan, "2")
+    assert "Kết quả đạt được" in bot.say(lan, "70%")
+    assert "Khó khăn" in bot.say(lan, "Đã tổ chức 2 hội thảo, 150 người dự")
+    assert "Đề xuất" in bot.say(lan, "Thiếu kinh phí")
+    assert "Tệp đính kèm" in bot.say(lan, "Bổ sung kinh phí năm 2027")
+    photo = zalo.host_photo(b"\xff\xd8\xff\xe0 a photo of the signed report")
+    received = bot.send_photo(lan, photo)
+    assert "Đã nhận tệp zalo_photo_" in received and "(1 tệp)" in received
+
+    assert "Nhiệm vụ 2 (2/4)" in bot.say(lan, "1")
+    bot.say(lan, "Đã hoàn thành")  # an option by its label, as typed
+    bot.say(lan, "Hoàn thành mô hình trình diễn")
+    bot.say(lan, "/skip")
+    bot.say(lan, "/skip")
+    assert "Nhiệm vụ 3 (3/4), vai trò: phối hợp" in bot.say(lan, "/skip")
+    assert "Lý do không áp dụng" in bot.say(lan, "4")
+    assert "Phần chung (4/4)" in bot.say(lan, "Sở B chưa đề nghị phối hợp")
+    bot.say(lan, "Đã ban hành kế hoạch riêng của Sở")
+    bot.say(lan, "/skip")
+    bot.say(lan, "/skip")
+    review = bot.say(lan, "1")
+    assert "XEM LẠI BÁO CÁO" in review and "Nộp báo cáo" in review
+    receipt = bot.say(lan, "1")
+    assert "ĐÃ NỘP BÁO CÁO" in receipt and "Mã báo cáo: 2026-SO-A (phiên bản 1)" in receipt
+
+    with bot.app.make_session() as session:
+        assert session.exec(select(Submission)).one().state == "submitted"
+        attachment = session.exec(select(Attachment)).one()
+        assert attachment.file_ref == photo and attachment.file_name.endswith(".jpg")
+    # The photo the user sent can be fetched again by its URL.
+    assert bot.loop.run(bot.channel.fetch_file(photo)).endswith(b"signed report")
+    assert all(len(m.text) <= 2000 for m in lan.messages)
