@@ -25,5 +25,15 @@ async def start_channels(app: App) -> list[RunningChannel]:
         telegram = TelegramChannel(app)
         await telegram.start()
         channels.append(telegram)
-    # Zalo (BAOCAO_ZALO_TOKEN) starts here.
+    if app.settings.zalo_token is not None:
+        from bot.zalo import ZaloChannel
+
+        zalo = ZaloChannel(app)
+        try:
+            await zalo.start()
+        except BaseException:
+            for channel in channels:  # do not leave Telegram running on its own half-way
+                await channel.stop()
+            raise
+        channels.append(zalo)
     return channels

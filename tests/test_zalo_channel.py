@@ -9,8 +9,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from bot.channels import start_channels
+from bot.zalo import ZaloStartError
 from storage.models import Attachment, Identity, InboundUpdate, Submission
 from tests import test_zalo_support as support
+from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZaloBot
 from tests.people import invite_code
 from tests.plan_files import small_plan, write_yaml
@@ -100,3 +103,31 @@ def test_a_full_report_on_zalo_with_numbered_options_and_a_photo(
     # The photo the user sent can be fetched again by its URL.
     assert bot.loop.run(bot.channel.fetch_file(photo)).endswith(b"signed report")
     assert all(len(m.text) <= 2000 for m in lan.messages)
+
+
+def test_baocao_run_starts_zalo_beside_telegram(make_app, fake, zalo: FakeZaloBot, loop):
+    with FakeTelegram() as telegram_server:
+        telegram = telegram_server.add_bot()
+        app = make_app(
+            zalo_token=zalo.token,
+            zalo_api_url=fake.url,
+            telegram_token=telegram.token,
+            telegram_api_url=telegram_server.url,
+        )
+        channels = loop.run(start_channels(app), timeout=15)
+        try:
+            assert [c.name for c in channels] == ["telegram", "zalo"]
+            lan = zalo.user("Lan")
+            lan.send_text("/help")
+            assert "Các lệnh bạn dùng được" in lan.wait_for_messages(1)[0].text
+        finally:
+            for channel in channels:
+                loop.run(channel.stop(), timeout=15)
+
+
+def test_a_wrong_token_stops_start_up_with_a_clear_message(make_app, fake, loop):
+    app = make_app(zalo_token="999:not-the-right-secret-token", zalo_api_url=fake.url)
+    with pytest.raises(ZaloStartError) as raised:
+        loop.run(start_channels(app))
+    assert "BAOCAO_ZALO_TOKEN" in str(raised.value)
+    assert "not-the-right-secret-token" not in str(raised.value)
