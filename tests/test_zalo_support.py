@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlmodel import select
@@ -21,6 +21,8 @@ from storage.models import InboundUpdate
 from tests.fakes.telegram_api import LoopThread
 from tests.fakes.zalo_api import DEFAULT_WAIT, FakeZalo, FakeZaloBot, FakeZaloUser
 
+T = TypeVar("T")
+
 QUICK = ZaloOptions(
     poll=PollSettings(timeout=2, retry_base=0.01, retry_max=0.05),
     http_timeout=3,
@@ -28,6 +30,17 @@ QUICK = ZaloOptions(
     web_port=0,
     stop_timeout=5,
 )
+
+
+def wait_for(predicate: Callable[[], T], timeout: float = DEFAULT_WAIT, what: str = "") -> T:
+    """Re-check `predicate` (a database state, say) until it is truthy; bounded."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while not (value := predicate()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout}s for {what or predicate}")
+        pause.wait(0.01)  # a bounded re-check of the condition, not a wait for time
+    return value
 
 
 @pytest.fixture
@@ -65,15 +78,12 @@ class RunningZalo:
 
     def settle(self, update: dict[str, Any], timeout: float = DEFAULT_WAIT) -> None:
         """Wait until `update` was handled and every answer sent (nothing left in hand)."""
-        deadline = time.monotonic() + timeout
-        pause = threading.Event()
-        while True:
+
+        def done() -> bool:
             row = self.handled(update)
-            if row is not None and row.handled_at is not None and not self.channel.processor.busy:
-                return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"update {update_key(update)} not handled in {timeout}s")
-            pause.wait(0.01)  # a bounded re-check of the condition, not a wait for time
+            return bool(row and row.handled_at and not self.channel.processor.busy)
+
+        wait_for(done, timeout, f"update {update_key(update)} handled and answered")
 
     def say(self, user: FakeZaloUser, text: str) -> str:
         """What the user reads in answer to `text` (every message, joined)."""

@@ -230,9 +230,10 @@ class ZaloChannel:
             # Part of a long message went out: the row counts as sent, and the rest goes
             # out later as its own row, so the first part is never sent twice.
             delay = retry_after or SERVER_RETRY_AFTER
-            digest = hashlib.sha256("\n".join(failed.unsent).encode()).hexdigest()[:16]
+            rest = "\n".join(failed.unsent)
+            digest = hashlib.sha256(rest.encode()).hexdigest()[:16]
             key = f"rest:{self.app.clock.now().isoformat()}:{digest}"
-            await asyncio.to_thread(keep_in_outbox, self.app, chat_id, key, failed.unsent, delay)
+            await asyncio.to_thread(keep_in_outbox, self.app, chat_id, key, rest, delay)
             log.warning("Zalo took %d part(s) of a message; the rest is kept", failed.sent)
             return
         raise DeliveryError(message, retry_after=retry_after)

@@ -131,17 +131,18 @@ class UpdateHandler:
         if not is_transient(cause):
             log.error("Zalo refused the reply to %s in chat %s: %s", key, chat_id, cause)
             return
-        texts = list(failed.unsent)
+        # A reply's parts were cut at line ends: joined by one, they split the same way again.
+        pieces = ["\n".join(failed.unsent)]
         for reply in rest:
-            texts += await self.sender.texts(chat_id, reply)
+            pieces.append("\n".join(await self.sender.texts(chat_id, reply)))
         delay = cause.retry_after if isinstance(cause, ZaloRateLimited) else SERVER_RETRY_AFTER
         log.warning(
-            "Zalo did not take the reply to %s (%s); %d message(s) kept in the outbox",
+            "Zalo did not take the reply to %s (%s); kept in the outbox",
             key,
             self.redact(str(cause)),
-            len(texts),
         )
-        await asyncio.to_thread(keep_in_outbox, self.app, chat_id, f"reply:{key}", texts, delay)
+        kept = "\n\n".join(pieces)
+        await asyncio.to_thread(keep_in_outbox, self.app, chat_id, f"reply:{key}", kept, delay)
         if isinstance(cause, ZaloRateLimited) and cause.quota:
             await self.on_quota()
 
@@ -174,21 +175,21 @@ class UpdateHandler:
             log.debug("typing indicator failed: %s", error)
 
 
-def keep_in_outbox(app: App, chat_id: str, key: str, texts: list[str], delay: float) -> None:
-    """Queue messages Zalo did not take, each once (the key), to go out after `delay`."""
+def keep_in_outbox(app: App, chat_id: str, key: str, text: str, delay: float) -> None:
+    """Queue what Zalo did not take as ONE outbox row (so its parts keep their order; the
+    channel splits it again), once per `key`, to go out after `delay`."""
     clock = app.clock
+    dedupe_key = f"{CHANNEL}:{chat_id}:{key}"
+    if len(dedupe_key) > KEY_LIMIT:
+        dedupe_key = f"{CHANNEL}:sha256:{hashlib.sha256(dedupe_key.encode()).hexdigest()}"
     with transaction(app.make_session) as session:
-        for number, message in enumerate(texts):
-            dedupe_key = f"{CHANNEL}:{chat_id}:{key}:{number}"
-            if len(dedupe_key) > KEY_LIMIT:
-                dedupe_key = f"{CHANNEL}:sha256:{hashlib.sha256(dedupe_key.encode()).hexdigest()}"
-            enqueue(
-                session,
-                dedupe_key=dedupe_key,
-                channel=CHANNEL,
-                chat_id=chat_id,
-                kind="reply",
-                text=message,
-                clock=clock,
-                not_before=clock.now() + timedelta(seconds=delay),
-            )
+        enqueue(
+            session,
+            dedupe_key=dedupe_key,
+            channel=CHANNEL,
+            chat_id=chat_id,
+            kind="reply",
+            text=text,
+            clock=clock,
+            not_before=clock.now() + timedelta(seconds=delay),
+        )

@@ -121,6 +121,7 @@ class _ArmedFault:
     fault: Fault
     chat_id: str | None
     remaining: int
+    skip: int = 0  # matching calls let through before the fault applies
 
 
 @dataclass(frozen=True)
@@ -282,11 +283,18 @@ class FakeZaloBot:
     # --- faults ---
 
     def inject(
-        self, method: str, fault: Fault, *, times: int = 1, chat_id: str | None = None
+        self,
+        method: str,
+        fault: Fault,
+        *,
+        times: int = 1,
+        chat_id: str | None = None,
+        after: int = 0,
     ) -> None:
-        """The next `times` calls of `method` (to `chat_id`, if given) meet `fault`."""
+        """The next `times` calls of `method` (to `chat_id`, if given) meet `fault`, once
+        `after` such calls have gone through untouched."""
         with self._lock:
-            self._faults.append(_ArmedFault(method, fault, chat_id, times))
+            self._faults.append(_ArmedFault(method, fault, chat_id, times, after))
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
         with self._lock:
@@ -295,6 +303,9 @@ class FakeZaloBot:
                     continue
                 if armed.chat_id is not None and str(params.get("chat_id")) != armed.chat_id:
                     continue
+                if armed.skip > 0:
+                    armed.skip -= 1
+                    return None
                 armed.remaining -= 1
                 return armed.fault
             return None
