@@ -264,6 +264,12 @@ class FakeZaloBot:
             self._changed.notify_all()
             return update
 
+    def open_chat(self, chat_id: str) -> None:
+        """Let the bot write to `chat_id`, as when its user wrote first (for updates a test
+        POSTs to a webhook by hand)."""
+        with self._lock:
+            self._wrote.add(chat_id)
+
     @property
     def pending_updates(self) -> int:
         with self._lock:

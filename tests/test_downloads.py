@@ -1,0 +1,162 @@
+"""Download links: files the bot makes, offered on Zalo (which cannot send files) as a
+time-limited, unguessable link on the bot's own web endpoint (issue 8)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.web import WebServer, files_route
+from handlers.context import Context, Role
+from handlers.events import OutgoingFile, Reply
+from storage.db import transaction
+from storage.downloads import create_link, find_link, hash_token, purge_expired
+from storage.models import DownloadLink
+from tests import test_zalo_support as support
+from tests.fakes.zalo_api import FakeZaloBot, get
+
+# The shared fixtures (pytest finds them by name in this module).
+fake, zalo, loop, start_zalo = support.fake, support.zalo, support.loop, support.start_zalo
+
+EVERYONE = {Role.stranger, Role.focal, Role.secretariat}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT = OutgoingFile("Tổng hợp báo cáo 2026.xlsx", b"PK\x03\x04 a workbook", XLSX)
+LINK = re.compile(r"(http://\S+/files/(\S+))")
+
+
+def new_link(app, path: Path, *, hours: int = 24) -> str:
+    path.write_bytes(EXPORT.data)
+    with transaction(app.make_session) as session:
+        return create_link(
+            session,
+            file_path=str(path),
+            file_name=EXPORT.file_name,
+            mime_type=EXPORT.mime_type,
+            valid_for=timedelta(hours=hours),
+            clock=app.clock,
+        ).token
+
+
+# --- storage ---------------------------------------------------------------------------------
+
+
+def test_links_are_random_stored_hashed_and_expire(app, clock, tmp_path):
+    token = new_link(app, tmp_path / "a.xlsx")
+    other = new_link(app, tmp_path / "b.xlsx")
+    assert token != other and len(token) >= 43  # 256 random bits, URL-safe base64
+    with app.make_session() as session:
+        hashes = set(session.exec(select(DownloadLink.token_hash)).all())
+        assert hashes == {hash_token(token), hash_token(other)} and token not in str(hashes)
+        assert find_link(session, token=token, clock=clock) is not None
+        assert find_link(session, token=token[:-1] + "x", clock=clock) is None
+        assert find_link(session, token="", clock=clock) is None
+    clock.advance(timedelta(hours=24))
+    with transaction(app.make_session) as session:
+        assert find_link(session, token=token, clock=clock) is None
+        assert sorted(purge_expired(session, clock=clock)) == sorted(
+            [str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx")]
+        )
+        assert session.exec(select(DownloadLink)).all() == []
+
+
+# --- the web endpoint --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def web(app, loop):
+    server = WebServer(
+        listen="127.0.0.1", port=0, routes=[files_route(app.make_session, app.clock)]
+    )
+    loop.run(server.start())
+    yield server
+    loop.run(server.stop())
+
+
+def test_a_link_works_before_it_expires_and_is_404_after(app, clock, web, tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    token = new_link(app, tmp_path / "export.xlsx", hours=24)
+    status, body, headers = get(f"{web.url}/files/{token}")
+    assert status == 200 and body == EXPORT.data
+    assert headers["Content-Type"] == XLSX and headers["Cache-Control"] == "no-store"
+    disposition = headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''T%E1%BB%95ng%20h%E1%BB%A3p" in disposition
+
+    clock.advance(timedelta(hours=23, minutes=59))
+    assert get(f"{web.url}/files/{token}")[0] == 200
+    clock.advance(timedelta(minutes=1))
+    expired = get(f"{web.url}/files/{token}")
+    wrong = get(f"{web.url}/files/{token[:-2]}zz")
+    assert expired[0] == wrong[0] == 404
+    assert expired[1] == wrong[1] == b"404 Not Found\n"  # the same bare answer: nothing learnt
+    assert get(f"{web.url}/files/")[0] == 404
+    assert token not in caplog.text  # the access log hides the token
+
+
+def test_a_link_whose_file_is_gone_is_404(app, web, tmp_path):
+    path = tmp_path / "export.xlsx"
+    token = new_link(app, path)
+    path.unlink()
+    assert get(f"{web.url}/files/{token}")[0] == 404
+
+
+# --- files on Zalo -----------------------------------------------------------------------------
+
+
+def with_export(app) -> None:
+    def export(ctx: Context, args: str) -> list[Reply]:
+        return [Reply("Bảng tổng hợp đã sẵn sàng.", file=EXPORT)]
+
+    app.dispatcher.registry.command("xuat", export, roles=EVERYONE, description_key="cmd.help")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_file_on_zalo_comes_as_a_link_that_expires(start_zalo, zalo: FakeZaloBot, clock):
+    port = free_port()
+    bot = start_zalo(
+        setup=with_export,
+        options=replace(support.QUICK, web_port=None),
+        public_url=f"http://127.0.0.1:{port}",
+        http_port=port,
+        download_link_hours=2,
+    )
+    lan = zalo.user("Lan")
+    answer = bot.say(lan, "/xuat")
+    assert answer.startswith("Bảng tổng hợp đã sẵn sàng.")
+    assert "Tải tệp “Tổng hợp báo cáo 2026.xlsx” tại: http://127.0.0.1:" in answer
+    assert "hết hạn lúc 11:00 02/11/2026" in answer
+    url, token = LINK.search(answer).groups()  # type: ignore[union-attr]
+    status, body, _ = get(url)
+    assert status == 200 and body == EXPORT.data
+    files = list(Path("data/files").rglob("*.xlsx"))
+    assert len(files) == 1 and files[0].read_bytes() == EXPORT.data
+
+    clock.advance(timedelta(hours=2))
+    assert get(url)[0] == 404
+    assert get(url.replace(token, token[::-1]))[0] == 404
+    # The next file tidies up: the expired link and its file are gone.
+    bot.say(lan, "/xuat")
+    assert len(list(Path("data/files").rglob("*.xlsx"))) == 1
+    with bot.app.make_session() as session:
+        assert len(session.exec(select(DownloadLink)).all()) == 1
+
+
+def test_without_a_public_url_the_reply_says_how_to_get_the_file(start_zalo, zalo: FakeZaloBot):
+    bot = start_zalo(setup=with_export)
+    answer = bot.say(zalo.user("Lan"), "/xuat")
+    assert "Zalo không cho bot gửi tệp" in answer and "Telegram" in answer
+    assert "baocao export" in answer
+    assert bot.channel.web is None  # polling, no public URL: no web endpoint at all
+    assert not Path("data/files").exists()
