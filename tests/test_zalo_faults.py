@@ -5,6 +5,8 @@ token never showing in logs or errors (issue 8)."""
 from __future__ import annotations
 
 import logging
+import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -384,3 +386,44 @@ def test_an_update_that_keeps_failing_is_set_aside(start_zalo, zalo: FakeZaloBot
     again.settle(update)
     assert "set aside" in again.handled(update).last_error  # type: ignore[union-attr]
     assert lan.messages == []
+
+
+def test_every_method_the_adapter_uses_against_the_fake(loop, fake, zalo: FakeZaloBot):
+    lan = zalo.user("Lan")
+    lan.send_text("xin chào")
+    photo = zalo.host_photo(b"jpeg")
+
+    async def everything(client):
+        me = await client.get_me()
+        hook = await client.set_webhook(url="https://bot.example/zalo", secret_token="s" * 8)
+        info = await client.get_webhook_info()
+        gone = await client.delete_webhook()
+        sent = await client.send_photo(lan.user_id, photo, caption="Ảnh minh chứng")
+        await client.send_chat_action(lan.user_id)
+        return me, hook, info, gone, sent
+
+    me, hook, info, gone, sent = run_client(loop, fake, everything)
+    assert (me.id, me.account_name) == (zalo.id, "baocao")
+    assert hook.url == info.url == "https://bot.example/zalo" and gone.url == ""
+    assert info.updated_at is not None and sent.date is not None  # milliseconds, read
+    assert lan.messages[-1].photo == photo and lan.messages[-1].text == "Ảnh minh chứng"
+    assert zalo.chat_actions == [(lan.user_id, "typing")]
+
+
+def test_a_slow_answer_shows_typing(start_zalo, zalo: FakeZaloBot):
+    release = threading.Event()
+
+    def slow(ctx: Context, args: str) -> list[Reply]:
+        release.wait(5)
+        return [Reply("Xong.")]
+
+    def setup(app) -> None:
+        app.dispatcher.registry.command("cham", slow, roles=EVERYONE, description_key="cmd.help")
+
+    bot = start_zalo(setup=setup, options=replace(support.QUICK, typing_after=0.05))
+    lan = zalo.user("Lan")
+    update = lan.send_text("/cham")
+    zalo.wait_until(lambda: zalo.chat_actions, what="the typing indicator")
+    release.set()
+    bot.settle(update)
+    assert lan.texts == ["Xong."] and zalo.chat_actions == [(lan.user_id, "typing")]

@@ -135,6 +135,9 @@ class ZaloChannel:
         try:
             self.bot = await client.get_me()  # checks the token
             await asyncio.to_thread(self._tidy)
+            # Stored before a crash: queued before anything new can come in, so a chat's
+            # old updates are handled before its new ones.
+            await self.inbox.recover()
             self.mode = await self._start_receiving()
         except ZaloUnauthorized:
             problem = (
@@ -146,10 +149,13 @@ class ZaloChannel:
                 f"Không khởi động được kênh Zalo / could not start Zalo at "
                 f"{settings.zalo_api_url}: {self.redact(str(error))}"
             )
+        except BaseException:
+            await self._abandon()
+            raise
         if problem is not None:
-            await self._close()
+            await self._abandon()
+            # Raised outside the except blocks: the error is not kept as this one's context.
             raise ZaloStartError(problem)
-        await self.inbox.recover()  # stored before a crash: handled before anything new
         if self._poller is not None:
             self._poller.start()
         name = self.bot.account_name if self.bot else "?"
@@ -194,6 +200,11 @@ class ZaloChannel:
             await self.web.stop()
             self.web = None
         await self.processor.drain(self.options.stop_timeout)  # answers still go out
+        await self._close()
+
+    async def _abandon(self) -> None:
+        """A start that failed half-way: let recovered work finish, then free everything."""
+        await self.processor.drain(self.options.stop_timeout)
         await self._close()
 
     async def _close(self) -> None:
