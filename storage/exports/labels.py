@@ -1,0 +1,31 @@
+"""The Vietnamese words the exported files use for statuses, roles and standings."""
+
+from __future__ import annotations
+
+from storage.reports import TaskStatus
+from storage.summary import NOT_REPORTED, Standing
+
+STATUS = {
+    TaskStatus.not_started: "Chưa thực hiện",
+    TaskStatus.in_progress: "Đang thực hiện",
+    TaskStatus.completed: "Đã hoàn thành",
+    TaskStatus.not_applicable: "Không áp dụng",
+    NOT_REPORTED: "Chưa báo cáo",
+}
+ROLE = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
+STANDING = {
+    Standing.on_time: "Đã nộp, đúng hạn",
+    Standing.late: "Đã nộp, trễ hạn",
+    Standing.returned: "Trả lại, chờ bổ sung",
+    Standing.overdue: "Quá hạn, chưa nộp",
+    Standing.not_due: "Chưa nộp (chưa đến hạn)",
+}
+TIMELINESS = {
+    Standing.on_time: "Đúng hạn",
+    Standing.late: "Trễ hạn",
+    Standing.overdue: "Quá hạn, chưa nộp",
+    Standing.not_due: "Chưa nộp",
+}
+GENERAL_TASK = "Nhiệm vụ theo chức năng (mục IV của Kế hoạch)"
+NA_REASON = "Lý do không áp dụng: {reason}"
+NO_FOCAL = "Chưa có đầu mối"
