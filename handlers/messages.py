@@ -378,8 +378,13 @@ def translate(key: str, language: Language, **values: object) -> str:
 def _register_feature_messages() -> None:
     from handlers.linking_messages import LINKING_MESSAGES
     from handlers.report_messages import REPORT_MESSAGES
+    from handlers.secretariat_messages import SECRETARIAT_MESSAGES
 
-    for key, texts in [*REPORT_MESSAGES.items(), *LINKING_MESSAGES.items()]:
+    for key, texts in [
+        *REPORT_MESSAGES.items(),
+        *LINKING_MESSAGES.items(),
+        *SECRETARIAT_MESSAGES.items(),
+    ]:
         if key in MESSAGES:
             raise ValueError(f"message {key} defined twice")
         MESSAGES[key] = texts

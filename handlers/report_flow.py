@@ -12,6 +12,7 @@ from handlers.flows import StepFlow, chosen_id
 from handlers.notify import notify_secretariat
 from handlers.registry import Registry
 from handlers.report_render import chunk, report_blocks, role_label, status_label
+from handlers.secretariat import draft_report
 from handlers.validation import Invalid, check_free_text, check_percent
 from storage.models import (
     Agency,
@@ -122,6 +123,9 @@ def focal_agencies(ctx: Context) -> list[Agency]:
 
 
 def report(ctx: Context, args: str) -> list[Reply]:
+    roles = ctx.actor.roles
+    if Role.secretariat in roles and (Role.focal not in roles or args.strip()):
+        return draft_report(ctx, args)  # the secretariat's /report: the draft consolidated report
     agencies = focal_agencies(ctx)
     if len(agencies) > 1:
         options = tuple(Option(a.name, f"agency:{a.id}") for a in agencies)
@@ -625,5 +629,11 @@ class ReportFlow(StepFlow):
 
 
 def setup(registry: Registry) -> None:
-    registry.command("report", report, roles={Role.focal}, description_key="cmd.report", order=20)
+    registry.command(
+        "report",
+        report,
+        roles={Role.focal, Role.secretariat},
+        description_key="cmd.report",
+        order=20,
+    )
     registry.flow(ReportFlow())

@@ -1,0 +1,217 @@
+"""The secretariat's draft report (DOCX): /report for the secretariat and `baocao report`."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import docx
+import pytest
+from docx.enum.section import WD_ORIENT
+from sqlmodel import select
+
+from bot.cli import main
+from handlers.events import IncomingEvent
+from storage.db import transaction
+from storage.exports.docx_report import abbreviation
+from storage.models import Identity, MemberRole, Membership
+from tests.people import say
+from tests.secretariat_world import FORMULA, RESULTS_A1, build_world
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture
+def world(make_app, tmp_path):
+    return build_world(make_app, tmp_path)
+
+
+def draft(app, command: str = "/report", user: str = "operator"):
+    replies = app.dispatcher.handle(IncomingEvent("console", user, user, command))
+    assert len(replies) == 1 and replies[0].file is not None, replies[0].text
+    return replies[0]
+
+
+def texts(document) -> list[str]:
+    return [p.text for p in document.paragraphs if p.text.strip()]
+
+
+def after(lines: list[str], heading: str, until: str) -> list[str]:
+    return lines[lines.index(heading) + 1 : lines.index(until)]
+
+
+def test_the_draft_has_the_administrative_header_and_title(world):
+    reply = draft(world)
+    assert reply.file.mime_type == DOCX
+    assert reply.file.file_name == "du-thao-bao-cao-2026-20261202.docx"
+    assert "2/5 cơ quan đã nộp" in reply.text
+    document = docx.Document(io.BytesIO(reply.file.data))
+    header = document.tables[0]
+    left, right = (cell.text.split("\n") for cell in header.rows[0].cells)
+    assert left[0] == "UBND TỈNH ĐẮK NÔNG" and left[1] == "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+    assert left[-1] == "Số: …/BC-SKHCN"
+    assert right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert right[-1] == "Đắk Nông, ngày … tháng … năm 2026"
+    borders = header._tbl.tblPr.xpath("./w:tblBorders/*/@w:val")
+    assert set(borders) == {"nil"}  # the header table prints without lines
+    lines = texts(document)
+    assert lines[0] == "BÁO CÁO"
+    assert lines[1] == (
+        "Tình hình thực hiện Kế hoạch số 99/KH-TEST ngày 5/1/2026 của Ủy ban nhân dân tỉnh Đắk Nông"
+    )
+    assert "Kính gửi: Ủy ban nhân dân tỉnh Đắk Nông." in lines
+
+
+def test_the_sections_are_filled_from_the_submissions(world):
+    document = docx.Document(io.BytesIO(draft(world, "/report 2026").file.data))
+    lines = texts(document)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        "I. TÌNH HÌNH CHUNG",
+        "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
+        "III. KHÓ KHĂN, VƯỚNG MẮC",
+        "IV. ĐỀ XUẤT, KIẾN NGHỊ",
+    ]
+    general = after(lines, "I. TÌNH HÌNH CHUNG", "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ")
+    assert "Tổng số cơ quan, đơn vị phải báo cáo: 5; hạn gửi báo cáo: 30/11/2026." in general
+    assert "Đã gửi báo cáo: 2/5 cơ quan, đơn vị (đúng hạn: 1; trễ hạn: 1)." in general
+    assert "Đã báo cáo nhưng được đề nghị bổ sung, chưa gửi lại: 1 (Sở C)." in general
+    assert "Chưa gửi báo cáo (đã quá hạn): 2 (Sở Khoa học và Công nghệ; Sở D)." in general
+
+    results = after(lines, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", "III. KHÓ KHĂN, VƯỚNG MẮC")
+    tasks = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert tasks[:4] == ["1. Nhiệm vụ một", "2. Nhiệm vụ hai", "3. Nhiệm vụ ba", "4. Nhiệm vụ bốn"]
+    assert f"- Sở A (chủ trì, đang thực hiện 70%): {RESULTS_A1}" in results
+    assert "- Sở A (phối hợp, không áp dụng): Sở B chưa đề nghị phối hợp" in results
+    assert (
+        "Cơ quan chủ trì (1/1 đã báo cáo): 1 chưa thực hiện (tỷ lệ hoàn thành bình quân 0%). "
+        "Cơ quan phối hợp (0/1 đã báo cáo): chưa có báo cáo. Chưa báo cáo: Sở D."
+    ) in results
+    assert "- Sở A: Đã ban hành kế hoạch riêng của Sở" in results  # the general part
+
+    difficulties = after(lines, "III. KHÓ KHĂN, VƯỚNG MẮC", "IV. ĐỀ XUẤT, KIẾN NGHỊ")
+    assert difficulties == [
+        f"- Sở A (nhiệm vụ 1): {FORMULA}",
+        "- Sở A (phần chung): Thiếu nhân lực",
+        "- Sở B (nhiệm vụ 4): Thiếu nhân lực",
+    ]
+    proposals = lines[lines.index("IV. ĐỀ XUẤT, KIẾN NGHỊ") + 1 :][:2]
+    assert proposals == [
+        "- Sở A (nhiệm vụ 1): Bổ sung kinh phí năm 2027",
+        "- Sở B (phần chung): Tập huấn cho cán bộ cấp huyện",
+    ]
+    signature = document.tables[1].rows[0].cells
+    assert signature[0].text.startswith("Nơi nhận:") and signature[1].text == "GIÁM ĐỐC"
+
+
+def test_the_annex_is_the_consolidated_table_on_landscape_pages(world):
+    document = docx.Document(io.BytesIO(draft(world).file.data))
+    lines = texts(document)
+    assert "PHỤ LỤC" in lines
+    assert "BẢNG TỔNG HỢP TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ" in lines
+    assert document.sections[0].orientation == WD_ORIENT.PORTRAIT
+    assert document.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+    table = document.tables[-1]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == [
+        "Stt",
+        "Nhiệm vụ",
+        "Thời gian thực hiện",
+        "Cơ quan chủ trì",
+        "Cơ quan phối hợp",
+        "Cơ quan báo cáo",
+        "Tình hình thực hiện",
+        "Kết quả thực hiện",
+        "Khó khăn, vướng mắc",
+        "Đề xuất, kiến nghị",
+    ]
+    assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")  # repeated on every page
+    assert len(rows) == 1 + 10
+    assert rows[1] == [
+        "1",
+        "Nhiệm vụ một",
+        "Hàng năm",
+        "Sở A",
+        "Sở C",
+        "Sở A (chủ trì)",
+        "Đang thực hiện (70%)",
+        RESULTS_A1,
+        FORMULA,
+        "Bổ sung kinh phí năm 2027",
+    ]
+    # The second agency on task 1: the task's cells are merged with the row above.
+    assert rows[2][:7] == [
+        "1",
+        "Nhiệm vụ một",
+        "Hàng năm",
+        "Sở A",
+        "Sở C",
+        "Sở C (phối hợp)",
+        "Đang thực hiện (40%)",
+    ]
+    assert table.rows[2].cells[1]._tc is table.rows[1].cells[1]._tc
+    assert rows[7][5:7] == ["Sở D (phối hợp)", "Chưa báo cáo"]
+    assert rows[8][1] == "Nhiệm vụ theo chức năng (mục IV của Kế hoạch)"
+
+
+def test_secretariat_member_who_is_also_a_focal_point(world):
+    """/report alone opens their own agency's report; with a period it drafts the report."""
+    with transaction(world.make_session) as session:
+        identity = session.exec(select(Identity).where(Identity.external_id == "u1")).one()
+        session.add(
+            Membership(
+                person_id=identity.person_id,
+                role=MemberRole.secretariat,
+                created_at=world.clock.now(),
+            )
+        )
+    assert "đã nộp phiên bản 1" in say(world, "u1", "/report")
+    say(world, "u1", "/cancel")
+    assert draft(world, "/report 2026", user="u1").file.mime_type == DOCX
+    assert draft(world, "/report docx", user="u1").file.file_name.endswith(".docx")
+
+
+def test_a_focal_point_never_gets_the_draft(world):
+    replies = world.dispatcher.handle(IncomingEvent("console", "u1", "u1", "/report 2026 docx"))
+    assert all(r.file is None for r in replies)
+    assert "đã nộp phiên bản 1" in replies[0].text  # their own report, as before
+
+
+def test_unknown_words(world):
+    text = say(world, "operator", "/report csv")
+    assert "Không hiểu «csv»" in text and "/report [MÃ_KỲ] [docx]" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Sở Khoa học và Công nghệ", "SKHCN"),
+        ("Sở Y tế", "SYT"),
+        ("Sở Nông nghiệp và Phát triển nông thôn", "SNNPTNT"),
+        ("Sở KH&CN", "SKC"),
+    ],
+)
+def test_document_symbol(name, expected):
+    assert abbreviation(name) == expected
+
+
+# --- baocao report -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(world, monkeypatch):
+    monkeypatch.setenv("BAOCAO_DATABASE_URL", world.settings.database_url)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield main
+    root.handlers[:], root.level = handlers, level
+
+
+def test_cli_writes_the_draft(cli, tmp_path, capsys):
+    target = tmp_path / "du-thao.docx"
+    assert cli(["report", "--period", "2026", "-o", str(target)]) == 0
+    assert "Đã ghi dự thảo báo cáo kỳ 2026" in capsys.readouterr().out
+    document = docx.Document(str(target))
+    assert "I. TÌNH HÌNH CHUNG" in texts(document)
+    assert cli(["report", "--period", "2026", "-o", str(tmp_path / "x.pdf")]) == 2
+    assert cli(["report", "--period", "2030", "-o", str(tmp_path / "y.docx")]) == 1

@@ -1,0 +1,339 @@
+"""The secretariat's /summary (with its chart), /missing, /remind and /broadcast (issue 7)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from fontTools.ttLib import TTFont
+from sqlmodel import col, select
+
+from handlers.events import IncomingEvent
+from storage.agencies import find_agency
+from storage.db import transaction
+from storage.exports.chart import REGULAR, drawn_texts
+from storage.models import OutboxMessage, ReportingPeriod
+from storage.plans import get_plan
+from storage.requests import create_adhoc_request
+from storage.summary import Standing, period_summary
+from tests.conftest import VN
+from tests.people import invite_code, register, say
+from tests.secretariat_world import (
+    RETURN_COMMENT,
+    build_world,
+    make_world_app,
+    png_size,
+    set_reachable,
+    submit_report,
+)
+
+DONE = {"status": "completed", "results": "Đã hoàn thành"}
+
+
+@pytest.fixture
+def world(make_app, tmp_path):
+    return build_world(make_app, tmp_path)
+
+
+def replies(app, text: str, user: str = "operator"):
+    return app.dispatcher.handle(IncomingEvent("console", user, user, text=text))
+
+
+def outbox(app, prefix: str) -> list[OutboxMessage]:
+    with app.make_session() as session:
+        return list(
+            session.exec(
+                select(OutboxMessage)
+                .where(col(OutboxMessage.dedupe_key).startswith(prefix))
+                .order_by(col(OutboxMessage.id))
+            ).all()
+        )
+
+
+# --- /summary --------------------------------------------------------------------------------
+
+
+def test_summary_counts_each_standing(world):
+    text = say(world, "operator", "/summary")
+    assert "TÌNH HÌNH BÁO CÁO: Báo cáo năm 2026 - Kế hoạch 99/KH-TEST (kỳ 2026)" in text
+    assert "Hạn nộp: 30/11/2026 (đã quá hạn 2 ngày)." in text
+    assert "Phải báo cáo: 5 cơ quan" in text
+    assert "- Đã nộp: 2 (đúng hạn 1, trễ hạn 1)" in text
+    assert "- Trả lại, chờ bổ sung: 1" in text
+    assert "- Quá hạn, chưa nộp: 2" in text
+    assert "- Chưa nộp, chưa đến hạn: 0" in text
+    assert "CÒN THIẾU (3): Sở Khoa học và Công nghệ; Sở C; Sở D" in text
+
+
+def test_summary_reports_each_task_by_role(world):
+    text = say(world, "operator", "/summary 2026")
+    assert (
+        "1. Nhiệm vụ một\n   Chủ trì 1/1 (1 đang thực hiện, bình quân 70%) · "
+        "Phối hợp 1/1 (1 đang thực hiện, bình quân 40%)"
+    ) in text
+    assert (
+        "2. Nhiệm vụ hai\n   Chủ trì 1/1 (1 đã hoàn thành, bình quân 100%) · Phối hợp không có"
+        in (text)
+    )
+    assert "Phối hợp 1/1 (1 không áp dụng)" in text  # Sở A on task 3: no percentage
+    assert "4. Nhiệm vụ bốn\n   Chủ trì 1/1 (1 chưa thực hiện, bình quân 0%) · Phối hợp 0/1" in text
+
+
+def test_summary_offers_the_details_and_attaches_a_chart(world):
+    answer = replies(world, "/summary")
+    last = answer[-1]
+    assert [o.value for o in last.options] == [
+        "/missing 2026",
+        "/remind 2026",
+        "/export 2026",
+        "/report 2026",
+    ]
+    chart = last.file
+    assert chart is not None and chart.mime_type == "image/png"
+    assert chart.file_name == "bieu-do-2026.png"
+    width, height = png_size(chart.data)
+    assert 640 <= width <= 2000 and 300 <= height <= 3000
+    assert sum(len(r.text) for r in answer) < 3500  # one phone screen or two, not a wall
+
+
+def test_the_chart_font_has_every_glyph_it_draws(world):
+    with world.make_session() as session:
+        period = session.exec(select(ReportingPeriod)).one()
+        figures = period_summary(session, period=period, today=date(2026, 12, 2))
+    texts = drawn_texts(figures, "Đã nộp 2/5 · đúng hạn 1 · trễ hạn 1 · ngày 02/12/2026")
+    assert "Sở Khoa học và Công nghệ" in texts and "Trả lại, chờ bổ sung" in texts
+    cmap = TTFont(str(REGULAR)).getBestCmap()
+    missing = {ch for text in texts for ch in text if ord(ch) not in cmap}
+    assert missing == set()
+
+
+def test_summary_of_one_task_lists_each_agency(world):
+    text = say(world, "operator", "/summary 2026 4")
+    assert "NHIỆM VỤ 4: Nhiệm vụ bốn" in text
+    assert "- Sở B (chủ trì): Chưa thực hiện" in text
+    assert "- Sở D (phối hợp): chưa báo cáo" in text
+    assert "Kỳ 2026 không có nhiệm vụ số 9. Các nhiệm vụ: 1, 2, 3, 4." in say(
+        world, "operator", "/summary 9"
+    )
+
+
+def test_before_the_deadline_the_unsubmitted_are_not_yet_due(make_app, tmp_path):
+    app = make_world_app(make_app, tmp_path)  # 02/11/2026, four weeks before the deadline
+    register(app, "u1", "so-a")
+    submit_report(app, "u1", [DONE, DONE, DONE, {}])
+    text = say(app, "operator", "/summary")
+    assert "Hạn nộp: 30/11/2026 (còn 28 ngày)." in text
+    assert "- Đã nộp: 1 (đúng hạn 1, trễ hạn 0)" in text
+    assert "- Quá hạn, chưa nộp: 0\n- Chưa nộp, chưa đến hạn: 4" in text
+
+
+def test_late_is_decided_by_the_first_submission(world):
+    """Sở C submitted on time and was sent back; completing it after the deadline does not
+    make it late."""
+    submit_report(world, "u3", [], start=("/report", "1"))  # «Sửa báo cáo»: the review
+    with world.make_session() as session:
+        period = session.exec(select(ReportingPeriod)).one()
+        figures = period_summary(session, period=period, today=date(2026, 12, 2))
+    assert figures.counts[Standing.on_time] == 2 and figures.counts[Standing.late] == 1
+    assert figures.counts[Standing.returned] == 0
+
+
+def test_unknown_period_and_words(world):
+    text = say(world, "operator", "/summary 2031")
+    assert "Không hiểu «2031»" in text and "Các kỳ báo cáo: 2026." in text
+    assert "Cách dùng: /summary [MÃ_KỲ] [SỐ_NHIỆM_VỤ]" in say(world, "operator", "/summary hôm-qua")
+    with transaction(world.make_session) as session:
+        period = session.exec(select(ReportingPeriod)).one()
+        period.status = "closed"
+        session.add(period)
+    text = say(world, "operator", "/summary")
+    assert "Hiện không có kỳ báo cáo nào đang mở. Các kỳ đã có: 2026." in text
+    assert "TÌNH HÌNH BÁO CÁO" in say(world, "operator", "/summary 2026")  # closed, still there
+
+
+# --- /missing --------------------------------------------------------------------------------
+
+
+def test_missing_lists_focal_points_and_whether_they_can_be_reached(world):
+    set_reachable(world, "u4", False)
+    text = say(world, "operator", "/missing")
+    assert "CƠ QUAN CÒN THIẾU BÁO CÁO" in text and "3/5 cơ quan:" in text
+    assert "1. Sở Khoa học và Công nghệ [quá hạn, chưa nộp]\n   - chưa có đầu mối đăng ký" in text
+    assert (
+        f"2. Sở C [trả lại, chờ bổ sung]\n   Ý kiến trả lại: {RETURN_COMMENT}\n"
+        "   - Lê Thị Cúc: nhắn được (console)"
+    ) in text
+    assert (
+        "3. Sở D [quá hạn, chưa nộp]\n   - Phạm Văn Dũng: bot không nhắn được (có thể đã chặn bot)"
+    ) in text
+    assert "Sở A" not in text and "Sở B" not in text
+    assert "/remind 2026" in text
+
+
+def test_missing_shows_who_is_away(world):
+    assert "Đã ghi nhận" in say(world, "u4", "/away 15/12/2026")
+    assert "Phạm Văn Dũng: vắng đến hết 15/12/2026" in say(world, "operator", "/missing")
+
+
+def test_nothing_missing_in_an_adhoc_request_everyone_answered(make_app, tmp_path):
+    app = make_world_app(make_app, tmp_path)
+    with transaction(app.make_session) as session:
+        create_adhoc_request(
+            session,
+            plan=get_plan(session),
+            title="Tình hình ứng dụng chế phẩm sinh học",
+            due_on=date(2026, 11, 20),
+            agency_ids=[find_agency(session, "so-a").id],
+            clock=app.clock,
+        )
+    register(app, "u1", "so-a")
+    submit_report(
+        app, "u1", [DONE, DONE, DONE, {}], start=("/report", "1")
+    )  # the request is due first
+    text = say(app, "operator", "/missing adhoc-1")
+    assert "Tất cả 1 cơ quan đã nộp báo cáo kỳ adhoc-1." in text
+    assert "Tất cả các cơ quan đã nộp báo cáo kỳ adhoc-1; không cần nhắc." in say(
+        app, "operator", "/remind adhoc-1"
+    )
+    assert "(kỳ 2026)" in say(app, "operator", "/summary")  # the yearly period stays current
+
+
+# --- /remind ---------------------------------------------------------------------------------
+
+
+def test_remind_queues_one_message_per_reachable_focal_point_once_a_day(world):
+    text = say(world, "operator", "/remind")
+    assert "Đã xếp 2 tin nhắc tới 2 cơ quan còn thiếu báo cáo kỳ 2026" in text
+    assert "Không nhắc được 1 cơ quan" in text and "Sở Khoa học và Công nghệ" in text
+    rows = outbox(world, "remind:")
+    assert [r.chat_id for r in rows] == ["u3", "u4"]
+    assert all(":20261202:" in r.dedupe_key for r in rows)
+    returned, overdue = rows
+    assert returned.kind == "reminder" and RETURN_COMMENT in returned.text
+    assert overdue.kind == "overdue" and "Sở D chưa nộp báo cáo" in overdue.text
+    assert overdue.payload["period_id"] and overdue.payload["options"] == [
+        ["Báo cáo ngay", "/report"]
+    ]
+
+    again = say(world, "operator", "/remind 2026")
+    assert "Hôm nay đã nhắc các cơ quan này rồi: 2 tin đã có trong hàng đợi" in again
+    assert len(outbox(world, "remind:")) == 2
+
+    world.clock.advance(timedelta(days=1))
+    assert "Đã xếp 2 tin nhắc" in say(world, "operator", "/remind")
+    assert len(outbox(world, "remind:")) == 4
+
+
+def test_remind_skips_focal_points_who_are_away_or_unreachable(world):
+    say(world, "u4", "/away 15/12/2026")
+    set_reachable(world, "u3", False)
+    text = say(world, "operator", "/remind")
+    assert "Đã xếp 0 tin nhắc" in text
+    assert "Không nhắc được 3 cơ quan" in text
+    assert outbox(world, "remind:") == []
+
+
+def test_remind_after_everyone_submitted_and_on_a_closed_period(make_app, tmp_path):
+    app = make_world_app(make_app, tmp_path)
+    with transaction(app.make_session) as session:
+        period = session.exec(select(ReportingPeriod)).one()
+        period.status = "closed"
+        session.add(period)
+    assert "Kỳ 2026 đã đóng; không nhắc nữa." in say(app, "operator", "/remind 2026")
+
+
+# --- /broadcast ------------------------------------------------------------------------------
+
+
+def test_broadcast_to_everyone_goes_through_the_outbox_once(world):
+    set_reachable(world, "u4", False)
+    text = say(world, "operator", "/broadcast Họp trực tuyến lúc 9 giờ ngày 05/12/2026")
+    assert "Đã xếp 3 tin vào hàng đợi, tới 3 đầu mối của 3 cơ quan" in text
+    assert "Không có đầu mối nhận được thông báo ở 2 cơ quan" in text
+    rows = outbox(world, "broadcast:")
+    assert sorted(r.chat_id for r in rows) == ["u1", "u2", "u3"]
+    assert {r.kind for r in rows} == {"broadcast"}
+    assert rows[0].text == (
+        "THÔNG BÁO TỪ SỞ KHOA HỌC VÀ CÔNG NGHỆ\nHọp trực tuyến lúc 9 giờ ngày 05/12/2026"
+    )
+    assert len({r.payload["broadcast_id"] for r in rows}) == 1
+    again = say(world, "operator", "/broadcast Họp trực tuyến lúc 9 giờ ngày 05/12/2026")
+    assert "đã được gửi hôm nay" in again
+    assert len(outbox(world, "broadcast:")) == 3
+
+
+def test_broadcast_conversation_to_chosen_agencies(world):
+    assert "Nhập nội dung thông báo" in say(world, "operator", "/broadcast")
+    audience = say(world, "operator", "Đề nghị gửi bản ký số trước ngày 10/12")
+    assert "Gửi thông báo này tới ai?" in audience
+    assert "Tất cả đầu mối (4 người, 4 cơ quan)" in audience
+    assert "Nhập mã hoặc tên các cơ quan" in say(world, "operator", "2")
+    assert "Không tìm thấy cơ quan: Sở Z" in say(world, "operator", "so-a, Sở Z")
+    confirm = say(world, "operator", "so-a, Sở B")
+    assert "Gửi thông báo tới 2 đầu mối của 2 cơ quan: Sở A; Sở B?" in confirm
+    assert outbox(world, "broadcast:") == []  # nothing until confirmed
+    assert "Đã xếp 2 tin" in say(world, "operator", "Gửi")
+    assert sorted(r.chat_id for r in outbox(world, "broadcast:")) == ["u1", "u2"]
+
+
+def test_broadcast_can_be_cancelled_and_checks_the_text(world):
+    say(world, "operator", "/broadcast")
+    say(world, "operator", "Thông báo")
+    assert "Đã hủy, không gửi gì." in say(world, "operator", "3")
+    assert "biểu tượng cảm xúc" in say(world, "operator", "/broadcast Chúc mừng 🎉")
+    assert "Quá dài" in say(world, "operator", "/broadcast " + "x" * 1501)
+    assert outbox(world, "broadcast:") == []
+
+
+# --- who may ---------------------------------------------------------------------------------
+
+SECRETARIAT_COMMANDS = (
+    "/summary",
+    "/summary 2026 1",
+    "/missing",
+    "/remind",
+    "/export",
+    "/export 2026 csv",
+    "/broadcast Xin chào",
+)
+
+
+@pytest.mark.parametrize("command", SECRETARIAT_COMMANDS)
+def test_a_focal_point_is_refused(world, command):
+    answer = replies(world, command, user="u1")
+    assert "Lệnh này chỉ dành cho thư ký kế hoạch" in answer[0].text
+    assert all(r.file is None for r in answer)
+
+
+@pytest.mark.parametrize("command", (*SECRETARIAT_COMMANDS, "/report", "/report 2026 docx"))
+def test_a_stranger_is_refused(world, command):
+    answer = replies(world, command, user="stranger")
+    assert "Bạn chưa đăng ký" in answer[0].text
+    assert all(r.file is None for r in answer)
+
+
+def test_refusals_queue_nothing(world):
+    replies(world, "/remind", user="u1")
+    replies(world, "/broadcast Xin chào", user="stranger")
+    assert outbox(world, "remind:") == [] and outbox(world, "broadcast:") == []
+
+
+def test_a_registered_secretariat_member_can(world):
+    register(world, "s1", code=invite_code(world, "thuky"), name="Võ Thị Thư")
+    assert "Phải báo cáo: 5 cơ quan" in say(world, "s1", "/summary")
+
+
+def test_help_lists_the_new_commands_for_the_secretariat(world):
+    text = say(world, "operator", "/help")
+    for command in ("/summary", "/missing", "/remind", "/export", "/broadcast", "/report"):
+        assert command in text
+    focal = say(world, "u1", "/help")
+    assert "/summary" not in focal and "/export" not in focal
+
+
+def test_summary_is_the_same_after_a_restart(world, make_app):
+    """Figures come from the database, not from memory."""
+    before = say(world, "operator", "/summary")
+    again = make_app()
+    again.clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=VN))
+    assert say(again, "operator", "/summary") == before
