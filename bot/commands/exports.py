@@ -1,0 +1,129 @@
+"""`baocao export` (the consolidated table, XLSX or CSV) and `baocao report` (the draft report,
+DOCX): the secretariat's files from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from sqlmodel import Session
+
+from bot.app import App
+from bot.commands.common import Handler
+from bot.settings import Settings
+from storage.models import ReportingPeriod
+from storage.plans import get_plan
+from storage.requests import find_period, list_periods
+from storage.summary import current_period
+
+TABLE_FORMATS = (".xlsx", ".csv")
+
+
+def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+    export = commands.add_parser(
+        "export", help="write the consolidated table of a period (.xlsx or .csv)"
+    )
+    export.add_argument(
+        "--period", help='period key (e.g. 2026, adhoc-1) or "all"; default: the current period'
+    )
+    export.add_argument(
+        "-o", "--output", required=True, type=Path, help="the file; .xlsx or .csv sets the format"
+    )
+    export.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+    report = commands.add_parser("report", help="write the draft report of a period (.docx)")
+    report.add_argument("--period", help="period key (e.g. 2026); default: the current period")
+    report.add_argument("-o", "--output", required=True, type=Path, help="the .docx file")
+    report.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+    return {"export": export_, "report": report_}
+
+
+def _periods(session: Session, args: argparse.Namespace, *, every: bool) -> list[ReportingPeriod]:
+    """The periods asked for; prints why and returns [] when there are none."""
+    plan = get_plan(session, code=args.plan_code)
+    if plan is None:
+        print(f"Không có kế hoạch {args.plan_code!r}. No such plan.", file=sys.stderr)
+        return []
+    known = list_periods(session, plan=plan)
+    keys = ", ".join(p.key for p in known) or "không có / none"
+    if every and args.period == "all":
+        return known
+    if args.period:
+        period = find_period(session, plan=plan, key=args.period)
+        if period is None:
+            print(f"Không có kỳ {args.period!r}. Các kỳ: {keys}. No such period.", file=sys.stderr)
+            return []
+        return [period]
+    period = current_period(session, plan=plan)
+    if period is None:
+        print(f"Không có kỳ nào đang mở; chọn --period ({keys}).", file=sys.stderr)
+        return []
+    return [period]
+
+
+def _write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write beside the target, then rename: a failed export never leaves half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with partial.open("wb") as stream:
+            write(stream)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def export_(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.exports.csv import write_csv
+    from storage.exports.table import ConsolidatedTable
+    from storage.exports.xlsx import write_xlsx
+
+    suffix = args.output.suffix.lower()
+    if suffix not in TABLE_FORMATS:
+        print("Tệp phải là .xlsx hoặc .csv. The file must end in .xlsx or .csv.", file=sys.stderr)
+        return 2
+    app = App.build(settings)
+    try:
+        app.prepare()
+        with app.make_session() as session:
+            periods = _periods(session, args, every=True)
+            if not periods:
+                return 1
+            today = app.clock.now().astimezone(settings.zone).date()
+            table = ConsolidatedTable(session, periods=periods, today=today, zone=settings.zone)
+            writer = write_csv if suffix == ".csv" else write_xlsx
+            rows: list[int] = []
+            _write(args.output, lambda stream: rows.append(writer(table, stream)))
+    finally:
+        app.close()
+    keys = ", ".join(p.key for p in periods)
+    print(
+        f"Đã ghi {args.output}: {rows[0]} dòng (nhiệm vụ × cơ quan), kỳ {keys}. "
+        f"Wrote {rows[0]} rows."
+    )
+    return 0
+
+
+def report_(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.exports.docx_report import write_docx
+    from storage.summary import load_period
+
+    if args.output.suffix.lower() != ".docx":
+        print("Tệp phải là .docx. The file must end in .docx.", file=sys.stderr)
+        return 2
+    app = App.build(settings)
+    try:
+        app.prepare()
+        with app.make_session() as session:
+            periods = _periods(session, args, every=False)
+            if not periods:
+                return 1
+            today = app.clock.now().astimezone(settings.zone).date()
+            facts = load_period(session, period=periods[0], today=today, with_text=True)
+            _write(args.output, lambda stream: write_docx(facts, stream))
+    finally:
+        app.close()
+    print(f"Đã ghi dự thảo báo cáo kỳ {periods[0].key}: {args.output}. Wrote the draft report.")
+    return 0
