@@ -12,6 +12,7 @@ import asyncio
 import logging
 import re
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
@@ -44,6 +45,18 @@ class PlainHandler(RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(f"{status_code} {self._reason}\n")
+
+    def log_exception(
+        self,
+        typ: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # Tornado's own message quotes the request, whose path may hold a download token.
+        if isinstance(value, HTTPError):
+            return  # an answer we chose (403, 404): the access log has it
+        path = _TOKEN_IN_PATH.sub("/files/***", self.request.path)
+        log.error("%s %s failed", self.request.method, path, exc_info=(typ, value, tb))  # type: ignore[arg-type]
 
 
 class NotFoundHandler(PlainHandler):

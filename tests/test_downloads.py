@@ -160,3 +160,17 @@ def test_without_a_public_url_the_reply_says_how_to_get_the_file(start_zalo, zal
     assert "baocao export" in answer
     assert bot.channel.web is None  # polling, no public URL: no web endpoint at all
     assert not Path("data/files").exists()
+
+
+def test_a_failing_lookup_is_a_bare_500_and_logs_no_token(app, loop, caplog):
+    def broken():
+        raise RuntimeError("database down")
+
+    server = WebServer(listen="127.0.0.1", port=0, routes=[files_route(broken, app.clock)])
+    loop.run(server.start())
+    try:
+        status, body, _ = get(f"{server.url}/files/SeCrEtToKeN123")
+    finally:
+        loop.run(server.stop())
+    assert status == 500 and body == b"500 Internal Server Error\n"
+    assert "database down" in caplog.text and "SeCrEtToKeN123" not in caplog.text
