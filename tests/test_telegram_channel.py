@@ -559,6 +559,7 @@ def test_outbox_deliveries_report_what_went_wrong(start_bot, tg: FakeBot):
 
 def test_the_token_never_reaches_the_logs(start_bot, tg: FakeBot, fake, loop, make_app, caplog):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # baocao run quiets it; a test may have
     bot = start_bot()
     user = tg.user(5201)
     tg.inject("sendMessage", Fault.server_error(500))
