@@ -8,7 +8,7 @@ each waiting for the bot's answer before sending the next, as people in a chat d
 is N*M updates over the time from the first message to the last answer; the figures are medians
 over several runs, alternating the bots.
 
-    .venv/bin/python bench/telegram_throughput.py [--users 20] [--messages 10] [--runs 5]
+    .venv/bin/python bench/telegram_throughput.py [--users 20] [--messages 10] [--runs 7]
 
 Telegram's own flood limits (30 messages/s, 1/s per chat) are switched off in baocao for this
 measurement: they are a ceiling the platform imposes on any bot (the echo bot would meet 429s),
@@ -160,7 +160,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--messages", type=int, default=10)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
     context = multiprocessing.get_context("spawn")
