@@ -143,9 +143,10 @@ class Dispatcher:
 
     async def deliver_one(self, item: store.Claimable) -> DeliveryReport:
         limiter = self.limiters[item.channel]
-        await limiter.acquire(item.chat_id)
+        slot = await limiter.acquire(item.chat_id)
         row = await asyncio.to_thread(self._claim, item.id)
         if row is None:
+            limiter.release(slot)
             return DeliveryReport(lost_claims=1)
         reply = Reply(
             row.text,
@@ -154,12 +155,15 @@ class Dispatcher:
         try:
             await self.channels[item.channel].deliver(row.chat_id, reply)
         except DeliveryError as error:
+            limiter.done(slot)
             if error.retry_after:
                 limiter.pause(error.retry_after)
             return await asyncio.to_thread(self._record_error, row, error)
         except Exception as error:  # an adapter or network fault: treat as transient
+            limiter.done(slot)
             log.exception("channel %s raised while sending outbox row %s", item.channel, row.id)
             return await asyncio.to_thread(self._record_error, row, DeliveryError(repr(error)))
+        limiter.done(slot)
         await asyncio.to_thread(self._mark_sent, row.id or 0)
         return DeliveryReport(sent=1)
 

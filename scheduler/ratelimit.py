@@ -1,17 +1,26 @@
 """Per-channel send limits (Telegram: 30 messages/s overall, 1/s per chat, 20/min per group).
 
-Sliding windows over the instants sends were let through, so at most `count` sends fall in any
-window of `seconds`; a small margin absorbs the jitter between letting a send through here and
-its arrival at the platform. Time and sleep are injected: tests never really wait.
+The platform counts a message when it arrives, which is somewhere between the moment we let it
+go and the moment its answer comes back. So a send counts from its grant until it is `done`,
+and from then on at the instant it finished: a new send is let through only when fewer than
+`count` sends are in flight or finished within the last `seconds`. However the network delays
+each request, no window of the platform's can then see more than `count` arrivals. Grants are
+also paced evenly, so no burst queues up at the platform.
+
+Time and sleep are injected: tests never really wait.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+IN_FLIGHT = float("inf")
+FREED = float("-inf")
+POLL = 0.01  # seconds to wait when only a send still in flight blocks the way
+EPSILON = 1e-6
 
 
 @dataclass(frozen=True)
@@ -21,7 +30,7 @@ class RateLimit:
     per_chat_interval: float = 1.0  # between two sends to one chat
     group_count: int = 20  # per group chat (Telegram group ids start with "-")
     group_seconds: float = 60.0
-    margin: float = 0.03  # windows are this fraction longer than the platform's
+    margin: float = 0.01  # windows this fraction longer than the platform's (timer rounding)
 
     @property
     def rate(self) -> float:
@@ -36,20 +45,37 @@ DEFAULT_LIMITS: dict[str, RateLimit] = {
 }
 
 
+class Slot:
+    """One granted send: in flight until `done`, then counted at the instant it finished."""
+
+    __slots__ = ("at",)
+
+    def __init__(self) -> None:
+        self.at = IN_FLIGHT
+
+
 class _Window:
+    """Fewer than `count` slots in flight or finished within the last `seconds`."""
+
     def __init__(self, count: int, seconds: float) -> None:
         self.count = count
         self.seconds = seconds
-        self.times: deque[float] = deque(maxlen=count)
+        self.slots: list[Slot] = []
 
     def wait(self, now: float) -> float:
-        if self.count <= 0 or len(self.times) < self.count:
+        if self.count <= 0:
             return 0.0
-        return self.times[0] + self.seconds - now
+        horizon = now - self.seconds
+        self.slots = [s for s in self.slots if s.at > horizon]
+        if len(self.slots) < self.count:
+            return 0.0
+        # Wait for enough of them to age out of the window.
+        blocking = sorted(s.at for s in self.slots)[len(self.slots) - self.count]
+        return POLL if blocking == IN_FLIGHT else blocking - horizon
 
-    def record(self, now: float) -> None:
+    def record(self, slot: Slot) -> None:
         if self.count > 0:
-            self.times.append(now)
+            self.slots.append(slot)
 
 
 class RateLimiter:
@@ -65,8 +91,13 @@ class RateLimiter:
         self._sleep = sleep
         stretch = 1 + limit.margin
         self._overall = _Window(limit.count, limit.seconds * stretch)
+        self._spacing = limit.seconds * stretch / limit.count if limit.count > 0 else 0.0
+        # Pacing follows a schedule (the next grant's due instant), so that a sleep waking a
+        # little late does not push every later grant back.
+        self._next_grant = FREED
         self._chat_interval = limit.per_chat_interval * stretch
-        self._chat_last: dict[str, float] = {}
+        self._chat_last: dict[str, Slot] = {}
+        self._group_seconds = limit.group_seconds * stretch
         self._groups: dict[str, _Window] = {}
         self._paused_until = 0.0
 
@@ -75,31 +106,43 @@ class RateLimiter:
         self._paused_until = max(self._paused_until, self._now() + seconds)
 
     def _wait(self, chat_id: str, now: float) -> float:
-        waits = [self._paused_until - now, self._overall.wait(now)]
+        waits = [self._paused_until - now, self._next_grant - now, self._overall.wait(now)]
         last = self._chat_last.get(chat_id)
         if last is not None:
-            waits.append(last + self._chat_interval - now)
+            waits.append(POLL if last.at == IN_FLIGHT else last.at + self._chat_interval - now)
         group = self._groups.get(chat_id)
         if group is not None:
             waits.append(group.wait(now))
         return max(waits)
 
-    async def acquire(self, chat_id: str) -> None:
-        """Wait until a send to `chat_id` keeps within every limit, and count it."""
+    async def acquire(self, chat_id: str) -> Slot:
+        """Wait until a send to `chat_id` keeps within every limit; the caller must then call
+        `done` (or `release` if it did not send)."""
         while True:
             now = self._now()
             wait = self._wait(chat_id, now)
-            if wait <= 0:
+            if wait <= EPSILON:  # float rounding must not make us sleep for nothing, forever
                 break
             await self._sleep(wait)
-        self._overall.record(now)
-        self._chat_last[chat_id] = now
+        slot = Slot()
+        self._overall.record(slot)
+        due = self._next_grant if now - self._next_grant < self._spacing else now
+        self._next_grant = due + self._spacing
+        self._chat_last[chat_id] = slot
         if chat_id.startswith("-"):
-            group = self._groups.setdefault(
-                chat_id,
-                _Window(self.limit.group_count, self.limit.group_seconds * (1 + self.limit.margin)),
+            window = self._groups.setdefault(
+                chat_id, _Window(self.limit.group_count, self._group_seconds)
             )
-            group.record(now)
+            window.record(slot)
         if len(self._chat_last) > 50_000:  # forget chats whose interval has long passed
             horizon = now - self._chat_interval
-            self._chat_last = {c: t for c, t in self._chat_last.items() if t > horizon}
+            self._chat_last = {c: s for c, s in self._chat_last.items() if s.at > horizon}
+        return slot
+
+    def done(self, slot: Slot) -> None:
+        """The send finished (answered or failed): it counts at this instant from now on."""
+        slot.at = self._now()
+
+    def release(self, slot: Slot) -> None:
+        """Nothing was sent with this slot (another process had the row)."""
+        slot.at = FREED

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from scheduler import texts
 from scheduler.policy import (
@@ -36,8 +37,7 @@ PLANNED_KINDS = (REQUEST, REMINDER, OVERDUE, DIGEST, CONSOLIDATION)
 AGENCY_KINDS = (REQUEST, REMINDER, OVERDUE)
 
 
-@dataclass(frozen=True)
-class PlannedMessage:
+class PlannedMessage(NamedTuple):
     key: str
     recipient: Recipient
     kind: str

@@ -32,15 +32,18 @@ from tests.test_reminders_support import (
 # --- the rate limiter ------------------------------------------------------------------------
 
 
-def grant_times(limit: RateLimit, chats: list[str]) -> list[float]:
+def grant_times(limit: RateLimit, chats: list[str], *, latency: float = 0.0) -> list[float]:
+    """When each send is let through, each taking `latency` seconds to be answered."""
     time = FakeTime()
     limiter = fake_limiter(limit, time)
     granted = []
 
     async def run() -> None:
         for chat in chats:
-            await limiter.acquire(chat)
+            slot = await limiter.acquire(chat)
             granted.append(time.now())
+            time.t += latency  # on the wire
+            limiter.done(slot)
 
     asyncio.run(run())
     return granted
@@ -53,8 +56,10 @@ def most_in_any_window(times: list[float], seconds: float) -> int:
 def test_at_most_30_messages_in_any_second_overall() -> None:
     times = grant_times(RateLimit(), [str(i) for i in range(300)])
     assert most_in_any_window(times, 1.0) == 30
-    rate = (len(times) - 30) / (times[-1] - times[0])
+    rate = (len(times) - 1) / (times[-1] - times[0])
     assert 0.95 * 30 <= rate <= 30  # close to the limit, never over it
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 1 / 30  # evenly paced, no bursts
 
 
 def test_one_message_per_second_per_chat() -> None:
@@ -65,6 +70,42 @@ def test_one_message_per_second_per_chat() -> None:
 def test_twenty_messages_per_minute_per_group() -> None:
     times = grant_times(RateLimit(), ["-100"] * 21)
     assert times[20] - times[0] >= 60
+
+
+def test_a_send_counts_until_its_answer_comes_back() -> None:
+    # Half a second on the wire: the next send to the chat waits a second after the answer.
+    first, second = grant_times(RateLimit(), ["1", "1"], latency=0.5)
+    assert second - first >= 1.5
+
+
+def test_sends_still_in_flight_hold_the_window() -> None:
+    time = FakeTime()
+    limiter = fake_limiter(RateLimit(count=2, seconds=1.0), time)
+
+    async def run() -> float:
+        first = await limiter.acquire("a")
+        await limiter.acquire("b")  # both still unanswered
+        waiting = asyncio.create_task(limiter.acquire("c"))
+        for _ in range(50):
+            await asyncio.sleep(0)
+        assert not waiting.done()  # however long it takes, while nothing came back
+        limiter.done(first)
+        await waiting
+        return time.now() - first.at
+
+    assert asyncio.run(run()) >= 1.0  # a full window after the first send finished
+
+
+def test_a_released_slot_does_not_count() -> None:
+    time = FakeTime()
+    limiter = fake_limiter(RateLimit(), time)
+
+    async def run() -> None:
+        limiter.release(await limiter.acquire("1"))
+        await limiter.acquire("1")
+
+    asyncio.run(run())
+    assert sum(time.sleeps) < 0.1  # not the one-second wait of a chat that got a message
 
 
 def test_a_pause_holds_the_whole_channel() -> None:
