@@ -117,14 +117,18 @@ class UpdateHandler:
             typing.cancel()
 
     def _roles_due(self, chat_id: int, event: IncomingEvent, now: float) -> bool:
-        """Whether to look up the sender's roles again (for their menu). Roles change through
-        commands and choices (registering, leaving, approving); other messages refresh a chat's
-        menu only once a minute, which saves a database round trip per message."""
+        """Whether to look up the sender's roles again, for their menu. A person's own roles
+        change when they confirm something (a button, or an option's number: registering,
+        leaving) or use a code (`/start CODE`, `/link CODE`); anything else refreshes a chat's
+        menu at most once a minute, which spares a database round trip per message."""
         if chat_id <= 0:  # menus are per private chat
             return False
         typed = (event.text or "").strip()
-        # a command, a button, or a number (which picks an option by its number)
-        acted = typed.startswith("/") or typed.isdigit() or event.choice is not None
+        acted = (
+            event.choice is not None
+            or typed.isdigit()
+            or (typed.startswith("/") and len(typed.split(maxsplit=1)) > 1)
+        )
         last = self._roles_checked.get(chat_id)
         if not (acted or last is None or now - last >= ROLES_TTL):
             return False
