@@ -115,24 +115,25 @@ class SchedulerService:
             coalesce=True,
             misfire_grace_time=6 * 3600,
         )
-        now = self.clock.now()
+        # APScheduler keeps its own (wall) time for *when* jobs run; what is due is always
+        # decided from the injected clock. The jobs without a trigger run once, at start, so a
+        # restart catches up at once instead of a tick later.
         if self.planner is not None:
             scheduler.add_job(
                 self.plan,
                 IntervalTrigger(seconds=self.tick_seconds, timezone=self.zone),
                 id="plan_reminders",
-                next_run_time=now,
                 coalesce=True,
                 max_instances=1,
                 misfire_grace_time=int(self.tick_seconds),
             )
+            scheduler.add_job(self.plan, id="plan_reminders_at_start")
         if self.dispatcher is not None:
             # The job returns at once while a drain runs: a second instance is expected.
             scheduler.add_job(
                 self.deliver,
                 IntervalTrigger(seconds=self.deliver_seconds, timezone=self.zone),
                 id="deliver_outbox",
-                next_run_time=now + timedelta(seconds=1),
                 coalesce=True,
                 max_instances=2,
                 misfire_grace_time=int(self.tick_seconds),
