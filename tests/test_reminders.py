@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from handlers.events import Option
 from scheduler.delivery import DeliveryError
+from storage.db import transaction
 from storage.models import Identity
 from tests.test_reminders_support import (
     FakeChannel,
@@ -263,3 +264,62 @@ def test_no_focal_points_and_no_secretariat_sends_nothing(app, clock) -> None:
     tick(service(app, telegram))
     assert telegram.sent == []
     assert outbox(app) == []
+
+
+def reminder_days(
+    app, clock, telegram: FakeChannel, first: date, last: date, *, about: str = ""
+) -> list[date]:
+    """The days a message (mentioning `about`) reached chat 1001, ticking each morning."""
+    svc = service(app, telegram)
+    days = []
+    day = first
+    while day <= last:
+        clock.set(at(f"{day} 08:30"))
+        before = len([t for t in telegram.texts("1001") if about in t])
+        tick(svc)
+        if len([t for t in telegram.texts("1001") if about in t]) > before:
+            days.append(day)
+        day = date.fromordinal(day.toordinal() + 1)
+    return days
+
+
+def test_a_configured_makeup_saturday_is_a_reminder_day(make_app, clock) -> None:
+    app = make_app(makeup_working_days="2026-11-28", extra_days_off="2026-11-26")
+    focal(app, "A", "so-yte", "1001")
+    days = reminder_days(app, clock, FakeChannel(), date(2026, 11, 18), date(2026, 11, 30))
+    # Saturday 28/11 is worked, Thursday 26/11 is off: 1 day before is the Saturday, 3 days
+    # before is Wednesday 25/11 (27, 28, 30 left).
+    assert days == [date(2026, 11, 18), date(2026, 11, 25), date(2026, 11, 28), date(2026, 11, 30)]
+
+
+def test_reminders_for_a_deadline_after_tet(app, clock) -> None:
+    from storage.plans import get_plan
+    from storage.requests import create_adhoc_request
+    from tests.test_reminders_support import agency_id
+
+    focal(app, "A", "so-yte", "1001")
+    clock.set(at("2027-01-04 09:00"))
+    with transaction(app.make_session) as session:
+        create_adhoc_request(
+            session,
+            plan=get_plan(session),
+            title="Kết quả năm 2026",
+            due_on=date(2027, 2, 15),
+            agency_ids=[agency_id(session, "so-yte")],
+            clock=app.clock,
+        )
+    telegram = FakeChannel()
+    days = reminder_days(
+        app, clock, telegram, date(2027, 1, 5), date(2027, 2, 15), about="Kết quả năm 2026"
+    )
+    # Tết closes offices from Thursday 4/2 to Wednesday 10/2 2027.
+    assert days == [
+        date(2027, 1, 5),  # the request itself, at the first tick after it was issued
+        date(2027, 1, 19),  # 14 working days before
+        date(2027, 1, 28),  # 7
+        date(2027, 2, 3),  # 3: 11/2, 12/2 and 15/2 are left after the holiday
+        date(2027, 2, 12),  # 1
+        date(2027, 2, 15),  # the day
+    ]
+    adhoc = [t for t in telegram.texts("1001") if "Kết quả năm 2026" in t]
+    assert "thứ Hai, 15/02/2027 (còn 3 ngày làm việc)" in adhoc[3]
