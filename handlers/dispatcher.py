@@ -57,6 +57,9 @@ class Dispatcher:
         try:
             with transaction(self.make_session) as session:
                 actor = resolve_actor(session, event=event, config=self.config)
+                if actor.identity is not None and not actor.identity.reachable:
+                    # They wrote to us, so the bot can write to them again (unblocked).
+                    actor.identity.reachable = True
                 ctx = Context(
                     session, event, actor, self.config, self.clock, self.registry, self.links
                 )

@@ -3,6 +3,7 @@ one is reachable), a frozen clock, and an App built the way `baocao run` builds 
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.app import App
+from bot.logs import QUIETED_LOGGERS
 from bot.settings import load_settings
 from handlers.events import IncomingEvent, Reply
 from storage.clock import FrozenClock
@@ -53,6 +55,20 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
         if name.startswith("BAOCAO_") and name != "BAOCAO_TEST_POSTGRES_URL":
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_logging() -> Iterator[None]:
+    """`baocao` commands run in-process reconfigure logging (root handler bound to the
+    captured stderr, quieter httpx): put it back so one test cannot change the next."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    levels = {name: logging.getLogger(name).level for name in QUIETED_LOGGERS}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

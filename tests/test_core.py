@@ -171,3 +171,18 @@ def test_quickstart_command_answers_help_in_vietnamese(tmp_path):
     assert "BAOCAO_TELEGRAM_TOKEN" in result.stdout
     assert "Các lệnh bạn dùng được" in result.stdout
     assert (tmp_path / "data" / "baocao.db").exists()
+
+
+def test_a_person_who_writes_again_is_reachable_again(app):
+    from storage.models import Identity
+    from tests.people import register, say
+
+    register(app, "u1")
+    with app.make_session() as session:
+        identity = session.exec(select(Identity)).one()
+        identity.reachable = False
+        session.add(identity)
+        session.commit()
+    assert "không nhắn được" in say(app, "operator", "/agencies")
+    say(app, "u1", "/whoami")
+    assert "không nhắn được" not in say(app, "operator", "/agencies")
