@@ -88,7 +88,8 @@ def parse_local_date(text: str, *, today: date) -> date | None:
     return None
 
 
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<!--")
+# A markup tag: an ASCII tag name, then attributes or the end ('<Cư Jút>' is just text).
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|<!--")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 

@@ -133,6 +133,8 @@ class TelegramChannel:
             # message) is not even kept as this one's context.
             raise TelegramStartError(problem)
         log.info("Telegram channel running as @%s (%s)", application.bot.username, self.mode)
+        # Invites made in chat carry a t.me deep link to this bot.
+        self.app.dispatcher.links.telegram_username = application.bot.username
         self._menu_task = asyncio.create_task(self._sync_menus(), name="telegram-menus")
 
     async def stop(self) -> None:
