@@ -335,6 +335,7 @@ def test_part_of_a_long_outbox_message_is_never_sent_twice(start_zalo, zalo: Fak
 
 def test_the_token_never_reaches_the_logs(start_zalo, zalo: FakeZaloBot, caplog):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # `baocao run` quiets it; not here
     zalo.inject("getUpdates", Fault.server_error())
     zalo.inject("sendMessage", Fault.server_error())
     bot = start_zalo()
