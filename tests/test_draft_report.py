@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import logging
 
 import docx
 import pytest
@@ -14,9 +13,9 @@ from bot.cli import main
 from handlers.events import IncomingEvent
 from storage.db import transaction
 from storage.exports.docx_report import abbreviation
-from storage.models import Identity, MemberRole, Membership
+from storage.models import Identity, MemberRole, Membership, TaskReport
 from tests.people import say
-from tests.secretariat_world import FORMULA, RESULTS_A1, build_world
+from tests.secretariat_world import FORMULA, RESULTS_A1, build_world, logging_restored
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -177,6 +176,17 @@ def test_a_focal_point_never_gets_the_draft(world):
     assert "đã nộp phiên bản 1" in replies[0].text  # their own report, as before
 
 
+def test_control_characters_in_an_answer_do_not_break_the_file(world):
+    with transaction(world.make_session) as session:
+        report = session.exec(select(TaskReport).where(TaskReport.results == RESULTS_A1)).one()
+        report.results = "Kết quả\x01 có ký tự lạ\x1b"
+        session.add(report)
+    document = docx.Document(io.BytesIO(draft(world).file.data))
+    assert "Kết quả có ký tự lạ" in document.tables[-1].rows[1].cells[7].text
+    book = draft(world, "/export").file.data  # the table too
+    assert book[:2] == b"PK"
+
+
 def test_unknown_words(world):
     text = say(world, "operator", "/report csv")
     assert "Không hiểu «csv»" in text and "/report [MÃ_KỲ] [docx]" in text
@@ -201,10 +211,8 @@ def test_document_symbol(name, expected):
 @pytest.fixture
 def cli(world, monkeypatch):
     monkeypatch.setenv("BAOCAO_DATABASE_URL", world.settings.database_url)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield main
-    root.handlers[:], root.level = handlers, level
+    with logging_restored():
+        yield main
 
 
 def test_cli_writes_the_draft(cli, tmp_path, capsys):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from datetime import date, datetime
 
 import openpyxl
@@ -18,7 +17,13 @@ from storage.exports.cells import neutralise
 from storage.plans import get_plan
 from storage.requests import create_adhoc_request
 from tests.people import say
-from tests.secretariat_world import FORMULA, RESULTS_A1, build_world, submit_report
+from tests.secretariat_world import (
+    FORMULA,
+    RESULTS_A1,
+    build_world,
+    logging_restored,
+    submit_report,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = [
@@ -240,10 +245,8 @@ def test_export_of_an_unknown_period(world):
 @pytest.fixture
 def cli(world, monkeypatch):
     monkeypatch.setenv("BAOCAO_DATABASE_URL", world.settings.database_url)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield main
-    root.handlers[:], root.level = handlers, level  # main() reconfigures logging
+    with logging_restored():
+        yield main
 
 
 def test_cli_writes_xlsx_and_csv_by_suffix(cli, tmp_path, capsys):

@@ -26,6 +26,7 @@ from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 
 from storage.exports import labels
+from storage.exports.cells import strip_illegal
 from storage.exports.table import results_text
 from storage.models import PeriodKind
 from storage.reports import TaskStatus
@@ -216,7 +217,7 @@ def _line(
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.first_line_indent = Cm(0)
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(strip_illegal(text))
     run.bold, run.italic = bold, italic
     if size is not None:
         run.font.size = Pt(size)
@@ -228,7 +229,7 @@ _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 def _set_text(t: Any, text: str) -> None:
     """The text of a prepared w:t, with a line break (w:br) for each new line."""
-    lines = text.split("\n")
+    lines = strip_illegal(text).split("\n")
     t.text = lines[0]
     t.set(_SPACE, "preserve")
     anchor = t
@@ -355,7 +356,7 @@ def _results(document: DocumentObject, out: _Prepared, summary: PeriodSummary) -
     document.add_heading(SECTION_TITLES[1], level=1)
     for number, line in enumerate(summary.tasks, start=1):
         task = line.task
-        document.add_heading(f"{number}. {task.title}", level=2)
+        document.add_heading(strip_illegal(f"{number}. {task.title}"), level=2)
         details = [f"Thời gian thực hiện: {task.timeframe}"] if task.timeframe else []
         if task.lead_names:
             details.append(f"cơ quan chủ trì: {'; '.join(task.lead_names)}")
