@@ -335,7 +335,7 @@ class Attachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     task_report_id: int = Field(foreign_key="task_report.id", index=True)
     channel: str = Field(max_length=16)
-    file_ref: str = Field(max_length=300)
+    file_ref: str = _text()  # a Telegram file id, or a Zalo photo URL of any length
     file_name: str = Field(default="", max_length=300)
     mime_type: str = Field(default="", max_length=100)
     size: int = 0

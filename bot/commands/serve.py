@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+import sys
 
 from bot.app import App
+from bot.channel_errors import ChannelStartError
 from bot.channels import start_channels
 from bot.commands.common import Handler
 from bot.commands.reminders import admin_chats, policy_from_settings
@@ -41,6 +43,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         for name in boot.opened_periods:
             print(f"Đã mở kỳ báo cáo {name}.")
         return asyncio.run(serve(app))
+    except ChannelStartError as error:  # a wrong token, an unreachable API: one clear line
+        print(error, file=sys.stderr)
+        return 1
     finally:
         app.close()
 

@@ -17,6 +17,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.app import App
+from bot.channel_errors import ChannelStartError
 from bot.telegram.blocked import record_blocked
 from bot.telegram.guard import Limits, RequestGuard, RetryPolicy, Sleep, retry_after_seconds
 from bot.telegram.keyboard import CallbackCodec
@@ -39,7 +40,7 @@ from storage.db import transaction
 log = logging.getLogger(__name__)
 
 
-class TelegramStartError(Exception):
+class TelegramStartError(ChannelStartError):
     """The channel could not start; the message names the cause (never the token)."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.app import App
+from bot.channel_errors import ChannelStartError
 from bot.web import Route, WebServer, files_route
 from bot.zalo.client import ZaloClient
 from bot.zalo.errors import (
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 KEEP_HANDLED = timedelta(days=7)  # late duplicates are recognised this long
 
 
-class ZaloStartError(Exception):
+class ZaloStartError(ChannelStartError):
     """The channel could not start; the message names the cause (never the token)."""
 
 
