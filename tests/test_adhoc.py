@@ -4,7 +4,6 @@ points are told at once and then reminded like for any deadline. Closing a perio
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import date, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from tests.test_reminders_support import (
     agency_id,
     at,
     focal,
+    logging_restored,
     outbox,
     service,
     submit,
@@ -126,10 +126,8 @@ def test_closing_a_period_cancels_what_is_pending_and_stops_reminders(app, clock
 def cli(app, monkeypatch):
     """`baocao ...` against the test database (the CLI runs on the real clock)."""
     monkeypatch.setenv("BAOCAO_DATABASE_URL", app.settings.database_url)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield main
-    root.handlers[:], root.level = handlers, level  # main() reconfigures logging
+    with logging_restored():
+        yield main
 
 
 def test_baocao_request_creates_the_request_and_queues_the_notices(app, cli, capsys) -> None:

@@ -24,6 +24,7 @@ from tests.test_reminders_support import (
     at,
     fake_limiter,
     focal,
+    logging_restored,
     outbox,
     service,
     tick,
@@ -349,6 +350,11 @@ def test_a_slow_send_finishing_after_being_held_counts_as_sent(orphan, clock) ->
 def test_the_operator_sees_held_rows_and_can_release_or_dismiss_them(
     orphan, clock, monkeypatch, capsys
 ) -> None:
+    with logging_restored():
+        operator_session(orphan, clock, monkeypatch, capsys)
+
+
+def operator_session(orphan, clock, monkeypatch, capsys) -> None:
     clock.advance(timedelta(minutes=10))
     asyncio.run(service(orphan).plan())
     monkeypatch.setenv("BAOCAO_DATABASE_URL", orphan.settings.database_url)

@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import date
 
 import pytest
 
 from bot.cli import main
-from tests.test_reminders_support import FakeChannel, at, focal, outbox, service, submit
+from tests.test_reminders_support import (
+    FakeChannel,
+    at,
+    focal,
+    logging_restored,
+    outbox,
+    service,
+    submit,
+)
 
 
 @pytest.fixture
@@ -18,10 +25,8 @@ def cli(app, monkeypatch):
     """`baocao ...` against the test database (the CLI runs on the real clock)."""
     monkeypatch.setenv("BAOCAO_DATABASE_URL", app.settings.database_url)
     monkeypatch.setenv("BAOCAO_ADMINS", "telegram:9000")
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield main
-    root.handlers[:], root.level = handlers, level  # main() reconfigures logging
+    with logging_restored():
+        yield main
 
 
 def test_dry_run_lists_each_reminder_with_its_reason(app, cli, capsys) -> None:
