@@ -144,7 +144,11 @@ class Dispatcher:
     async def deliver_one(self, item: store.Claimable) -> DeliveryReport:
         limiter = self.limiters[item.channel]
         slot = await limiter.acquire(item.chat_id)
-        row = await asyncio.to_thread(self._claim, item.id)
+        try:
+            row = await asyncio.to_thread(self._claim, item.id)
+        except BaseException:
+            limiter.release(slot)  # nothing was sent: do not hold the chat or the window
+            raise
         if row is None:
             limiter.release(slot)
             return DeliveryReport(lost_claims=1)

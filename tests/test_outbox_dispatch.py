@@ -373,3 +373,23 @@ def operator_session(orphan, clock, monkeypatch, capsys) -> None:
 
     assert main(["outbox", "dismiss", str(held.id)]) == 0  # sent now: nothing to dismiss
     assert "Đã bỏ 0 tin nhắn" in capsys.readouterr().out
+
+
+def test_a_database_error_while_claiming_leaves_the_row_for_later(app, clock, monkeypatch) -> None:
+    queue(app)
+    telegram = FakeChannel()
+    send = dispatcher(app, telegram)
+    real_claim = store.claim
+    failures = [RuntimeError("database is locked")]
+
+    def flaky_claim(session, **kwargs):
+        if failures:
+            raise failures.pop()
+        return real_claim(session, **kwargs)
+
+    monkeypatch.setattr(store, "claim", flaky_claim)
+    asyncio.run(asyncio.wait_for(send.drain(), timeout=10))
+    assert telegram.sent == [] and outbox(app)[0].status == "pending"
+    # The next pass sends it: the failed claim did not keep the chat's rate-limit slot.
+    asyncio.run(asyncio.wait_for(send.drain(), timeout=10))
+    assert [c for c, _ in telegram.sent] == ["1001"]
