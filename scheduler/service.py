@@ -1,7 +1,8 @@
 """APScheduler drives the periodic jobs; the database, not APScheduler's memory, holds state.
 
 Jobs: open the new year's period (daily); plan due reminders into the outbox (every tick, so
-a restart or a late registration catches up by itself); deliver the outbox (every few seconds).
+a restart or a late registration catches up by itself); deliver the outbox (every few seconds);
+in digest mode, the secretariat's daily list of new and changed reports.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -22,6 +23,7 @@ from scheduler.planner import ReminderPlanner
 from scheduler.policy import ReminderPolicy
 from scheduler.ratelimit import RateLimiter
 from scheduler.reminders import PlannedMessage
+from scheduler.review_digest import plan_review_digest
 from storage.bootstrap import open_current_periods
 from storage.clock import Clock
 from storage.db import SessionFactory, transaction
@@ -43,6 +45,7 @@ class SchedulerService:
         tick_seconds: float = 60,
         deliver_seconds: float = 2,
         stale_after: timedelta = STALE_AFTER,
+        review_digest_at: time | None = None,
     ) -> None:
         self.make_session = make_session
         self.clock = clock
@@ -56,6 +59,8 @@ class SchedulerService:
         self.tick_seconds = tick_seconds
         self.deliver_seconds = deliver_seconds
         self.stale_after = stale_after
+        self.review_digest_at = review_digest_at
+        self.admins = tuple(admins)
         self._delivering = False
         self._scheduler: AsyncIOScheduler | None = None
 
@@ -87,6 +92,17 @@ class SchedulerService:
         if cancelled or written:
             log.info("outbox: %d planned, %d cancelled", len(written), cancelled)
         return written
+
+    async def review_digest(self) -> list[str]:
+        """Queue the secretariat's daily list of new and changed reports (digest mode)."""
+
+        def queue() -> list[str]:
+            with transaction(self.make_session) as session:
+                return plan_review_digest(
+                    session, now=self.clock.now(), zone=self.zone, admins=self.admins
+                )
+
+        return await asyncio.to_thread(queue)
 
     async def deliver(self) -> DeliveryReport:
         """Send what is due; a tick that finds the previous one still sending does nothing."""
@@ -128,6 +144,15 @@ class SchedulerService:
                 misfire_grace_time=int(self.tick_seconds),
             )
             scheduler.add_job(self.plan, id="plan_reminders_at_start")
+        if self.review_digest_at is not None:
+            at = self.review_digest_at
+            scheduler.add_job(
+                self.review_digest,
+                CronTrigger(hour=at.hour, minute=at.minute, timezone=self.zone),
+                id="review_digest",
+                coalesce=True,
+                misfire_grace_time=6 * 3600,
+            )
         if self.dispatcher is not None:
             # The job returns at once while a drain runs: a second instance is expected.
             scheduler.add_job(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import asyncio
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlmodel import col, select
 
 from handlers.events import IncomingAttachment
 from scheduler.review_digest import plan_review_digest
+from scheduler.service import SchedulerService
 from storage.models import (
     Attachment,
     ConversationState,
@@ -357,3 +359,20 @@ def test_digest_mode_sends_no_instant_notice(make_app, tmp_path):
             session.exec(select(OutboxMessage).where(OutboxMessage.kind == "submission")).first()
             is None
         )
+    app.clock.advance(timedelta(hours=23))  # the next morning's job, run twice
+    service = SchedulerService(
+        make_session=app.make_session,
+        clock=app.clock,
+        zone=VN,
+        admins=[("telegram", "1001")],
+        review_digest_at=time(8, 0),
+    )
+    assert len(asyncio.run(service.review_digest())) == 1
+    assert asyncio.run(service.review_digest()) == []
+    next_morning = app.clock.now()
+    with app.make_session() as session:
+        digest = session.exec(
+            select(OutboxMessage).where(OutboxMessage.kind == "review_digest")
+        ).one()
+        assert digest.chat_id == "1001" and "Sở A" in digest.text and "/view so-a" in digest.text
+        assert plan_review_digest(session, now=next_morning + timedelta(days=2), zone=VN) == []

@@ -60,6 +60,9 @@ async def serve(app: App) -> int:
         policy=policy_from_settings(app.settings),
         admins=admin_chats(app.settings),
         tick_seconds=app.settings.scheduler_tick_seconds,
+        review_digest_at=(
+            app.settings.reminder_time if app.settings.review_notify == "digest" else None
+        ),
     )
     scheduler.start()
     try:
