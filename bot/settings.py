@@ -92,6 +92,14 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite:// or postgresql://")
         return value
 
+    @field_validator("telegram_webhook_url", "zalo_webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str | None) -> str | None:
+        # Telegram and Zalo only post to HTTPS addresses.
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must be an https:// URL")
+        return value
+
     @field_validator("telegram_api_url", "zalo_api_url", "public_url")
     @classmethod
     def _http_root(cls, value: str | None) -> str | None:

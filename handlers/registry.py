@@ -56,7 +56,9 @@ class Registry:
             raise ValueError(f"flow {flow.name} registered twice")
         self.flows[flow.name] = flow
 
-    def commands_for(self, role: Role) -> list[Command]:
+    def commands_for(self, *roles: Role) -> list[Command]:
+        """The commands any of these roles may use, in menu order."""
         return sorted(
-            (c for c in self.commands.values() if role in c.roles), key=lambda c: (c.order, c.name)
+            (c for c in self.commands.values() if c.roles.intersection(roles)),
+            key=lambda c: (c.order, c.name),
         )

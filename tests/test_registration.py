@@ -366,3 +366,13 @@ def test_focal_point_cannot_call_secretariat_commands(app):
     register(app, "u1")
     assert "chỉ dành cho thư ký" in say(app, "u1", "/invite so-tttt")
     assert count(app, Invite) == 1
+
+
+def test_a_secretariat_member_who_is_also_a_focal_point_sees_both_command_sets(app):
+    text = say(app, "operator", "/invite thuky")
+    register(app, "s1", code=CODE.search(text).group(0), name="Phạm Quốc Huy")
+    register(app, "s1", "so-khcn", name="Phạm Quốc Huy")
+    help_text = say(app, "s1", "/help")
+    assert "/invite" in help_text and "/away" in help_text
+    assert "thư ký kế hoạch" in say(app, "s1", "/whoami")
+    assert "đầu mối của Sở Khoa học và Công nghệ" in say(app, "s1", "/whoami")

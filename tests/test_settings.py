@@ -53,6 +53,8 @@ def test_values_come_from_environment_and_dotenv(monkeypatch, tmp_path):
         ("BAOCAO_TELEGRAM_API_URL", "api.telegram.org"),
         ("BAOCAO_REMINDER_DAYS", "14,seven"),
         ("BAOCAO_MAKEUP_WORKING_DAYS", "2026-13-01"),
+        ("BAOCAO_ZALO_WEBHOOK_URL", "http://bot.example.vn/zalo"),
+        ("BAOCAO_PUBLIC_URL", "bot.example.vn"),
     ],
 )
 def test_bad_value_names_the_setting(monkeypatch, name, value):
