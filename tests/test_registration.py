@@ -376,3 +376,20 @@ def test_a_secretariat_member_who_is_also_a_focal_point_sees_both_command_sets(a
     assert "/invite" in help_text and "/away" in help_text
     assert "thư ký kế hoạch" in say(app, "s1", "/whoami")
     assert "đầu mối của Sở Khoa học và Công nghệ" in say(app, "s1", "/whoami")
+
+
+def test_away_in_chat_pauses_that_persons_reminders_only(app):
+    """/away typed in chat, then the real reminder planner and dispatcher at 08:00."""
+    from tests.test_reminders_support import FakeChannel, at, service, tick
+
+    register(app, "2001", channel="telegram", name="Nguyễn Thị Lan")
+    register(app, "2002", channel="telegram", name="Hoàng Văn Nam")
+    assert "đến hết 18/11/2026" in say(app, "2001", "/away 18/11/2026", channel="telegram")
+    telegram = FakeChannel()
+    scheduler = service(app, telegram)
+    app.clock.set(at("2026-11-18 08:00"))  # the 7-working-day reminder, her last day away
+    tick(scheduler)
+    assert [chat for chat, _ in telegram.sent] == ["2002"]
+    app.clock.set(at("2026-11-25 08:00"))  # the 3-day reminder: she is back
+    tick(scheduler)
+    assert sorted(chat for chat, _ in telegram.sent[1:]) == ["2001", "2002"]
