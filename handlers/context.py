@@ -127,7 +127,7 @@ class Context:
     registry: Registry
     links: ChannelLinks = field(default_factory=ChannelLinks)
 
-    def t(self, key: str, **values: object) -> str:
+    def t(self, key: str, /, **values: object) -> str:
         return translate(key, self.config.language, **values)
 
     def audit(self, action: str, outcome: str, **detail: Any) -> None:

@@ -369,7 +369,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def translate(key: str, language: Language, **values: object) -> str:
+def translate(key: str, language: Language, /, **values: object) -> str:
     vi, en = MESSAGES[key]
     template = en if language == "en" else vi
     return template.format(**values) if values else template
@@ -378,12 +378,14 @@ def translate(key: str, language: Language, **values: object) -> str:
 def _register_feature_messages() -> None:
     from handlers.linking_messages import LINKING_MESSAGES
     from handlers.report_messages import REPORT_MESSAGES
+    from handlers.request_messages import REQUEST_MESSAGES
     from handlers.secretariat_messages import SECRETARIAT_MESSAGES
 
     for key, texts in [
         *REPORT_MESSAGES.items(),
         *LINKING_MESSAGES.items(),
         *SECRETARIAT_MESSAGES.items(),
+        *REQUEST_MESSAGES.items(),
     ]:
         if key in MESSAGES:
             raise ValueError(f"message {key} defined twice")

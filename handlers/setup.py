@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from handlers import basic, invites, linking, membership, report_flow, review, secretariat
+from handlers import (
+    basic,
+    invites,
+    linking,
+    membership,
+    report_flow,
+    requests,
+    review,
+    secretariat,
+)
 from handlers.registration import RegistrationFlow
 from handlers.registry import Registry
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    for module in (basic, invites, membership, report_flow, review, linking, secretariat):
+    modules = (basic, invites, membership, report_flow, review, linking, secretariat, requests)
+    for module in modules:
         module.setup(registry)
     registry.flow(RegistrationFlow())
     return registry
