@@ -1,23 +1,16 @@
-"""A user blocked the bot (403): mark them unreachable and tell the secretariat.
-
-Runs in a worker thread (database work); the notice goes through the outbox, once per blocked
-chat, recipient and day.
-"""
+"""A user blocked the bot (403): mark them unreachable and tell the secretariat, in
+Telegram's words (the rule itself is shared: handlers.channel_notices)."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from bot.telegram.inbound import CHANNEL
 from bot.telegram.texts import text
+from handlers import channel_notices
 from handlers.messages import Language
 from storage.clock import Clock
-from storage.db import SessionFactory, transaction
-from storage.models import Agency, Identity, MemberRole
-from storage.outbox import enqueue
-from storage.people import get_person, mark_unreachable, memberships, secretariat_identities
+from storage.db import SessionFactory
 
 
 def record_blocked(
@@ -29,47 +22,11 @@ def record_blocked(
     language: Language,
 ) -> int:
     """Returns how many notices were queued (0 for a chat of nobody registered)."""
-    with transaction(make_session) as session:
-        blocked = mark_unreachable(session, channel=CHANNEL, chat_id=chat_id)
-        if not blocked:
-            return 0
-        notice = text("blocked.notice", language, who=_describe(session, blocked))
-        day = clock.now().astimezone(zone).date().isoformat()
-        queued = 0
-        for recipient in secretariat_identities(session):
-            if not recipient.reachable or (
-                recipient.channel == CHANNEL and recipient.chat_id == chat_id
-            ):
-                continue
-            row = enqueue(
-                session,
-                dedupe_key=f"blocked:{CHANNEL}:{chat_id}:{day}:{recipient.channel}:{recipient.chat_id}",
-                channel=recipient.channel,
-                chat_id=recipient.chat_id,
-                kind="notice",
-                text=notice,
-                clock=clock,
-                person_id=recipient.person_id,
-            )
-            queued += row is not None
-        return queued
-
-
-def _describe(session: Session, identities: list[Identity]) -> str:
-    """'Nguyễn Văn A (Sở Y tế)': who it is and for which agencies they answer."""
-    names = []
-    for identity in identities:
-        person = get_person(session, identity.person_id)
-        if person is None or person.id is None:
-            continue
-        agencies = [
-            agency.name
-            for m in memberships(session, person_id=person.id)
-            if m.role == MemberRole.focal
-            and m.agency_id is not None
-            and (agency := session.get(Agency, m.agency_id)) is not None
-        ]
-        names.append(
-            f"{person.full_name} ({', '.join(agencies)})" if agencies else person.full_name
-        )
-    return ", ".join(names) or f"Telegram {identities[0].chat_id}"
+    return channel_notices.record_blocked(
+        make_session,
+        channel=CHANNEL,
+        chat_id=chat_id,
+        clock=clock,
+        zone=zone,
+        notice=lambda who: text("blocked.notice", language, who=who),
+    )
