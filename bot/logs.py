@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from urllib.parse import quote
 
 
 class RedactSecrets(logging.Filter):
@@ -41,3 +42,45 @@ def configure_logging(level: str, secrets: Iterable[str]) -> None:
     root.setLevel(level)
     for name in QUIETED_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+MIN_SECRET_PART = 8  # shorter fragments would mangle ordinary text
+
+
+def secret_variants(secret: str) -> list[str]:
+    """A token as it may appear: whole, URL-quoted, and its secret half after ':'."""
+    if not secret:
+        return []
+    found = [secret, quote(secret, safe=""), quote(secret)]
+    _, _, tail = secret.partition(":")
+    if len(tail) >= MIN_SECRET_PART:
+        found.append(tail)
+    # Longest first, so a whole token is replaced before its tail.
+    return sorted(set(found), key=len, reverse=True)
+
+
+class Redaction:
+    """Keeps a channel's secrets out of messages it builds and out of every log handler that is
+    on the root logger while it runs (a test's capture handler, an embedding program's):
+    httpx logs request URLs, and Bot API URLs carry the token."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self.secrets = [v for s in secrets for v in secret_variants(s)]
+        self._filter = RedactSecrets(self.secrets)
+        self._handlers: list[logging.Handler] = []
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def install(self) -> None:
+        for handler in logging.getLogger().handlers:
+            if self._filter not in handler.filters:
+                handler.addFilter(self._filter)
+                self._handlers.append(handler)
+
+    def uninstall(self) -> None:
+        for handler in self._handlers:
+            handler.removeFilter(self._filter)
+        self._handlers.clear()

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from bot.logs import Redaction
 from bot.zalo.client import POLL_GRACE, ZaloClient
 from bot.zalo.errors import (
     ZaloEmptyPoll,
@@ -25,7 +26,6 @@ from bot.zalo.errors import (
 )
 from bot.zalo.inbound import chat_of, read_update, unwrap, update_key
 from bot.zalo.outbound import TEXT_LIMIT, plan_texts, render, split_text
-from bot.zalo.redaction import Redaction
 from bot.zalo.values import from_millis
 from handlers.events import Option
 from storage import inbound as store

@@ -18,12 +18,12 @@ from telegram.request import HTTPXRequest
 
 from bot.app import App
 from bot.channel_errors import ChannelStartError
+from bot.logs import Redaction
 from bot.telegram.blocked import record_blocked
 from bot.telegram.guard import Limits, RequestGuard, RetryPolicy, Sleep, retry_after_seconds
 from bot.telegram.keyboard import CallbackCodec
 from bot.telegram.menus import CommandMenus, Roles, known_chat_roles
 from bot.telegram.processor import PerChatUpdateProcessor
-from bot.telegram.redaction import Redaction
 from bot.telegram.runner import (
     Timeouts,
     build_application,

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from bot.app import App
 from bot.channel_errors import ChannelStartError
+from bot.logs import Redaction
 from bot.web import Route, WebServer, files_route
 from bot.zalo.client import ZaloClient
 from bot.zalo.errors import (
@@ -32,7 +33,6 @@ from bot.zalo.inbox import AfterStore, Inbox
 from bot.zalo.notices import record_blocked, record_quota
 from bot.zalo.polling import Poller, PollSettings
 from bot.zalo.processor import ChatProcessor
-from bot.zalo.redaction import Redaction
 from bot.zalo.sender import Pacing, SendFailed, ZaloSender
 from bot.zalo.values import BotInfo
 from bot.zalo.webhook import webhook_route

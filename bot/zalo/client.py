@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
+from bot.logs import Redaction
 from bot.zalo.errors import ZaloEmptyPoll, ZaloError, ZaloNetworkError, error_for
-from bot.zalo.redaction import Redaction
 from bot.zalo.values import BotInfo, SentMessage, WebhookInfo
 
 log = logging.getLogger(__name__)
