@@ -3,6 +3,7 @@ Telegram's words (the rule itself is shared: handlers.channel_notices)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from bot.telegram.inbound import CHANNEL
@@ -20,6 +21,7 @@ def record_blocked(
     clock: Clock,
     zone: ZoneInfo,
     language: Language,
+    admins: Iterable[tuple[str, str]] = (),
 ) -> int:
     """Returns how many notices were queued (0 for a chat of nobody registered)."""
     return channel_notices.record_blocked(
@@ -29,4 +31,5 @@ def record_blocked(
         clock=clock,
         zone=zone,
         notice=lambda who: text("blocked.notice", language, who=who),
+        admins=admins,
     )

@@ -196,6 +196,7 @@ class TelegramChannel:
                 clock=self.app.clock,
                 zone=self.app.settings.zone,
                 language=self.app.dispatcher.config.language,
+                admins=sorted(self.app.dispatcher.config.admins),
             )
         except Exception:
             log.exception("could not record that chat %s blocked the bot", chat_id)

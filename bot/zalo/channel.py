@@ -264,6 +264,7 @@ class ZaloChannel:
                 clock=self.app.clock,
                 zone=self.app.settings.zone,
                 language=self.language,
+                admins=sorted(self.app.dispatcher.config.admins),
             )
         except Exception:
             log.exception("could not record that Zalo chat %s blocked the bot", chat_id)
@@ -277,6 +278,7 @@ class ZaloChannel:
                 clock=self.app.clock,
                 zone=self.app.settings.zone,
                 language=self.language,
+                admins=sorted(self.app.dispatcher.config.admins),
             )
         except Exception:
             log.exception("could not tell the secretariat about the Zalo quota")

@@ -4,6 +4,7 @@ itself is shared with the other channels: handlers.channel_notices."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from bot.zalo.inbound import CHANNEL
@@ -21,6 +22,7 @@ def record_blocked(
     clock: Clock,
     zone: ZoneInfo,
     language: Language,
+    admins: Iterable[tuple[str, str]] = (),
 ) -> int:
     """Mark the chat unreachable; returns how many notices were queued (0 for a stranger)."""
     return channel_notices.record_blocked(
@@ -30,11 +32,17 @@ def record_blocked(
         clock=clock,
         zone=zone,
         notice=lambda who: text("blocked.notice", language, who=who),
+        admins=admins,
     )
 
 
 def record_quota(
-    make_session: SessionFactory, *, clock: Clock, zone: ZoneInfo, language: Language
+    make_session: SessionFactory,
+    *,
+    clock: Clock,
+    zone: ZoneInfo,
+    language: Language,
+    admins: Iterable[tuple[str, str]] = (),
 ) -> int:
     """Queue the quota notice on the secretariat's other channels (Zalo itself is full)."""
     with transaction(make_session) as session:
@@ -45,4 +53,5 @@ def record_quota(
             clock=clock,
             zone=zone,
             skip=lambda r: r.channel == CHANNEL,
+            admins=admins,
         )
