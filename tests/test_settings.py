@@ -102,3 +102,12 @@ def test_env_example_documents_every_setting_and_loads(tmp_path):
         ChatIdentity("telegram", "123456"),
         ChatIdentity("zalo", "6ede9afa66b8"),
     )
+
+
+def test_a_plain_http_webhook_is_only_for_this_machine(monkeypatch):
+    monkeypatch.setenv("BAOCAO_TELEGRAM_WEBHOOK_SECRET", "s" * 32)
+    monkeypatch.setenv("BAOCAO_TELEGRAM_WEBHOOK_URL", "http://127.0.0.1:8443/tg")
+    assert load_settings().telegram_webhook_url == "http://127.0.0.1:8443/tg"
+    monkeypatch.setenv("BAOCAO_TELEGRAM_WEBHOOK_URL", "http://bot.example.vn/tg")
+    with pytest.raises(SettingsError, match="BAOCAO_TELEGRAM_WEBHOOK_URL"):
+        load_settings()
