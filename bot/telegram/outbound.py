@@ -9,14 +9,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from bot.text_split import split_text as split_at_lines
+from bot.text_split import utf16_len
 from handlers.events import Option, OutgoingFile, Reply
 
 TEXT_LIMIT = 4096  # characters after entity parsing, counted in UTF-16 code units
 CAPTION_LIMIT = 1024
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def escape(text: str) -> str:
@@ -59,35 +57,4 @@ def plan_reply(reply: Reply) -> list[Part]:
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Pieces of at most `limit`, cut at line ends; a line too long alone is cut at a space."""
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in text.split("\n"):
-        length = utf16_len(line)
-        if current and size + 1 + length <= limit:
-            current.append(line)
-            size += 1 + length
-            continue
-        if current:
-            pieces.append("\n".join(current))
-        current, size = [], 0
-        while length > limit:
-            head, line = _cut(line, limit)
-            pieces.append(head)
-            length = utf16_len(line)
-        current, size = [line], length
-    if current:
-        pieces.append("\n".join(current))
-    return [p.strip("\n") for p in pieces if p.strip()]
-
-
-def _cut(line: str, limit: int) -> tuple[str, str]:
-    """The longest head of `line` within `limit`, preferably ending at a space."""
-    end = min(len(line), limit)
-    while utf16_len(line[:end]) > limit:
-        end -= 1
-    space = line.rfind(" ", 0, end + 1)
-    if space > end // 2:  # a word boundary not too far back
-        return line[:space], line[space + 1 :]
-    return line[:end], line[end:]
+    return split_at_lines(text, limit)
