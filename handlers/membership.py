@@ -21,6 +21,7 @@ from storage.members import (
     set_away,
 )
 from storage.models import Agency, ConversationState, Membership, MemberStatus, Person
+from storage.people import memberships
 from storage.periods import reporting_agencies
 
 CLEAR_WORDS = {"huy", "hủy", "off", "cancel", "0", "het", "hết"}
@@ -91,8 +92,6 @@ def whoami(ctx: Context, args: str) -> list[Reply]:
 
 
 def _pending(ctx: Context) -> list[Membership]:
-    from storage.people import memberships
-
     person_id = ctx.actor.person_id
     if person_id is None:
         return []

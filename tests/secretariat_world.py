@@ -8,16 +8,12 @@ Sở B with Sở D.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import select
 
 from bot.app import App
-from bot.logs import QUIETED_LOGGERS
 from storage.db import transaction
 from storage.models import Identity
 from tests.conftest import VN
@@ -128,18 +124,3 @@ def png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", data[:8]
     assert data[12:16] == b"IHDR"
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-
-
-@contextmanager
-def logging_restored() -> Iterator[None]:
-    """`baocao` (bot.cli.main) configures logging for the process; undo it after a CLI test,
-    so tests that read the log (httpx's lines at INFO) are not affected."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    quieted = {name: logging.getLogger(name).level for name in QUIETED_LOGGERS}
-    try:
-        yield
-    finally:
-        root.handlers[:], root.level = handlers, level
-        for name, old in quieted.items():
-            logging.getLogger(name).setLevel(old)

@@ -19,7 +19,6 @@ from tests.test_reminders_support import (
     agency_id,
     at,
     focal,
-    logging_restored,
     outbox,
     service,
     submit,
@@ -126,8 +125,7 @@ def test_closing_a_period_cancels_what_is_pending_and_stops_reminders(app, clock
 def cli(app, monkeypatch):
     """`baocao ...` against the test database (the CLI runs on the real clock)."""
     monkeypatch.setenv("BAOCAO_DATABASE_URL", app.settings.database_url)
-    with logging_restored():
-        yield main
+    yield main
 
 
 def test_baocao_request_creates_the_request_and_queues_the_notices(app, cli, capsys) -> None:

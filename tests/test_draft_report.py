@@ -15,7 +15,7 @@ from storage.db import transaction
 from storage.exports.docx_report import abbreviation
 from storage.models import Identity, MemberRole, Membership, TaskReport
 from tests.people import say
-from tests.secretariat_world import FORMULA, RESULTS_A1, build_world, logging_restored
+from tests.secretariat_world import FORMULA, RESULTS_A1, build_world
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -211,8 +211,7 @@ def test_document_symbol(name, expected):
 @pytest.fixture
 def cli(world, monkeypatch):
     monkeypatch.setenv("BAOCAO_DATABASE_URL", world.settings.database_url)
-    with logging_restored():
-        yield main
+    yield main
 
 
 def test_cli_writes_the_draft(cli, tmp_path, capsys):

@@ -21,7 +21,6 @@ from tests.secretariat_world import (
     FORMULA,
     RESULTS_A1,
     build_world,
-    logging_restored,
     submit_report,
 )
 
@@ -245,8 +244,7 @@ def test_export_of_an_unknown_period(world):
 @pytest.fixture
 def cli(world, monkeypatch):
     monkeypatch.setenv("BAOCAO_DATABASE_URL", world.settings.database_url)
-    with logging_restored():
-        yield main
+    yield main
 
 
 def test_cli_writes_xlsx_and_csv_by_suffix(cli, tmp_path, capsys):

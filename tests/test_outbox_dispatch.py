@@ -24,7 +24,6 @@ from tests.test_reminders_support import (
     at,
     fake_limiter,
     focal,
-    logging_restored,
     outbox,
     service,
     tick,
@@ -350,8 +349,7 @@ def test_a_slow_send_finishing_after_being_held_counts_as_sent(orphan, clock) ->
 def test_the_operator_sees_held_rows_and_can_release_or_dismiss_them(
     orphan, clock, monkeypatch, capsys
 ) -> None:
-    with logging_restored():
-        operator_session(orphan, clock, monkeypatch, capsys)
+    operator_session(orphan, clock, monkeypatch, capsys)
 
 
 def operator_session(orphan, clock, monkeypatch, capsys) -> None:

@@ -13,7 +13,6 @@ from tests.test_reminders_support import (
     FakeChannel,
     at,
     focal,
-    logging_restored,
     outbox,
     service,
     submit,
@@ -25,8 +24,7 @@ def cli(app, monkeypatch):
     """`baocao ...` against the test database (the CLI runs on the real clock)."""
     monkeypatch.setenv("BAOCAO_DATABASE_URL", app.settings.database_url)
     monkeypatch.setenv("BAOCAO_ADMINS", "telegram:9000")
-    with logging_restored():
-        yield main
+    yield main
 
 
 def test_dry_run_lists_each_reminder_with_its_reason(app, cli, capsys) -> None:

@@ -7,9 +7,6 @@ are fakes, so nothing touches the network and nothing really sleeps.
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -151,22 +148,6 @@ class FakeChannel:
 
     def texts(self, chat_id: str) -> list[str]:
         return [r.text for c, r in self.sent if c == chat_id]
-
-
-@contextmanager
-def logging_restored() -> Iterator[None]:
-    """`baocao` (bot.cli.main) configures logging for the process: undo it after a test."""
-    names = ("", "httpx", "apscheduler", "alembic")
-    saved = [
-        (logging.getLogger(n), logging.getLogger(n).handlers[:], logging.getLogger(n).level)
-        for n in names
-    ]
-    try:
-        yield
-    finally:
-        for logger, handlers, level in saved:
-            logger.handlers[:] = handlers
-            logger.setLevel(level)
 
 
 def service(app: App, *channels: FakeChannel) -> SchedulerService:
