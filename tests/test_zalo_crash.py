@@ -13,6 +13,8 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -69,8 +71,12 @@ def worker() -> None:
 # --- the parent ------------------------------------------------------------------------------
 
 
+RUNNING: list[Child] = []
+
+
 class Child:
     def __init__(self, mode: str, url: str, api: str, token: str) -> None:
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed after the test)
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -83,8 +89,11 @@ class Child:
             ],
             env={**os.environ, "PYTHONPATH": str(REPO)},
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            # A file, not a pipe: nobody reads the child's log while it runs, and a full pipe
+            # would block the child in the middle of a test.
+            stderr=self.log,
         )
+        RUNNING.append(self)
 
     def wait_ready(self) -> None:
         assert self.process.stdout is not None
@@ -95,15 +104,34 @@ class Child:
     def finish(self, *, terminate: bool = True) -> int:
         if terminate and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        _, err = self.process.communicate(timeout=60)
+        self.process.communicate(timeout=60)
         if self.process.returncode not in (0, -signal.SIGKILL):
-            pytest.fail(err.decode())
+            pytest.fail(self.errors())
         return self.process.returncode
 
     def fail(self) -> None:
-        self.process.kill()
-        _, err = self.process.communicate(timeout=60)
-        pytest.fail(f"the bot did not start:\n{err.decode()}")
+        self.kill()
+        pytest.fail(f"the bot did not start:\n{self.errors()}")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate(timeout=60)
+
+    def errors(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+
+@pytest.fixture(autouse=True)
+def _no_child_left_behind() -> Iterator[None]:
+    """A failed test must not leave its bot process running into the next test."""
+    yield
+    while RUNNING:
+        child = RUNNING.pop()
+        child.kill()
+        print(f"--- bot process log ---\n{child.errors()}")  # shown when the test failed
+        child.log.close()
 
 
 def conversation_step(app, chat_id: str) -> str | None:
@@ -143,6 +171,9 @@ def test_an_update_stored_before_a_crash_is_handled_once_after_the_restart(
     assert "Bước 2/3" in answer.text  # the name was taken; the bot asks for the position
     support.wait_for(lambda: stored_update(app, name).handled_at, what="the update handled")
     assert restarted.finish() == 0
+    # A stopped bot's last long poll may still wait on the server, and would take (and lose,
+    # as Zalo would) the next update: let it end before Zalo gets anything new.
+    zalo.wait_until(lambda: zalo.polls_in_flight == 0, timeout=20, what="the old poll ended")
 
     # Another restart, and Zalo sending the same update again: nothing is handled twice.
     again = Child("serve", db_url, fake.url, zalo.token)

@@ -231,6 +231,7 @@ class FakeZaloBot:
         self._changed = threading.Condition(self._lock)
         self._updates_ready = threading.Condition(self._lock)
         self._pending: list[dict[str, Any]] = []
+        self._polls_in_flight = 0  # getUpdates calls waiting (a stopped bot's may linger)
         self._users: dict[str, FakeZaloUser] = {}
         self._wrote: set[str] = set()  # chats whose user wrote to the bot: it may answer them
         self._blocked: set[str] = set()
@@ -269,6 +270,11 @@ class FakeZaloBot:
         POSTs to a webhook by hand)."""
         with self._lock:
             self._wrote.add(chat_id)
+
+    @property
+    def polls_in_flight(self) -> int:
+        with self._lock:
+            return self._polls_in_flight
 
     @property
     def pending_updates(self) -> int:
@@ -417,11 +423,16 @@ class FakeZaloBot:
         with self._lock:
             if self._webhook:
                 raise ApiError(400, "Webhook is set: getUpdates is not available")
-            while not self._pending and not self.server.stopping.is_set():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._updates_ready.wait(remaining)
+            self._polls_in_flight += 1
+            try:
+                while not self._pending and not self.server.stopping.is_set():
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._updates_ready.wait(remaining)
+            finally:
+                self._polls_in_flight -= 1
+                self._changed.notify_all()
             if not self._pending:
                 raise ApiError(408, "Request timeout", status=self.empty_poll_status)
             update = self._pending.pop(0)  # forgotten once handed out: no acknowledgement
