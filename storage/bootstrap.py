@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from storage import migrate
 from storage.clock import Clock
 from storage.db import SessionFactory, transaction
+from storage.forms import ensure_forms
 from storage.periods import ensure_yearly_period
 from storage.plan_document import BUNDLED_PLAN, parse_yaml
 from storage.plan_import import import_document
@@ -39,6 +40,8 @@ def prepare_database(
             document = parse_yaml(plan_file or BUNDLED_PLAN)
             import_document(session, document=document, clock=clock)
             report.imported_plan = document.plan.code
+        for plan in list_plans(session):  # a database made before questionnaires were data
+            ensure_forms(session, plan=plan, clock=clock)
     report.opened_periods = open_current_periods(make_session, clock=clock, zone=zone)
     return report
 

@@ -94,6 +94,10 @@ class Agency(SQLModel, table=True):
     kind: str = Field(default=AgencyKind.other, max_length=32)
     is_group: bool = False
     reports: bool = True
+    # False for bodies a plan only requests: they may report, but are not chased as overdue.
+    obliged: bool = True
+    # A broad collective: coordinating a task only through it makes the task optional.
+    broad: bool = False
     merged_into_id: int | None = Field(default=None, foreign_key="agency.id")
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
@@ -168,6 +172,34 @@ class Task(SQLModel, table=True):
     title: str = _text()
     timeframe: str = Field(default="", max_length=200)
     retired: bool = False
+
+
+class QuestionnaireVersion(SQLModel, table=True):
+    """A version of one of a plan's questionnaires, as data (storage.questionnaire). A new
+    version is stored when an import changes it; answers keep pointing at their own."""
+
+    __tablename__ = "questionnaire"
+    __table_args__ = (UniqueConstraint("plan_id", "key", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    key: str = Field(max_length=40)
+    version: int
+    digest: str = Field(max_length=64)
+    definition: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _instant()
+
+
+class ScopeOverride(SQLModel, table=True):
+    """The secretariat's decision on whether an agency reports on a task, over the plan's
+    default (required for named agencies, optional through a broad group)."""
+
+    __tablename__ = "scope_override"
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+    level: str = Field(max_length=16)  # required | optional | excluded
+    updated_at: datetime = _instant()
 
 
 class TaskAssignment(SQLModel, table=True):
@@ -253,6 +285,8 @@ class ReportingPeriod(SQLModel, table=True):
     status: str = Field(default=PeriodStatus.open, max_length=16)
     created_at: datetime = _instant()
     closed_at: datetime | None = _instant(nullable=True)
+    # Which of the plan's questionnaires is asked: "periodic", or an ad-hoc request's own.
+    questionnaire_key: str = Field(default="periodic", max_length=40)
 
 
 class PeriodAgency(SQLModel, table=True):
@@ -292,23 +326,22 @@ class SubmissionVersion(SQLModel, table=True):
     submitted_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     is_late: bool = False
     comment: str = _text()
+    questionnaire_id: int | None = Field(default=None, foreign_key="questionnaire.id")
 
 
-class TaskReport(SQLModel, table=True):
-    """One answer block of a version: a task (or the general part when task_id is NULL)."""
+class ReportAnswer(SQLModel, table=True):
+    """One answer of a submitted version: a question of a section (of a task, when the section
+    is repeated over tasks), stored by question id against the version's questionnaire."""
 
-    __tablename__ = "task_report"
+    __tablename__ = "report_answer"
 
     id: int | None = Field(default=None, primary_key=True)
     version_id: int = Field(foreign_key="submission_version.id", index=True)
+    section: str = Field(max_length=40)
     task_id: int | None = Field(default=None, foreign_key="task.id")
-    role: str = Field(default="", max_length=16)
-    status: str = Field(default="", max_length=16)
-    percent: int | None = None
-    results: str = _text()
-    difficulties: str = _text()
-    proposals: str = _text()
-    not_applicable_reason: str = _text()
+    role: str = Field(default="", max_length=16)  # lead | coordinating on a task section
+    question: str = Field(max_length=40)
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class ReportDraft(SQLModel, table=True):
@@ -327,18 +360,9 @@ class ReportDraft(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id")
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     base_version: int = 0
+    questionnaire_id: int | None = Field(default=None, foreign_key="questionnaire.id")
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
-
-
-class Attachment(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    task_report_id: int = Field(foreign_key="task_report.id", index=True)
-    channel: str = Field(max_length=16)
-    file_ref: str = _text()  # a Telegram file id, or a Zalo photo URL of any length
-    file_name: str = Field(default="", max_length=300)
-    mime_type: str = Field(default="", max_length=100)
-    size: int = 0
 
 
 # --- delivery, conversations, audit ---------------------------------------------------------

@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from storage.questionnaire import Questionnaire, check_questionnaire
+
 BUNDLED_PLAN = Path(__file__).with_name("plans") / "plan452.yaml"
 
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
@@ -48,6 +50,9 @@ class AgencySpec(_Strict):
     name: str = Field(min_length=1, max_length=300)
     kind: str = "other"
     reports: bool = True
+    # False for bodies the plan only requests ("Đề nghị"): they may report, but are not
+    # counted or reminded as overdue unless the secretariat says so.
+    obliged: bool = True
     aliases: list[str] = []
 
 
@@ -56,6 +61,9 @@ class GroupSpec(_Strict):
     name: str = Field(min_length=1, max_length=300)
     aliases: list[str] = []
     members: list[str] = Field(min_length=1)
+    # A broad collective ("các sở, ngành, địa phương"): coordinating a task only through it
+    # makes the task optional for a member, asked in one "which did you contribute to" question.
+    broad: bool = False
 
 
 class DutySpec(_Strict):
@@ -106,6 +114,7 @@ class PlanDocument(_Strict):
     groups: list[GroupSpec] = []
     duties: list[DutySpec] = []
     tasks: list[TaskSpec] = Field(min_length=1)
+    questionnaires: list[Questionnaire] = []
 
 
 @dataclass(frozen=True)
@@ -151,6 +160,9 @@ _PYDANTIC_MESSAGES = {
     "string_pattern_mismatch": "mã chỉ gồm chữ thường không dấu, số và dấu gạch ngang",
     "list_type": "phải là một danh sách",
     "bool_parsing": "phải là true hoặc false",
+    "enum": "giá trị không hợp lệ",
+    "literal_error": "giá trị không hợp lệ",
+    "dict_type": "phải là một bảng khóa: giá trị",
 }
 
 _CODES = {
@@ -176,12 +188,23 @@ def _pydantic_problems(name: str, error: ValidationError, data: Any) -> list[Pro
         kind = item["type"]
         loc = tuple(item["loc"])
         message = _PYDANTIC_MESSAGES.get(kind, str(item["msg"]))
+        if kind in {"enum", "literal_error"}:
+            expected = str(item.get("ctx", {}).get("expected", "")).replace("'", "")
+            message = f"{message} {item.get('input')!r}; nhận: {expected}"
         code = _CODES.get(kind, "invalid_value")
+        if kind in {"enum", "literal_error"} and loc and loc[-1] == "type":
+            code = "unknown_type"
         if kind == "value_error":
             message = str(item["msg"]).removeprefix("Value error, ")
             code = "bad_date" if "MM-DD" in message or "day" in message else code
             message = f"ngày không hợp lệ ({message})" if code == "bad_date" else message
-        if loc and loc[-1] == "title" and code in {"missing_field", "empty_field"}:
+            code = "missing_label" if "nhãn" in message else code
+        if (
+            loc
+            and loc[0] == "tasks"
+            and loc[-1] == "title"
+            and code in {"missing_field", "empty_field"}
+        ):
             code = "missing_title"
             message = "thiếu tên nhiệm vụ"
         problems.append(Problem(f"{name}: {_location(loc)}", code, message))
@@ -285,6 +308,15 @@ def check_references(name: str, document: PlanDocument) -> list[Problem]:
             for ai, code in enumerate(getattr(task, role)):
                 if code not in every:
                     unknown(f"tasks[{ti + 1}].{role}[{ai + 1}]", code, every)
+    duplicates(
+        "questionnaires",
+        [q.key for q in document.questionnaires],
+        "duplicate_questionnaire",
+        "mã bảng hỏi %r bị trùng",
+    )
+    for qi, form in enumerate(document.questionnaires):
+        for where, code, message in check_questionnaire(f"questionnaires[{qi + 1}]", form):
+            problems.append(Problem(f"{name}: {where}", code, message))
     return problems
 
 

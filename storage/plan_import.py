@@ -10,6 +10,7 @@ from sqlmodel import Session, delete, select
 
 from storage.agencies import AgencyIndex, add_name, rename_agency, surviving
 from storage.clock import Clock
+from storage.forms import ensure_forms, store_form
 from storage.models import (
     Agency,
     AgencyKind,
@@ -73,6 +74,7 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
                 name=spec.name,
                 kind=spec.kind,
                 reports=spec.reports,
+                obliged=spec.obliged,
                 created_at=now,
                 updated_at=now,
             )
@@ -83,6 +85,7 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
             if agency.name != spec.name:
                 rename_agency(session, agency=agency, new_name=spec.name, clock=clock)
             agency.kind, agency.reports, agency.updated_at = spec.kind, spec.reports, now
+            agency.obliged = spec.obliged
             result.count(result.updated, "agency")
         for alias in spec.aliases:
             add_name(session, agency=agency, name=alias, kind="alias", clock=clock)
@@ -97,6 +100,7 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
                 kind=AgencyKind.group,
                 is_group=True,
                 reports=False,
+                broad=group_spec.broad,
                 created_at=now,
                 updated_at=now,
             )
@@ -104,7 +108,7 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
             session.flush()
             result.count(result.created, "group")
         else:
-            group.name, group.updated_at = group_spec.name, now
+            group.name, group.updated_at, group.broad = group_spec.name, now, group_spec.broad
             result.count(result.updated, "group")
         for alias in group_spec.aliases:
             add_name(session, agency=group, name=alias, kind="alias", clock=clock)
@@ -160,6 +164,11 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
         for spec in document.tasks
     ]
     _write_tasks(session, plan=plan, rows=rows, result=result)
+    for form in document.questionnaires:
+        _row, created = store_form(session, plan_id=plan.id, form=form, clock=clock)
+        if created:
+            result.count(result.created, "questionnaire")
+    ensure_forms(session, plan=plan, clock=clock)
     session.flush()
     return result
 
@@ -208,6 +217,11 @@ def import_task_table(
         raise PlanFileError(problems)
     result = ImportResult(plan.code)
     _write_tasks(session, plan=plan, rows=rows, result=result)
+    for form in document.questionnaires:
+        _row, created = store_form(session, plan_id=plan.id, form=form, clock=clock)
+        if created:
+            result.count(result.created, "questionnaire")
+    ensure_forms(session, plan=plan, clock=clock)
     session.flush()
     return result
 

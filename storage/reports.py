@@ -12,30 +12,31 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.clock import Clock
+from storage.forms import current_form, form_by_id
 from storage.models import (
     Agency,
-    Attachment,
     GroupMember,
     PeriodAgency,
+    PeriodKind,
     PeriodStatus,
     Person,
     PlanDuty,
     PlanDutyAgency,
+    ReportAnswer,
     ReportDraft,
     ReportingPeriod,
     Submission,
     SubmissionState,
     SubmissionVersion,
-    Task,
-    TaskAssignment,
-    TaskReport,
-    TaskRole,
 )
-
-GENERAL = "general"  # the part for the agency's own duties (section IV), not tied to a task
+from storage.questionnaire import Questionnaire
+from storage.report_form import Answers, Instance, carried_over, kept_answers, lay_out
+from storage.scope import agency_tasks
 
 
 class TaskStatus:
+    """The values of the conventional `status` question (choice list `task_status`)."""
+
     not_started = "not_started"
     in_progress = "in_progress"
     completed = "completed"
@@ -44,44 +45,39 @@ class TaskStatus:
 
 
 @dataclass(frozen=True)
-class Part:
-    """One block of a report: a task (with the agency's role) or the general part."""
+class Layout:
+    """A report's form, version row id and section instances for one agency and period."""
 
-    key: str  # "t<task id>" or "general"
-    task_id: int | None
-    number: int | None
-    title: str
-    role: str  # lead | coordinating | "" for the general part
+    form_id: int
+    form: Questionnaire
+    instances: list[Instance]
+
+    def instance(self, key: str) -> Instance | None:
+        return next((i for i in self.instances if i.key == key), None)
 
 
-def agency_parts(session: Session, *, period: ReportingPeriod, agency: Agency) -> list[Part]:
-    """The tasks the agency leads or coordinates (directly or through a group), then the
-    general part. A lead role wins over a coordinating one on the same task."""
-    groups = set(
-        session.exec(select(GroupMember.group_id).where(GroupMember.member_id == agency.id)).all()
+def layout_for(
+    session: Session,
+    *,
+    period: ReportingPeriod,
+    agency: Agency,
+    answers: Answers,
+    form_id: int | None = None,
+) -> Layout:
+    """The instances an agency answers in a period: by the given form version (a submitted
+    version's), else the period's current questionnaire."""
+    form = form_by_id(session, form_id) if form_id is not None else None
+    if form is None or form_id is None:
+        row, form = current_form(session, plan_id=period.plan_id, key=period.questionnaire_key)
+        assert row.id is not None
+        form_id = row.id
+    tasks = (
+        agency_tasks(session, plan_id=period.plan_id, agency_id=agency.id)  # type: ignore[arg-type]
+        if period.kind == PeriodKind.periodic
+        else []
     )
-    holders = groups | {agency.id}
-    rows = session.exec(
-        select(Task, TaskAssignment.role)
-        .join(TaskAssignment, col(TaskAssignment.task_id) == col(Task.id))
-        .where(
-            Task.plan_id == period.plan_id,
-            col(Task.retired).is_(False),
-            col(TaskAssignment.agency_id).in_(holders),
-        )
-        .order_by(col(Task.number))
-    ).all()
-    roles: dict[int, tuple[Task, str]] = {}
-    for task, role in rows:
-        assert task.id is not None
-        if task.id not in roles or role == TaskRole.lead:
-            roles[task.id] = (task, role)
-    parts = [
-        Part(f"t{task.id}", task.id, task.number, task.title, role)
-        for task, role in sorted(roles.values(), key=lambda item: item[0].number)
-    ]
-    parts.append(Part(GENERAL, None, None, "", ""))
-    return parts
+    duties = bool(agency_duties(session, period=period, agency=agency))
+    return Layout(form_id, form, lay_out(form, tasks=tasks, has_duties=duties, answers=answers))
 
 
 def agency_duties(session: Session, *, period: ReportingPeriod, agency: Agency) -> list[PlanDuty]:
@@ -136,16 +132,54 @@ def get_draft(
     ).first()
 
 
+def previous_report(
+    session: Session, *, period: ReportingPeriod, agency_id: int
+) -> tuple[ReportingPeriod, Answers] | None:
+    """The agency's latest submitted report of an earlier periodic period of the same plan."""
+    row = session.exec(
+        select(ReportingPeriod, Submission)
+        .join(Submission, col(Submission.period_id) == col(ReportingPeriod.id))
+        .where(
+            ReportingPeriod.plan_id == period.plan_id,
+            ReportingPeriod.kind == PeriodKind.periodic,
+            col(ReportingPeriod.due_on) < period.due_on,
+            Submission.agency_id == agency_id,
+            col(Submission.current_version) > 0,
+        )
+        .order_by(col(ReportingPeriod.due_on).desc())
+    ).first()
+    if row is None:
+        return None
+    earlier, submission = row
+    return earlier, version_answers(
+        session, submission=submission, version=submission.current_version
+    )
+
+
 def start_draft(
-    session: Session, *, period_id: int, agency_id: int, person_id: int, clock: Clock
+    session: Session,
+    *,
+    period_id: int,
+    agency_id: int,
+    person_id: int,
+    clock: Clock,
+    from_previous: bool = False,
 ) -> ReportDraft:
-    """A new draft, pre-filled with the agency's latest submitted answers (for an edit)."""
+    """A new draft, pre-filled with the agency's latest submitted answers (for an edit), or
+    with last period's answers when asked to start from them."""
+    period = session.get(ReportingPeriod, period_id)
+    assert period is not None
+    row, form = current_form(session, plan_id=period.plan_id, key=period.questionnaire_key)
     submission = find_submission(session, period_id=period_id, agency_id=agency_id)
-    answers: dict[str, Any] = {}
+    answers: Answers = {}
     base = 0
     if submission is not None and submission.current_version > 0:
         base = submission.current_version
         answers = version_answers(session, submission=submission, version=base)
+    elif from_previous:
+        previous = previous_report(session, period=period, agency_id=agency_id)
+        if previous is not None:
+            answers = carried_over(form, previous[1])
     now = clock.now()
     draft = ReportDraft(
         period_id=period_id,
@@ -153,6 +187,7 @@ def start_draft(
         person_id=person_id,
         answers=answers,
         base_version=base,
+        questionnaire_id=row.id,
         created_at=now,
         updated_at=now,
     )
@@ -161,10 +196,12 @@ def start_draft(
     return draft
 
 
-def save_answer(draft: ReportDraft, *, part: str, field: str, value: Any, clock: Clock) -> None:
+def save_answer(
+    draft: ReportDraft, *, instance: str, question: str, value: Any, clock: Clock
+) -> None:
     # New objects, so SQLAlchemy sees the JSON column change.
     answers = {k: dict(v) if isinstance(v, dict) else v for k, v in draft.answers.items()}
-    answers.setdefault(part, {})[field] = value
+    answers.setdefault(instance, {})[question] = value
     draft.answers = answers
     draft.updated_at = clock.now()
 
@@ -216,7 +253,7 @@ def submit_draft(
     session: Session,
     *,
     draft: ReportDraft,
-    parts: list[Part],
+    layout: Layout,
     period: ReportingPeriod,
     agency: Agency,
     person_id: int,
@@ -275,73 +312,55 @@ def submit_draft(
         submitted_at=now,
         submitted_by_person_id=person_id,
         is_late=is_late(now, period, zone),
+        questionnaire_id=layout.form_id,
     )
     session.add(version)
     session.flush()
-    for part in parts:
-        answer = draft.answers.get(part.key, {})
-        report = TaskReport(
-            version_id=version.id,  # type: ignore[arg-type]
-            task_id=part.task_id,
-            role=part.role,
-            status=answer.get("status", ""),
-            percent=answer.get("percent"),
-            results=answer.get("results", ""),
-            difficulties=answer.get("difficulties", ""),
-            proposals=answer.get("proposals", ""),
-            not_applicable_reason=answer.get("na_reason", ""),
-        )
-        session.add(report)
-        session.flush()
-        for item in answer.get("attachments", []):
-            session.add(
-                Attachment(
-                    task_report_id=report.id,
-                    channel=item["channel"],  # type: ignore[arg-type]
-                    file_ref=item["file_ref"],
-                    file_name=item.get("file_name", ""),
-                    mime_type=item.get("mime_type", ""),
-                    size=item.get("size", 0),
+    rows = []
+    for instance in layout.instances:
+        values = kept_answers([instance], draft.answers).get(instance.key, {})
+        for question, value in values.items():
+            rows.append(
+                ReportAnswer(
+                    version_id=version.id,  # type: ignore[arg-type]
+                    section=instance.section.id,
+                    task_id=instance.task.id if instance.task else None,
+                    role=instance.role,
+                    question=question,
+                    value=value,
                 )
             )
+    session.add_all(rows)
     session.delete(draft)
     session.flush()
     return Submitted(submission, version)
 
 
-def version_answers(session: Session, *, submission: Submission, version: int) -> dict[str, Any]:
-    """A submitted version as draft answers (for editing or display), keyed by part."""
-    row = session.exec(
+def instance_key(section: str, task_id: int | None) -> str:
+    return f"{section}:{task_id}" if task_id is not None else section
+
+
+def version_row(
+    session: Session, *, submission: Submission, version: int
+) -> SubmissionVersion | None:
+    return session.exec(
         select(SubmissionVersion).where(
             SubmissionVersion.submission_id == submission.id, SubmissionVersion.version == version
         )
     ).first()
+
+
+def version_answers(session: Session, *, submission: Submission, version: int) -> Answers:
+    """A submitted version as draft answers (for editing or display), keyed by instance."""
+    row = version_row(session, submission=submission, version=version)
     if row is None:
         return {}
-    answers: dict[str, Any] = {}
-    for report in session.exec(
-        select(TaskReport).where(TaskReport.version_id == row.id).order_by(col(TaskReport.id))
+    answers: Answers = {}
+    for answer in session.exec(
+        select(ReportAnswer).where(ReportAnswer.version_id == row.id).order_by(col(ReportAnswer.id))
     ):
-        key = f"t{report.task_id}" if report.task_id is not None else GENERAL
-        answer: dict[str, Any] = {
-            "status": report.status,
-            "percent": report.percent,
-            "results": report.results,
-            "difficulties": report.difficulties,
-            "proposals": report.proposals,
-            "na_reason": report.not_applicable_reason,
-        }
-        answer["attachments"] = [
-            {
-                "channel": a.channel,
-                "file_ref": a.file_ref,
-                "file_name": a.file_name,
-                "mime_type": a.mime_type,
-                "size": a.size,
-            }
-            for a in session.exec(select(Attachment).where(Attachment.task_report_id == report.id))
-        ]
-        answers[key] = {k: v for k, v in answer.items() if v not in ("", None, [])}
+        key = instance_key(answer.section, answer.task_id)
+        answers.setdefault(key, {})[answer.question] = answer.value
     return answers
 
 

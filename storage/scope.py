@@ -1,0 +1,126 @@
+"""Scope: which agency reports on which task.
+
+By default an agency named on a task (directly, or through an ordinary group) must report on
+it; one that reaches a task only as a coordinating member of a broad collective ("các sở,
+ngành, địa phương") *may* have contributed, and is asked once which of those tasks it did.
+The secretariat's overrides (required, optional, excluded) win over the default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlmodel import Session, col, delete, select
+
+from storage.clock import Clock
+from storage.models import Agency, GroupMember, ScopeOverride, Task, TaskAssignment, TaskRole
+
+
+class Level(StrEnum):
+    required = "required"
+    optional = "optional"
+    excluded = "excluded"
+
+
+@dataclass(frozen=True)
+class ScopeEntry:
+    role: str  # lead | coordinating
+    level: Level
+    overridden: bool = False
+
+
+@dataclass(frozen=True)
+class ScopedTask:
+    task: Task
+    role: str
+    level: Level
+
+
+_RANK = {(TaskRole.lead, Level.required): 3, (TaskRole.coordinating, Level.required): 2}
+
+
+def _better(new: ScopeEntry, old: ScopeEntry | None) -> bool:
+    if old is None:
+        return True
+    return _RANK.get((new.role, new.level), 1) > _RANK.get((old.role, old.level), 1)  # type: ignore[arg-type]
+
+
+def plan_scope(session: Session, *, plan_id: int) -> dict[int, dict[int, ScopeEntry]]:
+    """task id -> agency id -> (role, level), groups expanded, overrides applied; excluded
+    agencies are left out. Three queries, whatever the plan's size."""
+    groups = {
+        a.id: a for a in session.exec(select(Agency).where(col(Agency.is_group).is_(True))).all()
+    }
+    members: dict[int, list[int]] = {}
+    for link in session.exec(select(GroupMember)).all():
+        members.setdefault(link.group_id, []).append(link.member_id)
+    scope: dict[int, dict[int, ScopeEntry]] = {}
+    rows = session.exec(
+        select(TaskAssignment)
+        .join(Task, col(Task.id) == col(TaskAssignment.task_id))
+        .where(Task.plan_id == plan_id, col(Task.retired).is_(False))
+    ).all()
+    for assignment in rows:
+        holder = groups.get(assignment.agency_id)
+        broad = holder is not None and holder.broad
+        level = (
+            Level.optional if broad and assignment.role == TaskRole.coordinating else Level.required
+        )
+        entry = ScopeEntry(assignment.role, level)
+        by_agency = scope.setdefault(assignment.task_id, {})
+        for agency_id in members.get(assignment.agency_id, [assignment.agency_id]):
+            if _better(entry, by_agency.get(agency_id)):
+                by_agency[agency_id] = entry
+    overrides = session.exec(
+        select(ScopeOverride)
+        .join(Task, col(Task.id) == col(ScopeOverride.task_id))
+        .where(Task.plan_id == plan_id)
+    ).all()
+    for override in overrides:
+        by_agency = scope.setdefault(override.task_id, {})
+        current = by_agency.get(override.agency_id)
+        if override.level == Level.excluded:
+            by_agency.pop(override.agency_id, None)
+            continue
+        role = current.role if current else TaskRole.coordinating
+        by_agency[override.agency_id] = ScopeEntry(role, Level(override.level), overridden=True)
+    return scope
+
+
+def agency_tasks(session: Session, *, plan_id: int, agency_id: int) -> list[ScopedTask]:
+    """The tasks in this agency's scope, by task number."""
+    scope = plan_scope(session, plan_id=plan_id)
+    tasks = {
+        t.id: t
+        for t in session.exec(
+            select(Task).where(Task.plan_id == plan_id, col(Task.retired).is_(False))
+        ).all()
+    }
+    out = [
+        ScopedTask(tasks[task_id], entry.role, entry.level)
+        for task_id, by_agency in scope.items()
+        if task_id in tasks and (entry := by_agency.get(agency_id)) is not None
+    ]
+    return sorted(out, key=lambda s: s.task.number)
+
+
+def set_scope(
+    session: Session, *, task: Task, agency: Agency, level: Level | None, clock: Clock
+) -> None:
+    """Record the secretariat's decision; None goes back to the plan's default."""
+    session.exec(
+        delete(ScopeOverride).where(
+            col(ScopeOverride.task_id) == task.id, col(ScopeOverride.agency_id) == agency.id
+        )
+    )
+    if level is not None:
+        session.add(
+            ScopeOverride(
+                task_id=task.id,  # type: ignore[arg-type]
+                agency_id=agency.id,  # type: ignore[arg-type]
+                level=level,
+                updated_at=clock.now(),
+            )
+        )
+    session.flush()
