@@ -1,19 +1,30 @@
-"""`/report`: the reporting conversation. Every answer is saved in the draft as it is given,
-so a restart, a /cancel or a week away resumes at the same question with nothing lost."""
+"""`/report`: the reporting conversation, driven by the plan's questionnaire. Every answer is
+saved in the draft as it is given, so a restart, a /cancel or a week away resumes at the same
+question with nothing lost. Only the sections and questions that concern the agency are asked,
+and last year's answers can be the starting point."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.answer_input import CHOICE_PREFIX, parse_answer
 from handlers.context import Context, Role
 from handlers.events import IncomingEvent, Option, Reply
 from handlers.flows import StepFlow, chosen_id
 from handlers.notify import notify_secretariat
 from handlers.registry import Registry
-from handlers.report_render import chunk, report_blocks, role_label, status_label
+from handlers.report_render import (
+    chunk,
+    incomplete_names,
+    instance_title,
+    report_blocks,
+    role_label,
+    shorten,
+    value_text,
+)
 from handlers.secretariat import draft_report
-from handlers.validation import Invalid, check_free_text, check_percent
+from handlers.validation import Invalid
 from storage.models import (
     Agency,
     ConversationState,
@@ -23,66 +34,39 @@ from storage.models import (
     ReportingPeriod,
     SubmissionState,
 )
+from storage.questionnaire import Question, QuestionType, SectionKind
+from storage.report_form import Answers, Instance, incomplete, is_blank
 from storage.reports import (
-    GENERAL,
     Conflict,
-    Part,
-    TaskStatus,
+    Layout,
     agency_duties,
-    agency_parts,
     find_submission,
     get_draft,
+    layout_for,
     open_periods_for,
     other_drafts,
+    previous_report,
     save_answer,
     start_draft,
     submit_draft,
     version_answers,
     version_history,
+    version_row,
 )
 
 FLOW = "report"
 CURSOR = "_cursor"
-LIMITS = {"results": 2000, "difficulties": 1000, "proposals": 1000, "na_reason": 500}
-MAX_ATTACHMENTS = 10
-TEXT_FIELDS = ("na_reason", "results", "difficulties", "proposals")
-
-
-def fields_for(part: Part, answer: dict[str, Any]) -> list[str]:
-    """The questions of one part, given what is answered so far (the status decides)."""
-    tail = ["results", "difficulties", "proposals", "attachments"]
-    if part.key == GENERAL:
-        return tail
-    status = answer.get("status")
-    if status == TaskStatus.not_applicable:
-        return ["status", "na_reason"]
-    return ["status", "percent", *tail] if status == TaskStatus.in_progress else ["status", *tail]
-
-
-def is_optional(part: Part, field: str, answer: dict[str, Any]) -> bool:
-    if field in {"difficulties", "proposals", "attachments"}:
-        return True
-    return field == "results" and (
-        part.key == GENERAL or answer.get("status") == TaskStatus.not_started
-    )
-
-
-def missing_parts(parts: list[Part], answers: dict[str, Any]) -> list[Part]:
-    """Parts whose required questions are not all answered yet."""
-    missing = []
-    for part in parts:
-        answer = answers.get(part.key, {})
-        for field in fields_for(part, answer):
-            if field == "attachments" or is_optional(part, field, answer):
-                continue
-            if answer.get(field) in (None, ""):
-                missing.append(part)
-                break
-    return missing
+DONE = "att:done"
+REVIEW_VALUE_BUDGET = 80  # characters of each answer on the review screen
+DUTIES_BUDGET = 600
 
 
 def date_text(value: Any) -> str:
     return value.strftime("%d/%m/%Y")
+
+
+def answers_of(draft: ReportDraft) -> Answers:
+    return {k: v for k, v in draft.answers.items() if not k.startswith("_")}
 
 
 @dataclass
@@ -92,7 +76,7 @@ class Report:
     draft: ReportDraft
     period: ReportingPeriod
     agency: Agency
-    parts: list[Part]
+    layout: Layout
 
     @classmethod
     def load(cls, ctx: Context, draft: ReportDraft) -> Report | None:
@@ -100,13 +84,39 @@ class Report:
         agency = ctx.session.get(Agency, draft.agency_id)
         if period is None or agency is None:
             return None
-        return cls(draft, period, agency, agency_parts(ctx.session, period=period, agency=agency))
+        # A draft follows the period's current questionnaire; answers carry by section and
+        # question id, so a plan edited while a period is open loses nothing.
+        layout = layout_for(ctx.session, period=period, agency=agency, answers=answers_of(draft))
+        draft.questionnaire_id = layout.form_id
+        return cls(draft, period, agency, layout)
 
-    def part(self, key: str) -> Part | None:
-        return next((p for p in self.parts if p.key == key), None)
+    def relayout(self, ctx: Context) -> None:
+        """Answers can change the layout (the tasks an agency says it contributed to)."""
+        self.layout = layout_for(
+            ctx.session,
+            period=self.period,
+            agency=self.agency,
+            answers=self.answers,
+            form_id=self.layout.form_id,
+        )
+
+    @property
+    def answers(self) -> Answers:
+        return answers_of(self.draft)
+
+    @property
+    def instances(self) -> list[Instance]:
+        return self.layout.instances
+
+    def instance(self, key: str) -> Instance | None:
+        return self.layout.instance(key)
 
     def answer(self, key: str) -> dict[str, Any]:
-        return dict(self.draft.answers.get(key, {}))
+        return dict(self.answers.get(key, {}))
+
+    def steps(self) -> list[tuple[Instance, Question]]:
+        """Every question shown, in order, given the answers so far."""
+        return [(i, q) for i in self.instances for q in i.visible(self.answer(i.key))]
 
 
 # --- starting ----------------------------------------------------------------------------------
@@ -146,11 +156,8 @@ def choose_period(ctx: Context, agency: Agency) -> list[Reply]:
             )
             for p in periods
         )
-        return [
-            ctx.ask(
-                FLOW, "pick_period", {"agency_id": agency.id}, ctx.t("report.pick_period"), options
-            )
-        ]
+        data = {"agency_id": agency.id}
+        return [ctx.ask(FLOW, "pick_period", data, ctx.t("report.pick_period"), options)]
     return open_report(ctx, agency, periods[0])
 
 
@@ -163,212 +170,289 @@ def open_report(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[R
         assert rep is not None
         note = Reply(ctx.t("report.resume", time=ctx.local_time(draft.updated_at)))
         cursor = draft.answers.get(CURSOR)
-        if cursor and rep.part(cursor["part"]) is not None:
-            return [note, *ask(ctx, rep, cursor["part"], cursor["field"], cursor["mode"], True)]
+        if cursor and rep.instance(cursor["inst"]) is not None:
+            return [note, *ask(ctx, rep, cursor["inst"], cursor["q"], cursor["mode"], True)]
         return [note, *review(ctx, rep)]
     submission = find_submission(ctx.session, period_id=period.id, agency_id=agency.id)
     if submission is not None and submission.current_version > 0:
-        latest = version_history(ctx.session, submission=submission)[-1]
-        lines = [
-            ctx.t(
-                "report.submitted_exists",
-                agency=agency.name,
-                version=latest.version,
-                time=ctx.local_time(latest.submitted_at),
-                timeliness=ctx.t("report.late" if latest.is_late else "report.on_time"),
-            )
-        ]
-        if submission.state == SubmissionState.returned and submission.returned_at:
-            lines.append(
-                ctx.t(
-                    "report.returned",
-                    time=ctx.local_time(submission.returned_at),
-                    comment=submission.return_comment,
-                )
-            )
+        return existing_report(ctx, agency, period, submission)
+    data = {"agency_id": agency.id, "period_id": period.id}
+    previous = previous_report(ctx.session, period=period, agency_id=agency.id)
+    if previous is not None:
         options = (
-            Option(ctx.t("report.opt.edit"), "ex:edit"),
-            Option(ctx.t("report.opt.view"), "ex:view"),
+            Option(ctx.t("report.opt.reuse", title=previous[0].title), "st:reuse"),
+            Option(ctx.t("report.opt.fresh"), "st:fresh"),
         )
-        data = {"agency_id": agency.id, "period_id": period.id}
-        return [ctx.ask(FLOW, "existing", data, "\n".join(lines), options)]
+        text = ctx.t("report.start_from", title=previous[0].title)
+        return [ctx.ask(FLOW, "start_from", data, text, options)]
+    return begin(ctx, agency, period, from_previous=False)
+
+
+def existing_report(
+    ctx: Context, agency: Agency, period: ReportingPeriod, submission: Any
+) -> list[Reply]:
+    latest = version_history(ctx.session, submission=submission)[-1]
+    lines = [
+        ctx.t(
+            "report.submitted_exists",
+            agency=agency.name,
+            version=latest.version,
+            time=ctx.local_time(latest.submitted_at),
+            timeliness=ctx.t("report.late" if latest.is_late else "report.on_time"),
+        )
+    ]
+    if submission.state == SubmissionState.returned and submission.returned_at:
+        lines.append(
+            ctx.t(
+                "report.returned",
+                time=ctx.local_time(submission.returned_at),
+                comment=submission.return_comment,
+            )
+        )
+    options = (
+        Option(ctx.t("report.opt.edit"), "ex:edit"),
+        Option(ctx.t("report.opt.view"), "ex:view"),
+    )
+    data = {"agency_id": agency.id, "period_id": period.id}
+    return [ctx.ask(FLOW, "existing", data, "\n".join(lines), options)]
+
+
+def begin(
+    ctx: Context, agency: Agency, period: ReportingPeriod, *, from_previous: bool
+) -> list[Reply]:
+    person_id = ctx.actor.person_id
+    assert person_id is not None and agency.id is not None and period.id is not None
     draft = start_draft(
-        ctx.session, period_id=period.id, agency_id=agency.id, person_id=person_id, clock=ctx.clock
+        ctx.session,
+        period_id=period.id,
+        agency_id=agency.id,
+        person_id=person_id,
+        clock=ctx.clock,
+        from_previous=from_previous,
     )
     rep = Report.load(ctx, draft)
     assert rep is not None
-    replies = [
-        Reply(
-            ctx.t(
-                "report.start",
-                title=period.title,
-                agency=agency.name,
-                due=date_text(period.due_on),
-                tasks=len(rep.parts) - 1,
-            )
-        )
-    ]
+    replies = []
     others = other_drafts(
         ctx.session, period_id=period.id, agency_id=agency.id, person_id=person_id
     )
     if others:
         names = ", ".join(person.full_name for _, person in others)
         replies.append(Reply(ctx.t("report.others_drafting", names=names)))
-    first = rep.parts[0]
-    return [*replies, *ask(ctx, rep, first.key, fields_for(first, {})[0], "walk", True)]
+    if from_previous:
+        return [*replies, *review(ctx, rep)]
+    replies.append(
+        Reply(
+            ctx.t(
+                "report.start",
+                title=period.title,
+                agency=agency.name,
+                due=date_text(period.due_on),
+            )
+        )
+    )
+    first_instance, first_question = rep.steps()[0]
+    return [*replies, *ask(ctx, rep, first_instance.key, first_question.id, "walk", True)]
 
 
 # --- asking ------------------------------------------------------------------------------------
 
 
-def part_header(ctx: Context, rep: Report, part: Part) -> str:
-    index = rep.parts.index(part) + 1
-    if part.key == GENERAL:
-        duties = agency_duties(ctx.session, period=rep.period, agency=rep.agency)
-        text = "\n".join(d.text.strip() for d in duties)[:800]
+def instance_header(ctx: Context, rep: Report, instance: Instance) -> str:
+    index = rep.instances.index(instance) + 1
+    count = len(rep.instances)
+    if instance.task is not None:
         return ctx.t(
-            "report.part.general",
+            "report.part.task",
+            number=instance.task.number,
             index=index,
-            count=len(rep.parts),
-            duties=f":\n{text}" if text else ".",
+            count=count,
+            role=role_label(ctx, instance.role),
+            title=instance.task.title,
         )
-    return ctx.t(
-        "report.part.task",
-        number=part.number,
-        index=index,
-        count=len(rep.parts),
-        role=role_label(ctx, part.role),
-        title=part.title,
-    )
+    title = instance.section.text(ctx.config.language)
+    if instance.section.kind == SectionKind.duties:
+        duties = agency_duties(ctx.session, period=rep.period, agency=rep.agency)
+        text = shorten(" ".join(d.text.strip() for d in duties), DUTIES_BUDGET)
+        return ctx.t("report.part.duties", title=title, index=index, count=count, duties=text)
+    if instance.section.kind == SectionKind.optional_tasks:
+        return ""
+    return ctx.t("report.part.section", title=title, index=index, count=count)
 
 
-def ask(ctx: Context, rep: Report, key: str, field: str, mode: str, header: bool) -> list[Reply]:
+def choice_values(rep: Report, instance: Instance, question: Question) -> list[Any]:
+    if instance.section.kind == SectionKind.optional_tasks:
+        return [task.number for task in instance.offered]
+    return [c.value for c in rep.layout.form.choices.get(question.choices or "", [])]
+
+
+def question_text(ctx: Context, rep: Report, instance: Instance, question: Question) -> str:
+    language = ctx.config.language
+    lines = [question.text("label", language)]
+    hint = question.text("hint", language)
+    if hint:
+        lines.append(hint)
+    kind = question.type
+    if instance.section.kind == SectionKind.optional_tasks:
+        lines += [f"{t.number}. {shorten(t.title, 90)}" for t in instance.offered]
+        lines.append(ctx.t("report.how.tasks"))
+    elif kind == QuestionType.multiple:
+        form = rep.layout.form
+        for number, choice in enumerate(form.choices.get(question.choices or "", []), 1):
+            lines.append(f"{number}. {choice.label.get(language) or choice.label['vi']}")
+        lines.append(ctx.t("report.how.multiple"))
+    elif kind in {QuestionType.text, QuestionType.long_text}:
+        lines.append(ctx.t("report.how.text", limit=question.limit))
+    elif kind == QuestionType.files:
+        lines.append(ctx.t("report.how.files", limit=ctx.config.max_upload_mb))
+    elif kind not in {QuestionType.single, QuestionType.yes_no}:
+        lines.append(ctx.t(f"report.how.{kind.value}"))
+    if not question.required and kind != QuestionType.files:
+        lines.append(ctx.t("report.how.optional"))
+    return "\n".join(lines)
+
+
+def options_for(ctx: Context, rep: Report, question: Question) -> tuple[Option, ...]:
+    language = ctx.config.language
+    if question.type == QuestionType.single:
+        return tuple(
+            Option(c.label.get(language) or c.label["vi"], f"{CHOICE_PREFIX}{c.value}")
+            for c in rep.layout.form.choices.get(question.choices or "", [])
+        )
+    if question.type == QuestionType.yes_no:
+        return (
+            Option(ctx.t("report.yes"), f"{CHOICE_PREFIX}yes"),
+            Option(ctx.t("report.no"), f"{CHOICE_PREFIX}no"),
+        )
+    if question.type == QuestionType.files:
+        return (Option(ctx.t("report.opt.done"), DONE),)
+    return ()
+
+
+def ask(
+    ctx: Context, rep: Report, key: str, question_id: str, mode: str, header: bool
+) -> list[Reply]:
     """Ask one question, remembering where we are in both the chat and the draft."""
-    part = rep.part(key)
-    assert part is not None
+    instance = rep.instance(key)
+    assert instance is not None
     answer = rep.answer(key)
-    rep.draft.answers = {**rep.draft.answers, CURSOR: {"part": key, "field": field, "mode": mode}}
+    visible = instance.visible(answer)
+    question = next((q for q in visible if q.id == question_id), visible[0])
+    rep.draft.answers = {
+        **rep.draft.answers,
+        CURSOR: {"inst": key, "q": question.id, "mode": mode},
+    }
     rep.draft.updated_at = ctx.clock.now()
-    lines = [part_header(ctx, rep, part)] if header or field == fields_for(part, answer)[0] else []
-    options: tuple[Option, ...] = ()
-    if field == "status":
-        lines.append(ctx.t("report.ask.status"))
-        options = tuple(Option(status_label(ctx, s), f"st:{s}") for s in TaskStatus.all)
-    elif field == "percent":
-        lines.append(ctx.t("report.ask.percent"))
-    elif field == "attachments":
-        lines.append(ctx.t("report.ask.attachments", limit=ctx.config.max_upload_mb))
-        files = [a.get("file_name") or "tệp" for a in answer.get("attachments", [])]
-        if files:
-            lines.append(ctx.t("report.review.attachments", value=", ".join(files)))
-        options = (Option(ctx.t("report.opt.done"), "att:done"),)
-    else:
-        prompt = "report.ask." + (
-            "results_optional" if field == "results" and is_optional(part, field, answer) else field
-        )
-        lines.append(ctx.t(prompt, limit=LIMITS[field]))
-    current = answer.get(field)
-    if field in (*TEXT_FIELDS, "percent", "status") and current not in (None, ""):
-        shown = status_label(ctx, current) if field == "status" else current
-        lines.append(ctx.t("report.current", value=shown))
-    data = {"draft_id": rep.draft.id, "part": key, "field": field, "mode": mode}
-    return [ctx.ask(FLOW, field, data, "\n".join(lines), options)]
+    lines = []
+    if header or question is visible[0]:
+        heading = instance_header(ctx, rep, instance)
+        if heading:
+            lines.append(heading)
+    lines.append(question_text(ctx, rep, instance, question))
+    current = answer.get(question.id)
+    if not is_blank(current) and question.type != QuestionType.files:
+        shown = value_text(ctx, rep.layout.form, question, current)
+        lines.append(ctx.t("report.current", value=shorten(shown, 300)))
+    elif question.type == QuestionType.files and current:
+        shown = value_text(ctx, rep.layout.form, question, current)
+        lines.append(ctx.t("report.files_so_far", value=shown))
+    data = {"draft_id": rep.draft.id, "inst": key, "q": question.id, "mode": mode}
+    return [ctx.ask(FLOW, "answer", data, "\n".join(lines), options_for(ctx, rep, question))]
 
 
-def advance(ctx: Context, rep: Report, part: Part, field: str, mode: str) -> list[Reply]:
-    fields = fields_for(part, rep.answer(part.key))
-    later = fields[fields.index(field) + 1 :] if field in fields else []
-    if later:
-        return ask(ctx, rep, part.key, later[0], mode, False)
-    index = rep.parts.index(part)
-    if mode == "walk" and index + 1 < len(rep.parts):
-        following = rep.parts[index + 1]
-        return ask(
-            ctx, rep, following.key, fields_for(following, rep.answer(following.key))[0], mode, True
-        )
+def advance(ctx: Context, rep: Report, key: str, question_id: str, mode: str) -> list[Reply]:
+    rep.relayout(ctx)
+    steps = rep.steps()
+    position = next(
+        (n for n, (i, q) in enumerate(steps) if i.key == key and q.id == question_id), None
+    )
+    following = steps[position + 1 :] if position is not None else []
+    if mode == "edit":
+        # Stay in the instance being changed, then go to anything left unanswered.
+        same = [(i, q) for i, q in following if i.key == key]
+        if same:
+            return ask(ctx, rep, key, same[0][1].id, mode, False)
+        gaps = incomplete(rep.instances, rep.answers)
+        if gaps and gaps[0].key != key:
+            first = gaps[0].visible(rep.answer(gaps[0].key))[0]
+            return ask(ctx, rep, gaps[0].key, first.id, mode, True)
+        return review(ctx, rep)
+    if following:
+        instance, question = following[0]
+        return ask(ctx, rep, instance.key, question.id, mode, instance.key != key)
     return review(ctx, rep)
 
 
-def go_back(ctx: Context, rep: Report, part: Part, field: str, mode: str) -> list[Reply]:
-    fields = fields_for(part, rep.answer(part.key))
-    position = fields.index(field) if field in fields else 0
-    if position > 0:
-        return ask(ctx, rep, part.key, fields[position - 1], mode, False)
-    if mode == "edit":
-        return review(ctx, rep)
-    index = rep.parts.index(part)
-    if index == 0:
-        return [Reply(ctx.t("report.first_question")), *ask(ctx, rep, part.key, field, mode, False)]
-    previous = rep.parts[index - 1]
-    return ask(
-        ctx, rep, previous.key, fields_for(previous, rep.answer(previous.key))[-1], mode, True
+def go_back(ctx: Context, rep: Report, key: str, question_id: str, mode: str) -> list[Reply]:
+    steps = rep.steps()
+    position = next(
+        (n for n, (i, q) in enumerate(steps) if i.key == key and q.id == question_id), 0
     )
+    if position == 0:
+        return [
+            Reply(ctx.t("report.first_question")),
+            *ask(ctx, rep, key, question_id, mode, False),
+        ]
+    instance, question = steps[position - 1]
+    if mode == "edit" and instance.key != key:
+        return review(ctx, rep)
+    return ask(ctx, rep, instance.key, question.id, mode, instance.key != key)
 
 
 # --- answering ---------------------------------------------------------------------------------
 
 
 def take_answer(
-    ctx: Context, rep: Report, part: Part, field: str, event: IncomingEvent
+    ctx: Context, rep: Report, instance: Instance, question: Question, event: IncomingEvent
 ) -> list[Reply] | None:
     """Store a valid answer and return None, or return the replies that ask again."""
-    answer = rep.answer(part.key)
+    mode = str(ctx.state.data.get("mode", "walk")) if ctx.state else "walk"
 
     def again(key: str, **values: object) -> list[Reply]:
-        mode = str(ctx.state.data.get("mode", "walk")) if ctx.state else "walk"
-        return [Reply(ctx.t(key, **values)), *ask(ctx, rep, part.key, field, mode, False)]
+        return [Reply(ctx.t(key, **values)), *ask(ctx, rep, instance.key, question.id, mode, False)]
 
-    if field == "status":
-        status = (event.choice or "").removeprefix("st:")
-        if status not in TaskStatus.all:
-            return again("report.pick_status")
-        save_answer(rep.draft, part=part.key, field="status", value=status, clock=ctx.clock)
-        defaults = {
-            TaskStatus.not_started: 0,
-            TaskStatus.completed: 100,
-            TaskStatus.not_applicable: None,
-        }
-        if status in defaults:
-            save_answer(
-                rep.draft, part=part.key, field="percent", value=defaults[status], clock=ctx.clock
-            )
-        return None
-    if field == "attachments":
-        return None if event.choice == "att:done" else add_attachment(ctx, rep, part, event)
+    if question.type == QuestionType.files:
+        if event.choice == DONE:
+            if question.required and not rep.answer(instance.key).get(question.id):
+                return again("report.required")
+            return None
+        return add_attachment(ctx, rep, instance, question, event, mode)
     if event.attachment is not None:
         return again("invalid.text_expected")
-    if field == "percent":
-        percent = check_percent(event.text)
-        if isinstance(percent, Invalid):
-            return again(percent.key, **percent.values)
-        save_answer(rep.draft, part=part.key, field="percent", value=percent, clock=ctx.clock)
-        return None
-    value = check_free_text(
-        event.text, max_length=LIMITS[field], required=not is_optional(part, field, answer)
+    value = parse_answer(
+        question,
+        text=event.text,
+        choice=event.choice,
+        values=choice_values(rep, instance, question),
     )
     if isinstance(value, Invalid):
         return again(value.key, **value.values)
-    save_answer(rep.draft, part=part.key, field=field, value=value, clock=ctx.clock)
+    save_answer(
+        rep.draft, instance=instance.key, question=question.id, value=value, clock=ctx.clock
+    )
     return None
 
 
-def add_attachment(ctx: Context, rep: Report, part: Part, event: IncomingEvent) -> list[Reply]:
-    mode = str(ctx.state.data.get("mode", "walk")) if ctx.state else "walk"
+def add_attachment(
+    ctx: Context,
+    rep: Report,
+    instance: Instance,
+    question: Question,
+    event: IncomingEvent,
+    mode: str,
+) -> list[Reply]:
     attachment = event.attachment
-    files = list(rep.answer(part.key).get("attachments", []))
+    files = list(rep.answer(instance.key).get(question.id) or [])
+    name = (attachment.file_name if attachment else "") or ctx.t("report.file")
     if attachment is None:
         message = Reply(ctx.t("report.attachment_expected"))
     elif attachment.size > ctx.config.max_upload_mb * 1024 * 1024:
+        size = round(attachment.size / 1024 / 1024, 1)
         message = Reply(
-            ctx.t(
-                "report.attachment_too_big",
-                name=attachment.file_name or "tệp",
-                size=round(attachment.size / 1024 / 1024, 1),
-                limit=ctx.config.max_upload_mb,
-            )
+            ctx.t("report.attachment_too_big", name=name, size=size, limit=ctx.config.max_upload_mb)
         )
-    elif len(files) >= MAX_ATTACHMENTS:
-        message = Reply(ctx.t("report.attachment_too_many", limit=MAX_ATTACHMENTS))
+    elif len(files) >= question.max_files:
+        message = Reply(ctx.t("report.attachment_too_many", limit=question.max_files))
     else:
         files.append(
             {
@@ -379,11 +463,11 @@ def add_attachment(ctx: Context, rep: Report, part: Part, event: IncomingEvent) 
                 "size": attachment.size,
             }
         )
-        save_answer(rep.draft, part=part.key, field="attachments", value=files, clock=ctx.clock)
-        message = Reply(
-            ctx.t("report.attachment_saved", name=attachment.file_name or "tệp", count=len(files))
+        save_answer(
+            rep.draft, instance=instance.key, question=question.id, value=files, clock=ctx.clock
         )
-    return [message, *ask(ctx, rep, part.key, "attachments", mode, False)]
+        message = Reply(ctx.t("report.attachment_saved", name=name, count=len(files)))
+    return [message, *ask(ctx, rep, instance.key, question.id, mode, False)]
 
 
 # --- review and submit -------------------------------------------------------------------------
@@ -391,25 +475,19 @@ def add_attachment(ctx: Context, rep: Report, part: Part, event: IncomingEvent) 
 
 def review(ctx: Context, rep: Report) -> list[Reply]:
     rep.draft.answers = {**rep.draft.answers, CURSOR: None}
+    answers = rep.answers
     blocks = [
         ctx.t("report.review", agency=rep.agency.name, title=rep.period.title),
-        *report_blocks(ctx, rep.parts, rep.draft.answers),
+        *report_blocks(ctx, rep.layout.form, rep.instances, answers, budget=REVIEW_VALUE_BUDGET),
     ]
-    missing = missing_parts(rep.parts, rep.draft.answers)
+    missing = incomplete_names(ctx, rep.instances, answers)
     options = [] if missing else [Option(ctx.t("report.opt.submit"), "rv:submit")]
-    for part in rep.parts:
-        label = (
-            ctx.t("report.opt.edit_general")
-            if part.key == GENERAL
-            else ctx.t("report.opt.edit_task", number=part.number)
-        )
-        options.append(Option(label, f"rv:edit:{part.key}"))
+    for instance in rep.instances:
+        label = ctx.t("report.opt.change", name=instance_title(ctx, instance))
+        options.append(Option(label, f"rv:edit:{instance.key}"))
     options.append(Option(ctx.t("report.opt.later"), "rv:later"))
     if missing:
-        names = ", ".join(
-            str(p.number) if p.number else ctx.t("report.review.general") for p in missing
-        )
-        question = ctx.t("report.review.incomplete", count=len(missing), parts=names)
+        question = ctx.t("report.review.incomplete", count=len(missing), parts=", ".join(missing))
     else:
         question = ctx.t("report.review.question")
     messages = chunk([*blocks, question])
@@ -426,7 +504,7 @@ def submit(ctx: Context, rep: Report) -> list[Reply]:
     result = submit_draft(
         ctx.session,
         draft=rep.draft,
-        parts=rep.parts,
+        layout=rep.layout,
         period=rep.period,
         agency=rep.agency,
         person_id=person_id,
@@ -488,15 +566,29 @@ def submit(ctx: Context, rep: Report) -> list[Reply]:
     ]
 
 
+def version_blocks(
+    ctx: Context, agency: Agency, period: ReportingPeriod, submission: Any, version: int
+) -> list[str]:
+    """A submitted version read with the questionnaire it was answered with."""
+    row = version_row(ctx.session, submission=submission, version=version)
+    answers = version_answers(ctx.session, submission=submission, version=version)
+    layout = layout_for(
+        ctx.session,
+        period=period,
+        agency=agency,
+        answers=answers,
+        form_id=row.questionnaire_id if row else None,
+    )
+    shown = [i for i in layout.instances if i.key in answers]
+    return report_blocks(ctx, layout.form, shown, answers)
+
+
 def show_latest(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[Reply]:
     submission = find_submission(ctx.session, period_id=period.id, agency_id=agency.id)  # type: ignore[arg-type]
     if submission is None or submission.current_version == 0:
         return []
-    answers = version_answers(
-        ctx.session, submission=submission, version=submission.current_version
-    )
-    parts = agency_parts(ctx.session, period=period, agency=agency)
-    return [Reply(text) for text in chunk(report_blocks(ctx, parts, answers))]
+    blocks = version_blocks(ctx, agency, period, submission, submission.current_version)
+    return [Reply(text) for text in chunk(blocks)]
 
 
 class ReportFlow(StepFlow):
@@ -504,7 +596,7 @@ class ReportFlow(StepFlow):
     commands = frozenset({"back", "skip"})
 
     def on_input(self, ctx: Context, state: ConversationState, event: IncomingEvent) -> list[Reply]:
-        if state.step in {"pick_agency", "pick_period", "existing"}:
+        if state.step in {"pick_agency", "pick_period", "existing", "start_from"}:
             return super().on_input(ctx, state, event)
         draft = ctx.session.get(ReportDraft, state.data.get("draft_id"))
         rep = Report.load(ctx, draft) if draft is not None else None
@@ -515,23 +607,29 @@ class ReportFlow(StepFlow):
             return self.on_review(ctx, rep, event)
         if state.step == "conflict":
             return self.on_conflict(ctx, rep, event)
-        part = rep.part(str(state.data.get("part")))
-        if part is None:  # the task left the plan meanwhile: its answers stay, go to review
+        key, mode = str(state.data.get("inst")), str(state.data.get("mode", "walk"))
+        instance = rep.instance(key)
+        question = (
+            next(
+                (q for q in instance.visible(rep.answer(key)) if q.id == state.data.get("q")), None
+            )
+            if instance
+            else None
+        )
+        if instance is None or question is None:  # the plan changed meanwhile: answers stay
             return review(ctx, rep)
-        field, mode = state.step, str(state.data.get("mode", "walk"))
         command = (event.text or "").strip().lower().lstrip("/").split("@")[0]
         if command == "back":
-            return go_back(ctx, rep, part, field, mode)
+            return go_back(ctx, rep, key, question.id, mode)
         if command == "skip":
-            answer = rep.answer(part.key)
-            if not is_optional(part, field, answer) and answer.get(field) in (None, ""):
+            if question.required and is_blank(rep.answer(key).get(question.id)):
                 return [
                     Reply(ctx.t("report.required")),
-                    *ask(ctx, rep, part.key, field, mode, False),
+                    *ask(ctx, rep, key, question.id, mode, False),
                 ]
-            return advance(ctx, rep, part, field, mode)
-        problem = take_answer(ctx, rep, part, field, event)
-        return problem if problem is not None else advance(ctx, rep, part, field, mode)
+            return advance(ctx, rep, key, question.id, mode)
+        problem = take_answer(ctx, rep, instance, question, event)
+        return problem if problem is not None else advance(ctx, rep, key, question.id, mode)
 
     def step_pick_agency(
         self, ctx: Context, state: ConversationState, event: IncomingEvent
@@ -543,7 +641,7 @@ class ReportFlow(StepFlow):
     def step_pick_period(
         self, ctx: Context, state: ConversationState, event: IncomingEvent
     ) -> list[Reply]:
-        agency = next((a for a in focal_agencies(ctx) if a.id == state.data.get("agency_id")), None)
+        agency = self._agency(ctx, state)
         wanted = chosen_id(event, "period:")
         periods = open_periods_for(ctx.session, agency_id=agency.id) if agency else []  # type: ignore[arg-type]
         period = next((p for p in periods if p.id == wanted), None)
@@ -551,10 +649,22 @@ class ReportFlow(StepFlow):
             return [Reply(ctx.t("pick.one"))]
         return open_report(ctx, agency, period)
 
+    def step_start_from(
+        self, ctx: Context, state: ConversationState, event: IncomingEvent
+    ) -> list[Reply]:
+        agency = self._agency(ctx, state)
+        period = ctx.session.get(ReportingPeriod, state.data.get("period_id"))
+        if agency is None or period is None or period.status != PeriodStatus.open:
+            ctx.end_flow()
+            return [Reply(ctx.t("report.closed", secretariat=ctx.secretariat_name()))]
+        if event.choice not in {"st:reuse", "st:fresh"}:
+            return [Reply(ctx.t("pick.one"))]
+        return begin(ctx, agency, period, from_previous=event.choice == "st:reuse")
+
     def step_existing(
         self, ctx: Context, state: ConversationState, event: IncomingEvent
     ) -> list[Reply]:
-        agency = next((a for a in focal_agencies(ctx) if a.id == state.data.get("agency_id")), None)
+        agency = self._agency(ctx, state)
         period = ctx.session.get(ReportingPeriod, state.data.get("period_id"))
         if agency is None or period is None or period.status != PeriodStatus.open:
             ctx.end_flow()
@@ -570,33 +680,40 @@ class ReportFlow(StepFlow):
             return [Reply(ctx.t("pick.one"))]
         draft = start_draft(
             ctx.session,
-            period_id=period.id,
+            period_id=period.id,  # type: ignore[arg-type]
             agency_id=agency.id,  # type: ignore[arg-type]
-            person_id=ctx.actor.person_id,
+            person_id=ctx.actor.person_id,  # type: ignore[arg-type]
             clock=ctx.clock,
-        )  # type: ignore[arg-type]
+        )
         rep = Report.load(ctx, draft)
         assert rep is not None
         return review(ctx, rep)
 
+    @staticmethod
+    def _agency(ctx: Context, state: ConversationState) -> Agency | None:
+        return next((a for a in focal_agencies(ctx) if a.id == state.data.get("agency_id")), None)
+
     def on_review(self, ctx: Context, rep: Report, event: IncomingEvent) -> list[Reply]:
         choice = event.choice or ""
-        if choice == "rv:submit" and not missing_parts(rep.parts, rep.draft.answers):
+        if choice == "rv:submit" and not incomplete(rep.instances, rep.answers):
             return submit(ctx, rep)
         if choice == "rv:later":
             ctx.end_flow()
             return [Reply(ctx.t("report.saved_for_later", due=date_text(rep.period.due_on)))]
-        part = rep.part(choice.removeprefix("rv:edit:")) if choice.startswith("rv:edit:") else None
-        if part is None:
+        instance = (
+            rep.instance(choice.removeprefix("rv:edit:")) if choice.startswith("rv:edit:") else None
+        )
+        if instance is None:
             return [Reply(ctx.t("pick.one")), *review(ctx, rep)]
-        return ask(ctx, rep, part.key, fields_for(part, rep.answer(part.key))[0], "edit", True)
+        first = instance.visible(rep.answer(instance.key))[0]
+        return ask(ctx, rep, instance.key, first.id, "edit", True)
 
     def on_conflict(self, ctx: Context, rep: Report, event: IncomingEvent) -> list[Reply]:
         submission = find_submission(
             ctx.session,
             period_id=rep.period.id,  # type: ignore[arg-type]
-            agency_id=rep.agency.id,
-        )  # type: ignore[arg-type]
+            agency_id=rep.agency.id,  # type: ignore[arg-type]
+        )
         assert submission is not None
         if event.choice == "cf:see":
             shown = show_latest(ctx, rep.agency, rep.period)
@@ -617,11 +734,11 @@ class ReportFlow(StepFlow):
             ctx.session.flush()
             draft = start_draft(
                 ctx.session,
-                period_id=rep.period.id,
+                period_id=rep.period.id,  # type: ignore[arg-type]
                 agency_id=rep.agency.id,  # type: ignore[arg-type]
-                person_id=ctx.actor.person_id,
+                person_id=ctx.actor.person_id,  # type: ignore[arg-type]
                 clock=ctx.clock,
-            )  # type: ignore[arg-type]
+            )
             fresh = Report.load(ctx, draft)
             assert fresh is not None
             return [Reply(ctx.t("report.discarded")), *review(ctx, fresh)]

@@ -14,14 +14,6 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "report.pick_agency": ("Báo cáo cho cơ quan nào?", "Report for which agency?"),
     "report.pick_period": ("Chọn kỳ báo cáo:", "Pick the reporting period:"),
     "report.period_option": ("{title} (hạn {due})", "{title} (due {due})"),
-    "report.start": (
-        "{title} - {agency}, hạn nộp {due}.\n"
-        "Gồm {tasks} nhiệm vụ và một phần chung. Mỗi câu trả lời được lưu ngay.\n"
-        "/back: câu trước · /skip: bỏ qua câu không bắt buộc · /cancel: dừng (giữ bản nháp).",
-        "{title} - {agency}, due {due}.\n"
-        "{tasks} tasks and one general part. Every answer is saved at once.\n"
-        "/back: previous question · /skip: skip an optional one · /cancel: stop (draft kept).",
-    ),
     "report.others_drafting": (
         "Lưu ý: {names} cũng đang soạn báo cáo này. Ai nộp trước sẽ được ghi nhận; người nộp "
         "sau sẽ được báo và không mất bản của mình.",
@@ -42,53 +34,110 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "report.opt.edit": ("Sửa báo cáo", "Edit the report"),
     "report.opt.view": ("Xem báo cáo đã nộp", "See the submitted report"),
+    "report.start": (
+        "{title} - {agency}, hạn {due}. Mỗi câu trả lời được lưu ngay.\n"
+        "/back: câu trước · /skip: bỏ qua · /cancel: dừng (giữ nháp).",
+        "{title} - {agency}, due {due}. Every answer is saved at once.\n"
+        "/back: previous · /skip: skip · /cancel: stop (draft kept).",
+    ),
+    "report.start_from": (
+        "Đơn vị đã nộp {title}. Dùng lại các câu trả lời đó rồi xem lại, sửa chỗ thay đổi?",
+        "Your agency submitted {title}. Start from those answers, then review and change?",
+    ),
+    "report.opt.reuse": ("Dùng lại {title}", "Start from {title}"),
+    "report.opt.fresh": ("Trả lời từ đầu", "Answer from scratch"),
     "report.part.task": (
-        "Nhiệm vụ {number} ({index}/{count}), vai trò: {role}\n{title}",
-        "Task {number} ({index}/{count}), role: {role}\n{title}",
+        "[{index}/{count}] Nhiệm vụ {number} ({role}): {title}",
+        "[{index}/{count}] Task {number} ({role}): {title}",
     ),
-    "report.part.general": (
-        "Phần chung ({index}/{count}): kết quả thực hiện nhiệm vụ được giao tại mục IV của Kế "
-        "hoạch{duties}",
-        "General part ({index}/{count}): results on the duties given in section IV of the "
-        "plan{duties}",
+    "report.part.duties": (
+        "[{index}/{count}] {title}: {duties}",
+        "[{index}/{count}] {title}: {duties}",
     ),
+    "report.part.section": ("[{index}/{count}] {title}", "[{index}/{count}] {title}"),
+    "report.instance.task": ("Nhiệm vụ {number} ({role})", "Task {number} ({role})"),
+    "report.task_short": ("NV {number}", "task {number}"),
+    "report.how.text": ("(tối đa {limit} ký tự)", "(at most {limit} characters)"),
+    "report.how.files": (
+        "Gửi tệp hoặc ảnh (tối đa {limit} MB mỗi tệp), xong chọn «Xong».",
+        "Send files or photos (at most {limit} MB each), then pick «Done».",
+    ),
+    "report.how.multiple": (
+        "Gõ các số, ví dụ: 1, 3. Gõ 0 nếu không có.",
+        "Type the numbers, e.g. 1, 3. Type 0 for none.",
+    ),
+    "report.how.tasks": (
+        "Gõ số nhiệm vụ, ví dụ: 2, 5. Gõ 0 nếu không tham gia.",
+        "Type the task numbers, e.g. 2, 5. Type 0 for none.",
+    ),
+    "report.how.integer": ("Gõ một số nguyên, ví dụ 12.", "Type a whole number, e.g. 12."),
+    "report.how.decimal": ("Gõ một số, ví dụ 2,5.", "Type a number, e.g. 2.5."),
+    "report.how.money": (
+        "Ví dụ: 250 triệu, 1,5 tỷ hoặc 250.000.000.",
+        "E.g. 250 triệu, 1,5 tỷ or 250.000.000 (VND).",
+    ),
+    "report.how.percent": ("Gõ số từ 0 đến 100.", "Type a number from 0 to 100."),
+    "report.how.date": ("Gõ ngày dạng dd/mm/yyyy.", "Type the date as dd/mm/yyyy."),
+    "report.how.optional": ("(không bắt buộc: /skip để bỏ qua)", "(optional: /skip to skip)"),
+    "report.current": ("Đang ghi: {value} (/skip: giữ nguyên)", "Now: {value} (/skip keeps it)"),
+    "report.files_so_far": ("Đã nhận: {value}", "Received: {value}"),
+    "report.file": ("tệp", "file"),
+    "report.none": ("Không có", "None"),
+    "report.yes": ("Có", "Yes"),
+    "report.no": ("Không", "No"),
+    "report.attachment_too_many": (
+        "Câu này nhận tối đa {limit} tệp. Chọn «Xong» để tiếp tục.",
+        "At most {limit} files here. Pick «Done» to go on.",
+    ),
+    "report.review": ("XEM LẠI TRƯỚC KHI NỘP - {agency}", "REVIEW BEFORE SUBMITTING - {agency}"),
+    "report.review.contributed": ("Tham gia thêm", "Also took part in"),
+    "report.review.missing": ("(chưa trả lời)", "(not answered)"),
+    "report.review.question": (
+        "Chọn «Nộp báo cáo», hoặc phần cần sửa.",
+        "Pick «Submit», or the part to change.",
+    ),
+    "report.review.incomplete": (
+        "Còn {count} phần chưa đủ: {parts}. Hãy bổ sung trước khi nộp.",
+        "{count} parts are incomplete: {parts}. Please complete them first.",
+    ),
+    "report.opt.change": ("Sửa: {name}", "Change: {name}"),
+    "report.receipt": (
+        "ĐÃ NỘP BÁO CÁO {reference} (phiên bản {version}) lúc {time}, {timeliness} (hạn {due}).\n"
+        "{secretariat} sẽ tổng hợp, báo cáo UBND tỉnh{consolidation}. Sửa được bằng /report "
+        "đến khi kỳ báo cáo đóng; bản cũ vẫn được lưu.",
+        "REPORT SUBMITTED {reference} (version {version}) at {time}, {timeliness} (due {due}).\n"
+        "{secretariat} consolidates it for the Provincial People's Committee{consolidation}. "
+        "You can change it with /report until the period closes; old versions are kept.",
+    ),
+    "answer.pick_one": (
+        "Vui lòng chọn một mục bên dưới (bấm nút hoặc gõ số 1-{count}).",
+        "Please pick one below (press a button or type 1-{count}).",
+    ),
+    "answer.yes_no": ("Vui lòng chọn Có hoặc Không.", "Please pick Yes or No."),
+    "answer.type_it": ("Câu này cần gõ câu trả lời.", "Please type the answer to this one."),
+    "answer.pick_many": (
+        "Chưa hiểu. Gõ các số từ 1 đến {count}, cách nhau bởi dấu phẩy, ví dụ: 1, 3; hoặc 0.",
+        "Not understood. Type numbers from 1 to {count} separated by commas, e.g. 1, 3; or 0.",
+    ),
+    "answer.pick_at_least_one": ("Hãy chọn ít nhất một mục.", "Pick at least one."),
+    "answer.money": (
+        "Nhập số tiền, ví dụ 250 triệu hoặc 1,5 tỷ (hoặc 250.000.000).",
+        "Type an amount, e.g. 250 triệu or 1,5 tỷ (or 250.000.000).",
+    ),
+    "answer.integer": ("Nhập một số nguyên, ví dụ 12.", "Type a whole number, e.g. 12."),
+    "answer.decimal": ("Nhập một số, ví dụ 2,5.", "Type a number, e.g. 2.5."),
+    "answer.date": (
+        "Nhập ngày dạng dd/mm/yyyy, ví dụ 15/11/2026.",
+        "Type the date as dd/mm/yyyy, e.g. 15/11/2026.",
+    ),
+    "answer.range": (
+        "Giá trị phải từ {low} đến {high}.",
+        "The value must be from {low} to {high}.",
+    ),
+    "answer.at_least": ("Giá trị phải từ {low} trở lên.", "The value must be at least {low}."),
+    "answer.at_most": ("Giá trị tối đa là {high}.", "The value must be at most {high}."),
     "report.role.lead": ("chủ trì", "lead"),
     "report.role.coordinating": ("phối hợp", "coordinating"),
-    "report.ask.status": ("Tình hình thực hiện?", "Status?"),
-    "report.ask.na_reason": (
-        "Lý do không áp dụng? (tối đa {limit} ký tự)",
-        "Why does it not apply? (at most {limit} characters)",
-    ),
-    "report.ask.percent": (
-        "Đã thực hiện được bao nhiêu phần trăm? Gõ một số từ 0 đến 100, ví dụ 70.",
-        "How many percent done? Type a number from 0 to 100, e.g. 70.",
-    ),
-    "report.ask.results": (
-        "Kết quả đạt được? (tối đa {limit} ký tự)",
-        "Results achieved? (at most {limit} characters)",
-    ),
-    "report.ask.results_optional": (
-        "Kết quả đạt được? (không bắt buộc, tối đa {limit} ký tự; /skip để bỏ qua)",
-        "Results achieved? (optional, at most {limit} characters; /skip to skip)",
-    ),
-    "report.ask.difficulties": (
-        "Khó khăn, vướng mắc? (không bắt buộc, tối đa {limit} ký tự; /skip để bỏ qua)",
-        "Difficulties? (optional, at most {limit} characters; /skip to skip)",
-    ),
-    "report.ask.proposals": (
-        "Đề xuất, kiến nghị? (không bắt buộc, tối đa {limit} ký tự; /skip để bỏ qua)",
-        "Proposals? (optional, at most {limit} characters; /skip to skip)",
-    ),
-    "report.ask.attachments": (
-        "Tệp đính kèm (không bắt buộc): gửi tài liệu hoặc ảnh, ví dụ văn bản báo cáo đã ký "
-        "(tối đa {limit} MB mỗi tệp). Xong thì chọn «Xong».",
-        "Attachments (optional): send documents or photos, e.g. the signed report (at most "
-        "{limit} MB each). Pick «Done» when finished.",
-    ),
-    "report.current": (
-        "Hiện tại: {value}\n(/skip để giữ nguyên)",
-        "Now: {value}\n(/skip keeps it)",
-    ),
     "report.opt.done": ("Xong", "Done"),
     "report.attachment_saved": (
         "Đã nhận tệp {name} ({count} tệp). Gửi thêm, hoặc chọn «Xong».",
@@ -98,10 +147,6 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp {name} quá lớn ({size} MB, tối đa {limit} MB). Hãy gửi tệp nhỏ hơn.",
         "{name} is too big ({size} MB, at most {limit} MB). Please send a smaller file.",
     ),
-    "report.attachment_too_many": (
-        "Mỗi nhiệm vụ đính kèm tối đa {limit} tệp. Chọn «Xong» để tiếp tục.",
-        "At most {limit} files per task. Pick «Done» to go on.",
-    ),
     "report.attachment_expected": (
         "Ở bước này hãy gửi tệp hoặc ảnh, hoặc chọn «Xong» nếu không có.",
         "At this step send a file or photo, or pick «Done» if there is none.",
@@ -110,10 +155,6 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "report.status.in_progress": ("Đang thực hiện", "In progress"),
     "report.status.completed": ("Đã hoàn thành", "Completed"),
     "report.status.not_applicable": ("Không áp dụng", "Not applicable"),
-    "report.pick_status": (
-        "Vui lòng chọn một trong các tình trạng bên dưới (bấm nút hoặc gõ số 1-4).",
-        "Please pick one of the statuses below (press a button or type 1-4).",
-    ),
     "report.bad_percent": (
         "Chưa hiểu {text!r}. Gõ một số từ 0 đến 100, ví dụ 70 hoặc 70% (chưa nhận số viết bằng "
         "chữ như «bảy mươi»).",
@@ -134,48 +175,11 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "report.empty": ("Câu trả lời không được để trống.", "The answer cannot be empty."),
     "report.first_question": ("Đây là câu hỏi đầu tiên.", "This is the first question."),
-    "report.review": (
-        "XEM LẠI BÁO CÁO TRƯỚC KHI NỘP - {agency}, {title}",
-        "REVIEW BEFORE SUBMITTING - {agency}, {title}",
-    ),
-    "report.review.task": (
-        "Nhiệm vụ {number} ({role}): {status}{percent}",
-        "Task {number} ({role}): {status}{percent}",
-    ),
-    "report.review.general": ("Phần chung:", "General part:"),
-    "report.review.results": ("  Kết quả: {value}", "  Results: {value}"),
-    "report.review.difficulties": ("  Khó khăn: {value}", "  Difficulties: {value}"),
-    "report.review.proposals": ("  Đề xuất: {value}", "  Proposals: {value}"),
-    "report.review.na_reason": ("  Lý do: {value}", "  Reason: {value}"),
-    "report.review.attachments": ("  Tệp: {value}", "  Files: {value}"),
-    "report.review.missing": ("(chưa trả lời)", "(not answered)"),
-    "report.review.question": (
-        "Chọn «Nộp báo cáo» để nộp, hoặc chọn phần cần sửa.",
-        "Pick «Submit» to submit, or the part to change.",
-    ),
-    "report.review.incomplete": (
-        "Còn {count} phần chưa trả lời đủ: {parts}. Hãy bổ sung trước khi nộp.",
-        "{count} parts are not fully answered: {parts}. Please complete them first.",
-    ),
     "report.opt.submit": ("Nộp báo cáo", "Submit"),
-    "report.opt.edit_task": ("Sửa nhiệm vụ {number}", "Change task {number}"),
-    "report.opt.edit_general": ("Sửa phần chung", "Change the general part"),
     "report.opt.later": ("Lưu nháp, làm tiếp sau", "Keep as draft, finish later"),
     "report.saved_for_later": (
         "Đã lưu bản nháp. Gửi /report để tiếp tục bất cứ lúc nào trước hạn {due}.",
         "Draft saved. Send /report to go on any time before {due}.",
-    ),
-    "report.receipt": (
-        "ĐÃ NỘP BÁO CÁO\nMã báo cáo: {reference} (phiên bản {version})\nThời điểm nộp: {time}\n"
-        "Tình trạng: {timeliness} (hạn {due})\n"
-        "Tiếp theo: {secretariat} tổng hợp báo cáo gửi Ủy ban nhân dân tỉnh{consolidation}. "
-        "Bạn có thể sửa bằng /report cho đến khi kỳ báo cáo đóng; mỗi lần nộp lại tạo một "
-        "phiên bản mới, phiên bản cũ vẫn được lưu.",
-        "REPORT SUBMITTED\nReference: {reference} (version {version})\nSubmitted at: {time}\n"
-        "Status: {timeliness} (due {due})\n"
-        "Next: {secretariat} consolidates the reports for the Provincial People's "
-        "Committee{consolidation}. You can change it with /report until the period closes; each "
-        "resubmission makes a new version and the old ones are kept.",
     ),
     "report.consolidation": (" trước ngày {date}", " before {date}"),
     "report.on_time": ("đúng hạn", "on time"),

@@ -1,53 +1,117 @@
-"""Report answers as readable text blocks (review before submitting, /view), and splitting
-long text into messages a phone shows comfortably."""
+"""Report answers as readable text, read from the questionnaire: instance headings, values by
+question type, the review screen, /view; and splitting long text into messages a phone shows
+comfortably."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from handlers.context import Context
-from storage.reports import GENERAL, Part, TaskStatus
+from storage.questionnaire import Question, Questionnaire, QuestionType, SectionKind
+from storage.report_form import Answers, Instance, is_blank, missing_questions
 
 MESSAGE_BUDGET = 3500  # below Telegram's 4096 and split again by the Zalo adapter
+TITLE_BUDGET = 90  # a task title in a list of tasks
 
 
 def role_label(ctx: Context, role: str) -> str:
     return ctx.t(f"report.role.{role}") if role else ""
 
 
-def status_label(ctx: Context, status: str) -> str:
-    return ctx.t(f"report.status.{status}") if status in TaskStatus.all else ""
+def shorten(text: str, budget: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= budget else text[: budget - 1].rstrip() + "…"
 
 
-def part_block(ctx: Context, part: Part, answer: dict[str, Any]) -> str:
-    if part.key == GENERAL:
-        lines = [ctx.t("report.review.general")]
-    else:
-        status = answer.get("status", "")
-        percent = answer.get("percent")
-        shown = (
-            f", {percent}%" if percent is not None and status != TaskStatus.not_applicable else ""
+def money_text(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def value_text(ctx: Context, form: Questionnaire, question: Question, value: Any) -> str:
+    """An answer as a person reads it: choice labels, grouped money, dd/mm/yyyy dates."""
+    language = ctx.config.language
+    kind = question.type
+    if kind == QuestionType.single:
+        return form.choice_label(question.choices, value, language)
+    if kind == QuestionType.multiple:
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            return ctx.t("report.none")
+        if question.choices is None:  # the optional-tasks question: task numbers
+            return ", ".join(ctx.t("report.task_short", number=n) for n in items)
+        return ", ".join(form.choice_label(question.choices, v, language) for v in items)
+    if kind == QuestionType.yes_no:
+        return ctx.t("report.yes" if value else "report.no")
+    if kind == QuestionType.money and isinstance(value, int | float):
+        return money_text(int(value))
+    if kind == QuestionType.percent:
+        return f"{value}%"
+    if kind in {QuestionType.integer, QuestionType.decimal}:
+        unit = question.text("unit", language)
+        number = f"{value:g}" if isinstance(value, float) else str(value)
+        return f"{number} {unit}".strip()
+    if kind == QuestionType.date and isinstance(value, str) and len(value) == 10:
+        return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+    if kind == QuestionType.files:
+        files = value if isinstance(value, list) else []
+        return ", ".join(str(f.get("file_name") or ctx.t("report.file")) for f in files)
+    return str(value)
+
+
+def instance_title(ctx: Context, instance: Instance) -> str:
+    """A one-line name: 'Nhiệm vụ 4 (chủ trì)', or the section's label."""
+    if instance.task is not None:
+        return ctx.t(
+            "report.instance.task",
+            number=instance.task.number,
+            role=role_label(ctx, instance.role),
         )
-        lines = [
-            ctx.t(
-                "report.review.task",
-                number=part.number,
-                role=role_label(ctx, part.role),
-                status=status_label(ctx, status) or ctx.t("report.review.missing"),
-                percent=shown,
-            )
-        ]
-    for field in ("na_reason", "results", "difficulties", "proposals"):
-        if answer.get(field):
-            lines.append(ctx.t(f"report.review.{field}", value=answer[field]))
-    files = [a.get("file_name") or a.get("file_ref", "") for a in answer.get("attachments", [])]
-    if files:
-        lines.append(ctx.t("report.review.attachments", value=", ".join(files)))
+    return instance.section.text(ctx.config.language) or instance.section.id
+
+
+def instance_block(
+    ctx: Context, form: Questionnaire, instance: Instance, answers: Answers, *, budget: int
+) -> str:
+    """One instance's answers. `budget` caps each value's length (the review screen keeps it
+    short on a phone; /view shows everything)."""
+    answer = answers.get(instance.key, {})
+    if instance.section.kind == SectionKind.optional_tasks:
+        picked = answer.get("tasks")
+        shown = (
+            value_text(ctx, form, instance.questions()[0], picked)
+            if picked is not None
+            else ctx.t("report.review.missing")
+        )
+        return f"{ctx.t('report.review.contributed')}: {shown}"
+    lines = [instance_title(ctx, instance) + ":"]
+    for question in instance.visible(answer):
+        value = answer.get(question.id)
+        if is_blank(value):
+            if question.required:
+                lines.append(f"- {short_label(ctx, question)}: {ctx.t('report.review.missing')}")
+            continue
+        text = shorten(value_text(ctx, form, question, value), budget)
+        lines.append(f"- {short_label(ctx, question)}: {text}")
     return "\n".join(lines)
 
 
-def report_blocks(ctx: Context, parts: list[Part], answers: dict[str, Any]) -> list[str]:
-    return [part_block(ctx, part, answers.get(part.key, {})) for part in parts]
+def short_label(ctx: Context, question: Question) -> str:
+    return question.text("label", ctx.config.language).rstrip("?:. ")
+
+
+def report_blocks(
+    ctx: Context,
+    form: Questionnaire,
+    instances: list[Instance],
+    answers: Answers,
+    *,
+    budget: int = 100_000,
+) -> list[str]:
+    return [instance_block(ctx, form, i, answers, budget=budget) for i in instances]
+
+
+def incomplete_names(ctx: Context, instances: list[Instance], answers: Answers) -> list[str]:
+    return [instance_title(ctx, i) for i in instances if missing_questions(i, answers)]
 
 
 def chunk(blocks: list[str], budget: int = MESSAGE_BUDGET) -> list[str]:

@@ -6,16 +6,15 @@ from handlers.context import Context, Role
 from handlers.events import Reply
 from handlers.notify import notify_person
 from handlers.registry import Registry
-from handlers.report_render import chunk, report_blocks
+from handlers.report_flow import version_blocks
+from handlers.report_render import chunk
 from storage.agencies import find_agency
 from storage.members import agency_members
 from storage.models import Agency, ReportingPeriod, Submission, SubmissionState
 from storage.reports import (
-    agency_parts,
     find_submission,
     open_periods_for,
     return_submission,
-    version_answers,
     version_history,
 )
 
@@ -80,9 +79,8 @@ def view(ctx: Context, args: str) -> list[Reply]:
         timeliness=ctx.t("report.late" if info.is_late else "report.on_time"),
         state=ctx.t(f"review.state.{submission.state}"),
     )
-    answers = version_answers(ctx.session, submission=submission, version=version)
-    parts = agency_parts(ctx.session, period=period, agency=agency)
-    return [Reply(text) for text in chunk([header, *report_blocks(ctx, parts, answers)])]
+    blocks = version_blocks(ctx, agency, period, submission, version)
+    return [Reply(text) for text in chunk([header, *blocks])]
 
 
 def history(ctx: Context, args: str) -> list[Reply]:

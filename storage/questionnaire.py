@@ -166,8 +166,20 @@ def check_questionnaire(where: str, form: Questionnaire) -> list[tuple[str, str,
                     )
                 )
             seen.add(choice.value)
+    once_ids: dict[str, str] = {}  # asked-once questions merge into one row per agency
     for si, section in enumerate(form.sections):
         at = f"{where}.sections[{si + 1}]"
+        if section.kind in {SectionKind.duties, SectionKind.agency}:
+            for question in section.questions:
+                other = once_ids.setdefault(question.id, section.id)
+                if other != section.id:
+                    problems.append(
+                        (
+                            at,
+                            "duplicate_question",
+                            f"mã câu hỏi {question.id!r} đã dùng ở phần {other!r}",
+                        )
+                    )
         if section.id in section_ids:
             problems.append((at, "duplicate_section", f"mã phần {section.id!r} bị trùng"))
         section_ids.add(section.id)

@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 
 from storage.models import (
     Agency,
-    GroupMember,
     Identity,
     MemberRole,
     Membership,
@@ -33,8 +32,8 @@ from storage.models import (
     Submission,
     SubmissionState,
     Task,
-    TaskAssignment,
 )
+from storage.scope import Level, plan_scope
 from storage.types import UTCDateTime
 
 # Not (yet) in OutboxStatus: a planned message that no longer applies (the agency submitted,
@@ -124,9 +123,11 @@ def reminder_snapshot(
                 )
             ).all()
         )
+        # Bodies the plan only requests are not chased (storage.models.Agency.obliged).
         owing = session.exec(
             select(PeriodAgency.agency_id)
-            .where(PeriodAgency.period_id == period.id)
+            .join(Agency, col(Agency.id) == col(PeriodAgency.agency_id))
+            .where(PeriodAgency.period_id == period.id, col(Agency.obliged).is_(True))
             .order_by(col(PeriodAgency.agency_id))
         ).all()
         secretariat = agencies.get(plan.secretariat_agency_id or -1, ("", ""))
@@ -195,24 +196,22 @@ def _focal_points(session: Session) -> dict[int, list[FocalPoint]]:
 
 
 def _agency_tasks(session: Session, *, plan_id: int) -> dict[int, tuple[TaskRef, ...]]:
-    """The active tasks of each agency, directly or through a group it belongs to."""
-    members: dict[int, list[int]] = {}
-    for link in session.exec(select(GroupMember)).all():
-        members.setdefault(link.group_id, []).append(link.member_id)
-    rows = session.exec(
-        select(Task, TaskAssignment)
-        .join(TaskAssignment, col(TaskAssignment.task_id) == col(Task.id))
-        .where(Task.plan_id == plan_id, col(Task.retired).is_(False))
-        .order_by(col(Task.number), col(TaskAssignment.position))
-    ).all()
-    out: dict[int, dict[int, TaskRef]] = {}
-    for task, assignment in rows:
-        for agency_id in members.get(assignment.agency_id, [assignment.agency_id]):
-            refs = out.setdefault(agency_id, {})
-            # Lead outranks coordinating when an agency holds both roles on one task.
-            if task.number not in refs or assignment.role == "lead":
-                refs[task.number] = TaskRef(task.number, task.title, assignment.role)
-    return {agency: tuple(refs[n] for n in sorted(refs)) for agency, refs in out.items()}
+    """The tasks each agency must report on (its scope, optional ones left out)."""
+    tasks = {
+        t.id: t
+        for t in session.exec(
+            select(Task).where(Task.plan_id == plan_id, col(Task.retired).is_(False))
+        ).all()
+    }
+    out: dict[int, list[TaskRef]] = {}
+    for task_id, by_agency in plan_scope(session, plan_id=plan_id).items():
+        task = tasks.get(task_id)
+        if task is None:
+            continue
+        for agency_id, entry in by_agency.items():
+            if entry.level == Level.required:
+                out.setdefault(agency_id, []).append(TaskRef(task.number, task.title, entry.role))
+    return {agency: tuple(sorted(refs, key=lambda r: r.number)) for agency, refs in out.items()}
 
 
 def secretariat_recipients(

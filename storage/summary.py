@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from storage.models import (
     Agency,
-    GroupMember,
     Identity,
     MemberRole,
     Membership,
@@ -30,16 +29,17 @@ from storage.models import (
     PeriodStatus,
     Person,
     Plan,
+    ReportAnswer,
     ReportingPeriod,
     Submission,
     SubmissionState,
     SubmissionVersion,
     Task,
     TaskAssignment,
-    TaskReport,
     TaskRole,
 )
 from storage.reports import TaskStatus
+from storage.scope import Level, plan_scope
 
 
 class Standing(StrEnum):
@@ -56,6 +56,7 @@ class Standing(StrEnum):
 MISSING = (Standing.returned, Standing.overdue, Standing.not_due)
 STANDINGS = tuple(Standing)
 NOT_REPORTED = "not_reported"  # an agency expected on a task with no answer for it
+REPORTED = "reported"  # answered a task section that has no status question (coordinating)
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -118,18 +119,50 @@ class AgencyFacts:
 
 
 class Answer(NamedTuple):
-    """One block of an agency's current version: a task, or the general part (task_id None).
+    """What an agency's current version says on one task (task_id None: everything asked once
+    per report, merged). `values` are keyed by question id, as the questionnaire names them.
     A named tuple: a large export builds tens of thousands of them."""
 
     agency_id: int
     task_id: int | None
     role: str
-    status: str
-    percent: int | None
-    results: str = ""
-    difficulties: str = ""
-    proposals: str = ""
-    na_reason: str = ""
+    values: dict[str, Any]
+
+    @property
+    def status(self) -> str:
+        value = self.values.get("status")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def percent(self) -> int | None:
+        value = self.values.get("percent")
+        return int(value) if isinstance(value, int | float) else None
+
+    def text(self, question: str) -> str:
+        value = self.values.get(question)
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return ", ".join(
+                str(v.get("file_name", v)) if isinstance(v, dict) else str(v) for v in value
+            )
+        return str(value)
+
+    @property
+    def results(self) -> str:
+        return self.text("results")
+
+    @property
+    def difficulties(self) -> str:
+        return self.text("difficulties")
+
+    @property
+    def proposals(self) -> str:
+        return self.text("proposals")
+
+    @property
+    def na_reason(self) -> str:
+        return self.text("na_reason")
 
 
 @dataclass
@@ -204,10 +237,11 @@ def load_period(
 def _agencies(session: Session, *, period: ReportingPeriod, today: date) -> dict[int, AgencyFacts]:
     overdue = today > period.due_on
     unsubmitted = Standing.overdue if overdue else Standing.not_due
+    # Bodies the plan only requests count once they report, and are never overdue.
     owing = session.exec(
         select(Agency)
         .join(PeriodAgency, col(PeriodAgency.agency_id) == col(Agency.id))
-        .where(PeriodAgency.period_id == period.id)
+        .where(PeriodAgency.period_id == period.id, col(Agency.obliged).is_(True))
     ).all()
     facts = {a.id: AgencyFacts(a.id, a.code, a.name, unsubmitted) for a in owing if a.id}
     # An agency that submitted but no longer owes the period (e.g. merged since) still counts.
@@ -334,38 +368,51 @@ def reachable_focal_chats(session: Session, *, agency_ids: set[int] | None) -> l
     ]
 
 
+SUMMARY_QUESTIONS = ("status", "percent")
+
+
 def _answers(
     session: Session, *, period_id: int, with_text: bool
 ) -> dict[tuple[int, int | None], Answer]:
-    """The answers of every agency's current version (submitted or returned) in one query."""
-    columns = [
-        Submission.agency_id,
-        TaskReport.task_id,
-        TaskReport.role,
-        TaskReport.status,
-        TaskReport.percent,
-    ]
-    if with_text:
-        columns += [
-            TaskReport.results,
-            TaskReport.difficulties,
-            TaskReport.proposals,
-            TaskReport.not_applicable_reason,
-        ]
-    rows = session.exec(
-        select(*columns)  # type: ignore[call-overload]
-        .join(SubmissionVersion, col(SubmissionVersion.id) == col(TaskReport.version_id))
-        .join(
-            Submission,
-            and_(
-                col(Submission.id) == col(SubmissionVersion.submission_id),
-                col(SubmissionVersion.version) == col(Submission.current_version),
-            ),
+    """The answers of every agency's current version (submitted or returned), grouped by
+    (agency, task). Without text only the statuses and percentages are read (and which task
+    sections were answered), which is all /summary needs."""
+    current = and_(
+        col(Submission.id) == col(SubmissionVersion.submission_id),
+        col(SubmissionVersion.version) == col(Submission.current_version),
+    )
+    base = (
+        select(
+            Submission.agency_id,
+            ReportAnswer.task_id,
+            ReportAnswer.role,
+            ReportAnswer.question,
+            ReportAnswer.value,
         )
+        .join(SubmissionVersion, col(SubmissionVersion.id) == col(ReportAnswer.version_id))
+        .join(Submission, current)
         .where(Submission.period_id == period_id)
-        .order_by(col(TaskReport.id))
-    ).all()
-    return {(row[0], row[1]): Answer(*row) for row in rows}
+        .order_by(col(ReportAnswer.id))
+    )
+    if not with_text:
+        base = base.where(col(ReportAnswer.question).in_(SUMMARY_QUESTIONS))
+    out: dict[tuple[int, int | None], Answer] = {}
+    for agency_id, task_id, role, question, value in session.exec(base).all():  # type: ignore[call-overload]
+        answer = out.get((agency_id, task_id))
+        if answer is None:
+            answer = out[(agency_id, task_id)] = Answer(agency_id, task_id, role, {})
+        answer.values[question] = value
+    if not with_text:  # task sections answered without a status (coordinating agencies)
+        answered = (
+            select(Submission.agency_id, ReportAnswer.task_id, ReportAnswer.role)
+            .join(SubmissionVersion, col(SubmissionVersion.id) == col(ReportAnswer.version_id))
+            .join(Submission, current)
+            .where(Submission.period_id == period_id, col(ReportAnswer.task_id).is_not(None))
+            .distinct()
+        )
+        for agency_id, task_id, role in session.exec(answered).all():
+            out.setdefault((agency_id, task_id), Answer(agency_id, task_id, role, {}))
+    return out
 
 
 def _tasks(
@@ -382,9 +429,6 @@ def _tasks(
         for t in session.exec(select(Task).where(Task.plan_id == plan_id)).all()
         if t.id is not None and (not t.retired or t.id in answered_tasks)
     }
-    members: dict[int, list[int]] = {}
-    for link in session.exec(select(GroupMember)).all():
-        members.setdefault(link.group_id, []).append(link.member_id)
     rows = session.exec(
         select(TaskAssignment, Agency.name)
         .join(Agency, col(Agency.id) == col(TaskAssignment.agency_id))
@@ -398,10 +442,15 @@ def _tasks(
             continue
         lead = assignment.role == TaskRole.lead
         (task.lead_names if lead else task.coordinating_names).append(name)
-        for agency_id in members.get(assignment.agency_id, [assignment.agency_id]):
-            # Lead outranks coordinating when an agency holds both roles on one task.
-            if agency_id in owing and (lead or agency_id not in task.roles):
-                task.roles[agency_id] = assignment.role
+    # Expected on a task: the agencies whose scope requires it; one that may contribute
+    # (optional) is shown once it answers (PeriodFacts.task_rows).
+    for task_id, by_agency in plan_scope(session, plan_id=plan_id).items():
+        task = tasks.get(task_id)
+        if task is None:
+            continue
+        for agency_id, entry in by_agency.items():
+            if agency_id in owing and entry.level == Level.required:
+                task.roles[agency_id] = entry.role
     return sorted(tasks.values(), key=lambda t: t.number)
 
 
@@ -447,8 +496,8 @@ class PeriodSummary:
     def cell(self, agency_id: int, task: TaskFacts) -> str | None:
         """The status an agency reported on a task, NOT_REPORTED, or None when not expected."""
         answer = self.facts.answers.get((agency_id, task.id))
-        if answer is not None and answer.status:
-            return answer.status
+        if answer is not None:
+            return answer.status or REPORTED
         return NOT_REPORTED if agency_id in task.roles else None
 
 
