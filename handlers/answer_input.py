@@ -94,10 +94,16 @@ def parse_choices(text: str, count: int) -> list[int] | None:
 
 
 def parse_answer(
-    question: Question, *, text: str | None, choice: str | None, values: list[str]
+    question: Question,
+    *,
+    text: str | None,
+    choice: str | None,
+    values: list[Any],
+    numbered_by_value: bool = False,
 ) -> Any:
     """The value for `question`, or Invalid. `values` are the choice values offered (single,
-    multiple), in the numbered order shown."""
+    multiple), in the numbered order shown; with `numbered_by_value` the numbers shown are the
+    values themselves (task numbers)."""
     kind = question.type
     if kind == QuestionType.single:
         picked = (choice or "").removeprefix(CHOICE_PREFIX) if choice else None
@@ -115,12 +121,22 @@ def parse_answer(
     if choice is not None:
         return Invalid("answer.type_it", {})
     if kind == QuestionType.multiple:
-        numbers = parse_choices(text or "", len(values))
-        if numbers is None:
-            return Invalid("answer.pick_many", {"count": len(values)})
-        if not numbers and question.required:
+        if numbered_by_value:
+            numbers = parse_choices(text or "", max(values, default=0))
+            if numbers is not None and any(n not in values for n in numbers):
+                numbers = None
+            shown = ", ".join(str(v) for v in values)
+            if numbers is None:
+                return Invalid("answer.pick_tasks", {"numbers": shown})
+            picked = numbers
+        else:
+            numbers = parse_choices(text or "", len(values))
+            if numbers is None:
+                return Invalid("answer.pick_many", {"count": len(values)})
+            picked = [values[n - 1] for n in numbers]
+        if not picked and question.required:
             return Invalid("answer.pick_at_least_one", {})
-        return [values[n - 1] for n in numbers]
+        return picked
     if kind == QuestionType.percent:
         return check_percent(text)
     if kind in {QuestionType.integer, QuestionType.decimal}:

@@ -17,7 +17,7 @@ from handlers.registry import Registry
 from handlers.report_render import (
     chunk,
     incomplete_names,
-    instance_title,
+    instance_short,
     report_blocks,
     role_label,
     shorten,
@@ -34,7 +34,7 @@ from storage.models import (
     ReportingPeriod,
     SubmissionState,
 )
-from storage.questionnaire import Question, QuestionType, SectionKind
+from storage.questionnaire import TEXT_TYPES, Question, QuestionType, SectionKind
 from storage.report_form import Answers, Instance, incomplete, is_blank
 from storage.reports import (
     Conflict,
@@ -57,8 +57,11 @@ from storage.reports import (
 FLOW = "report"
 CURSOR = "_cursor"
 DONE = "att:done"
-REVIEW_VALUE_BUDGET = 80  # characters of each answer on the review screen
-DUTIES_BUDGET = 600
+# Reading budgets, so a phone screen shows a question at a glance (bench/report_burden.py).
+REVIEW_VALUE_BUDGET = 45  # characters of each answer on the review screen
+DUTIES_BUDGET = 160
+TASK_TITLE_BUDGET = 80
+OFFERED_TITLE_BUDGET = 45
 
 
 def date_text(value: Any) -> str:
@@ -268,7 +271,7 @@ def instance_header(ctx: Context, rep: Report, instance: Instance) -> str:
             index=index,
             count=count,
             role=role_label(ctx, instance.role),
-            title=instance.task.title,
+            title=shorten(instance.task.title, TASK_TITLE_BUDGET),
         )
     title = instance.section.text(ctx.config.language)
     if instance.section.kind == SectionKind.duties:
@@ -294,20 +297,18 @@ def question_text(ctx: Context, rep: Report, instance: Instance, question: Quest
         lines.append(hint)
     kind = question.type
     if instance.section.kind == SectionKind.optional_tasks:
-        lines += [f"{t.number}. {shorten(t.title, 90)}" for t in instance.offered]
+        lines += [f"{t.number}. {shorten(t.title, OFFERED_TITLE_BUDGET)}" for t in instance.offered]
         lines.append(ctx.t("report.how.tasks"))
     elif kind == QuestionType.multiple:
         form = rep.layout.form
         for number, choice in enumerate(form.choices.get(question.choices or "", []), 1):
             lines.append(f"{number}. {choice.label.get(language) or choice.label['vi']}")
         lines.append(ctx.t("report.how.multiple"))
-    elif kind in {QuestionType.text, QuestionType.long_text}:
-        lines.append(ctx.t("report.how.text", limit=question.limit))
     elif kind == QuestionType.files:
         lines.append(ctx.t("report.how.files", limit=ctx.config.max_upload_mb))
-    elif kind not in {QuestionType.single, QuestionType.yes_no}:
+    elif kind not in {QuestionType.single, QuestionType.yes_no, *TEXT_TYPES}:
         lines.append(ctx.t(f"report.how.{kind.value}"))
-    if not question.required and kind != QuestionType.files:
+    if not question.required and kind not in {QuestionType.files, QuestionType.multiple}:
         lines.append(ctx.t("report.how.optional"))
     return "\n".join(lines)
 
@@ -424,6 +425,7 @@ def take_answer(
         text=event.text,
         choice=event.choice,
         values=choice_values(rep, instance, question),
+        numbered_by_value=instance.section.kind == SectionKind.optional_tasks,
     )
     if isinstance(value, Invalid):
         return again(value.key, **value.values)
@@ -483,7 +485,7 @@ def review(ctx: Context, rep: Report) -> list[Reply]:
     missing = incomplete_names(ctx, rep.instances, answers)
     options = [] if missing else [Option(ctx.t("report.opt.submit"), "rv:submit")]
     for instance in rep.instances:
-        label = ctx.t("report.opt.change", name=instance_title(ctx, instance))
+        label = ctx.t("report.opt.change", name=instance_short(ctx, instance))
         options.append(Option(label, f"rv:edit:{instance.key}"))
     options.append(Option(ctx.t("report.opt.later"), "rv:later"))
     if missing:

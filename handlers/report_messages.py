@@ -35,10 +35,8 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "report.opt.edit": ("Sửa báo cáo", "Edit the report"),
     "report.opt.view": ("Xem báo cáo đã nộp", "See the submitted report"),
     "report.start": (
-        "{title} - {agency}, hạn {due}. Mỗi câu trả lời được lưu ngay.\n"
-        "/back: câu trước · /skip: bỏ qua · /cancel: dừng (giữ nháp).",
-        "{title} - {agency}, due {due}. Every answer is saved at once.\n"
-        "/back: previous · /skip: skip · /cancel: stop (draft kept).",
+        "{title}, hạn {due}. Mỗi câu trả lời được lưu ngay. /back: câu trước, /cancel: dừng.",
+        "{title}, due {due}. Every answer is saved at once. /back: previous, /cancel: stop.",
     ),
     "report.start_from": (
         "Đơn vị đã nộp {title}. Dùng lại các câu trả lời đó rồi xem lại, sửa chỗ thay đổi?",
@@ -63,11 +61,11 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "Send files or photos (at most {limit} MB each), then pick «Done».",
     ),
     "report.how.multiple": (
-        "Gõ các số, ví dụ: 1, 3. Gõ 0 nếu không có.",
+        "Gõ các số, ví dụ: 1, 3; gõ 0 nếu không có.",
         "Type the numbers, e.g. 1, 3. Type 0 for none.",
     ),
     "report.how.tasks": (
-        "Gõ số nhiệm vụ, ví dụ: 2, 5. Gõ 0 nếu không tham gia.",
+        "Gõ số nhiệm vụ, ví dụ: 2, 5; gõ 0 nếu không.",
         "Type the task numbers, e.g. 2, 5. Type 0 for none.",
     ),
     "report.how.integer": ("Gõ một số nguyên, ví dụ 12.", "Type a whole number, e.g. 12."),
@@ -78,7 +76,7 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "report.how.percent": ("Gõ số từ 0 đến 100.", "Type a number from 0 to 100."),
     "report.how.date": ("Gõ ngày dạng dd/mm/yyyy.", "Type the date as dd/mm/yyyy."),
-    "report.how.optional": ("(không bắt buộc: /skip để bỏ qua)", "(optional: /skip to skip)"),
+    "report.how.optional": ("(không bắt buộc, /skip)", "(optional, /skip)"),
     "report.current": ("Đang ghi: {value} (/skip: giữ nguyên)", "Now: {value} (/skip keeps it)"),
     "report.files_so_far": ("Đã nhận: {value}", "Received: {value}"),
     "report.file": ("tệp", "file"),
@@ -100,14 +98,13 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "Còn {count} phần chưa đủ: {parts}. Hãy bổ sung trước khi nộp.",
         "{count} parts are incomplete: {parts}. Please complete them first.",
     ),
-    "report.opt.change": ("Sửa: {name}", "Change: {name}"),
+    "report.opt.change": ("Sửa {name}", "Change {name}"),
     "report.receipt": (
         "ĐÃ NỘP BÁO CÁO {reference} (phiên bản {version}) lúc {time}, {timeliness} (hạn {due}).\n"
-        "{secretariat} sẽ tổng hợp, báo cáo UBND tỉnh{consolidation}. Sửa được bằng /report "
-        "đến khi kỳ báo cáo đóng; bản cũ vẫn được lưu.",
+        "{secretariat} sẽ tổng hợp{consolidation}. Sửa được bằng /report khi kỳ còn mở.",
         "REPORT SUBMITTED {reference} (version {version}) at {time}, {timeliness} (due {due}).\n"
-        "{secretariat} consolidates it for the Provincial People's Committee{consolidation}. "
-        "You can change it with /report until the period closes; old versions are kept.",
+        "{secretariat} will consolidate it{consolidation}. /report changes it while the period "
+        "is open.",
     ),
     "answer.pick_one": (
         "Vui lòng chọn một mục bên dưới (bấm nút hoặc gõ số 1-{count}).",
@@ -118,6 +115,10 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "answer.pick_many": (
         "Chưa hiểu. Gõ các số từ 1 đến {count}, cách nhau bởi dấu phẩy, ví dụ: 1, 3; hoặc 0.",
         "Not understood. Type numbers from 1 to {count} separated by commas, e.g. 1, 3; or 0.",
+    ),
+    "answer.pick_tasks": (
+        "Chưa hiểu. Gõ số của các nhiệm vụ trong danh sách ({numbers}), hoặc 0 nếu không có.",
+        "Not understood. Type task numbers from the list ({numbers}); or 0 for none.",
     ),
     "answer.pick_at_least_one": ("Hãy chọn ít nhất một mục.", "Pick at least one."),
     "answer.money": (

@@ -4,6 +4,7 @@ comfortably."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from handlers.context import Context
@@ -60,6 +61,8 @@ def value_text(ctx: Context, form: Questionnaire, question: Question, value: Any
 
 def instance_title(ctx: Context, instance: Instance) -> str:
     """A one-line name: 'Nhiệm vụ 4 (chủ trì)', or the section's label."""
+    if instance.section.kind == SectionKind.optional_tasks:
+        return ctx.t("report.review.contributed")
     if instance.task is not None:
         return ctx.t(
             "report.instance.task",
@@ -83,7 +86,8 @@ def instance_block(
             else ctx.t("report.review.missing")
         )
         return f"{ctx.t('report.review.contributed')}: {shown}"
-    lines = [instance_title(ctx, instance) + ":"]
+    heading = instance_title(ctx, instance) + ":"
+    lines: list[str] = []
     for question in instance.visible(answer):
         value = answer.get(question.id)
         if is_blank(value):
@@ -91,12 +95,27 @@ def instance_block(
                 lines.append(f"- {short_label(ctx, question)}: {ctx.t('report.review.missing')}")
             continue
         text = shorten(value_text(ctx, form, question, value), budget)
+        if question.type == QuestionType.single and not lines:
+            heading = f"{heading} {text}"  # 'Nhiệm vụ 4 (chủ trì): Đang triển khai'
+            continue
         lines.append(f"- {short_label(ctx, question)}: {text}")
+    lines.insert(0, heading)
     return "\n".join(lines)
 
 
+_ASIDE = re.compile(r"\s*\([^)]*\)")
+
+
+def instance_short(ctx: Context, instance: Instance) -> str:
+    """For option buttons: 'NV 4', or the section's name."""
+    if instance.task is not None:
+        return ctx.t("report.task_short", number=instance.task.number)
+    return instance_title(ctx, instance)
+
+
 def short_label(ctx: Context, question: Question) -> str:
-    return question.text("label", ctx.config.language).rstrip("?:. ")
+    """The label without its asides and question mark: 'Kết quả chính trong năm'."""
+    return _ASIDE.sub("", question.text("label", ctx.config.language)).rstrip("?:. ")
 
 
 def report_blocks(
