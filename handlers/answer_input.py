@@ -174,7 +174,7 @@ def _number(question: Question, text: str) -> Any:
 def _in_range(question: Question, value: float) -> Invalid | None:
     low, high = question.min, question.max
     if (low is not None and value < low) or (high is not None and value > high):
-        shown = [f"{v:g}" for v in (low, high)]
+        shown = [f"{v:g}" if v is not None else "" for v in (low, high)]
         if low is not None and high is not None:
             return Invalid("answer.range", {"low": shown[0], "high": shown[1]})
         if low is not None:

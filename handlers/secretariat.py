@@ -27,9 +27,11 @@ from storage.outbox import enqueue
 from storage.periods import reporting_agencies
 from storage.plans import get_plan
 from storage.reminders import TaskRef
+from storage.reports import TaskStatus
 from storage.requests import find_period, list_periods
 from storage.summary import (
     AgencyFacts,
+    Answer,
     PeriodFacts,
     PeriodSummary,
     RoleTally,
@@ -44,6 +46,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MISSING_NAMES = 8  # agencies named in /summary before "… and N more"
 TITLE_CHARS = 60
+DETAIL_CHARS = 80  # what an agency reported on a task, in /summary PERIOD TASK
 BROADCAST_LIMIT = 1500  # leaves room for the heading within Zalo's 2000 characters
 
 
@@ -128,7 +131,8 @@ def summary(ctx: Context, args: str) -> list[Reply]:
     if isinstance(asked, Reply):
         return [asked]
     period = asked.periods[0]
-    figures = summarize(_facts(ctx, period))
+    # One task's details quote what each agency reported: only then is the text loaded.
+    figures = summarize(_facts(ctx, period, with_text=asked.task is not None))
     if asked.task is not None:
         return task_detail(ctx, figures, asked.task)
     blocks = [_headline(ctx, figures), _task_lines(ctx, figures), _missing_line(ctx, figures)]
@@ -250,21 +254,32 @@ def task_detail(ctx: Context, figures: PeriodSummary, number: int) -> list[Reply
         )
     ]
     for agency, role, answer in facts.task_rows(task):
-        if answer is None or not answer.status:
-            status = ctx.t("summary.not_reported")
-        else:
-            status = ctx.t(f"report.status.{answer.status}")
-            if answer.percent is not None and answer.status == "in_progress":
-                status += f", {answer.percent}%"
         blocks.append(
             ctx.t(
                 "summary.task_agency",
                 agency=agency.name,
                 role=ctx.t(f"report.role.{role}") if role else "",
-                status=status,
+                status=_answer_status(ctx, answer),
             )
         )
     return [Reply(text) for text in chunk(["\n".join(blocks)])]
+
+
+def _answer_status(ctx: Context, answer: Answer | None) -> str:
+    """'Đang thực hiện, 70%: Đã tổ chức 2 hội thảo…'; a short form without a status (a
+    coordinating agency's) shows what it reported; nothing yet: 'chưa báo cáo'."""
+    if answer is None:
+        return ctx.t("summary.not_reported")
+    if answer.status in TaskStatus.all:
+        status = ctx.t(f"report.status.{answer.status}")
+    else:
+        status = answer.status or ctx.t("review.state.submitted")
+    if answer.percent is not None and answer.status != TaskStatus.not_applicable:
+        status += f", {answer.percent}%"
+    said = answer.results or answer.na_reason
+    if said and answer.status:
+        return f"{status}: {_shorten(said, DETAIL_CHARS)}"
+    return f"«{_shorten(said, DETAIL_CHARS)}»" if said else status
 
 
 # --- /missing ----------------------------------------------------------------------------------
@@ -437,6 +452,7 @@ def export(ctx: Context, args: str) -> list[Reply]:
 def draft_report(ctx: Context, args: str) -> list[Reply]:
     """The secretariat's /report: the draft consolidated report of a period, as DOCX."""
     from storage.exports.docx_report import docx_bytes
+    from storage.exports.questions import load_view
 
     asked = parse_request(ctx, args, command="report", formats=("docx", "word"))
     if isinstance(asked, Reply):
@@ -445,7 +461,9 @@ def draft_report(ctx: Context, args: str) -> list[Reply]:
     facts = _facts(ctx, period, with_text=True)
     figures = summarize(facts)
     file = OutgoingFile(
-        f"du-thao-bao-cao-{period.key}-{ctx.today():%Y%m%d}.docx", docx_bytes(facts), DOCX
+        f"du-thao-bao-cao-{period.key}-{ctx.today():%Y%m%d}.docx",
+        docx_bytes(facts, load_view(ctx.session, periods=[period])),
+        DOCX,
     )
     ctx.audit("report:draft", "ok", period=period.key)
     text = ctx.t(

@@ -108,6 +108,7 @@ def export_(settings: Settings, args: argparse.Namespace) -> int:
 
 def report_(settings: Settings, args: argparse.Namespace) -> int:
     from storage.exports.docx_report import write_docx
+    from storage.exports.questions import load_view
     from storage.summary import load_period
 
     if args.output.suffix.lower() != ".docx":
@@ -122,7 +123,8 @@ def report_(settings: Settings, args: argparse.Namespace) -> int:
                 return 1
             today = app.clock.now().astimezone(settings.zone).date()
             facts = load_period(session, period=periods[0], today=today, with_text=True)
-            _write(args.output, lambda stream: write_docx(facts, stream))
+            view = load_view(session, periods=periods[:1])
+            _write(args.output, lambda stream: write_docx(facts, view, stream))
     finally:
         app.close()
     print(f"Đã ghi dự thảo báo cáo kỳ {periods[0].key}: {args.output}. Wrote the draft report.")

@@ -1,5 +1,6 @@
 """The /summary chart: an agency x task matrix, each cell coloured by the status the agency
-reported on the task, after a first column for where its submission stands.
+reported on the task ("reported" when its section asks no status), white where the task is
+not in the agency's scope, after a first column for where its submission stands.
 
 Drawn with Pillow in DejaVu Sans (both come with matplotlib; the font has every Vietnamese
 glyph). matplotlib's own Agg renderer took 1.6-4.5 s for a 100 x 50 matrix on the 2-core
@@ -20,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from storage.exports import labels
 from storage.reports import TaskStatus
-from storage.summary import NOT_REPORTED, PeriodSummary, Standing, TaskFacts
+from storage.summary import NOT_REPORTED, REPORTED, PeriodSummary, Standing, TaskFacts
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REGULAR = FONTS / "DejaVuSans.ttf"
@@ -44,6 +45,8 @@ class Category:
 # Task cells first, then the submission column.
 TASK_CATEGORIES = (
     Category(NOT_REPORTED, (208, 208, 208), labels.STATUS[NOT_REPORTED]),
+    # Answered a task section without a status (a coordinating agency's short form).
+    Category(REPORTED, (169, 209, 142), labels.STATUS[REPORTED]),
     Category(TaskStatus.not_started, (244, 177, 131), labels.STATUS[TaskStatus.not_started]),
     Category(TaskStatus.in_progress, (255, 217, 102), labels.STATUS[TaskStatus.in_progress]),
     Category(TaskStatus.completed, (112, 173, 71), labels.STATUS[TaskStatus.completed]),

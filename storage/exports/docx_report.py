@@ -27,16 +27,20 @@ from docx.table import Table
 
 from storage.exports import labels
 from storage.exports.cells import strip_illegal
-from storage.exports.table import results_text
+from storage.exports.questions import Asked, FormView, money_text, number_text
+from storage.exports.table import task_cell
 from storage.models import PeriodKind
+from storage.questionnaire import QuestionType, SectionKind
 from storage.reports import TaskStatus
 from storage.summary import (
+    NOT_REPORTED,
+    REPORTED,
     AgencyFacts,
     Answer,
     PeriodFacts,
     PeriodSummary,
-    RoleTally,
     Standing,
+    TaskFacts,
     summarize,
 )
 
@@ -44,23 +48,31 @@ FONT = "Times New Roman"
 ANNEX_STYLE = "Bảng phụ lục"
 ANNEX_HEADERS = (
     ("Stt", 1.0),
-    ("Nhiệm vụ", 4.2),
-    ("Thời gian thực hiện", 2.0),
-    ("Cơ quan chủ trì", 2.6),
-    ("Cơ quan phối hợp", 2.6),
-    ("Cơ quan báo cáo", 2.6),
-    ("Tình hình thực hiện", 2.2),
-    ("Kết quả thực hiện", 4.6),
-    ("Khó khăn, vướng mắc", 2.6),
-    ("Đề xuất, kiến nghị", 2.6),
+    ("Nhiệm vụ", 4.6),
+    ("Thời gian thực hiện", 2.2),
+    ("Cơ quan chủ trì", 2.8),
+    ("Cơ quan phối hợp", 2.8),
+    ("Cơ quan báo cáo", 3.0),
+    ("Tình hình thực hiện", 2.4),
+    ("Kết quả thực hiện", 8.2),
 )
 MERGED_COLUMNS = 5  # Stt .. coordinating agencies: one merged cell per task
-SECTION_TITLES = (
-    "I. TÌNH HÌNH CHUNG",
-    "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
-    "III. KHÓ KHĂN, VƯỚNG MẮC",
-    "IV. ĐỀ XUẤT, KIẾN NGHỊ",
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
+GENERAL, RESULTS, DIFFICULTIES, DIRECTION, PROPOSALS = (
+    "TÌNH HÌNH CHUNG",
+    "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
+    "KHÓ KHĂN, VƯỚNG MẮC",
+    "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM TỚI",
+    "ĐỀ XUẤT, KIẾN NGHỊ",
 )
+# Questions asked once per report that have their own section of the report, by id.
+GATHERED = {
+    "difficulties": (DIFFICULTIES, "Các cơ quan, đơn vị không báo cáo khó khăn, vướng mắc."),
+    "next_year": (DIRECTION, "Các cơ quan, đơn vị chưa nêu phương hướng năm tới."),
+    "proposals": (PROPOSALS, "Các cơ quan, đơn vị không có đề xuất, kiến nghị."),
+}
+# Task questions shown in the status cell, not among the results.
+STATUS_PARTS = frozenset({"status", "percent"})
 
 
 # --- who issues the report, derived from the plan ------------------------------------------
@@ -107,32 +119,40 @@ def percent_text(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}%".replace(".", ",")
 
 
-def tally_text(tally: RoleTally) -> str:
-    """'1 đã hoàn thành, 2 đang thực hiện (bình quân 65%)'."""
-    parts = []
-    for status in (
-        TaskStatus.completed,
-        TaskStatus.in_progress,
-        TaskStatus.not_started,
-        TaskStatus.not_applicable,
-    ):
-        count = tally.counts.get(status, 0)
-        if count:
-            parts.append(f"{count} {labels.STATUS[status].lower()}")
-    text = ", ".join(parts) or "chưa có báo cáo"
-    if tally.average_percent is not None:
-        text += f" (tỷ lệ hoàn thành bình quân {percent_text(tally.average_percent)})"
-    return text
-
-
-def status_text(answer: Answer | None, *, brackets: bool = True) -> str:
-    """'Đang thực hiện (70%)' in the annex; 'Đang thực hiện 70%' inside a sentence's brackets."""
-    if answer is None or not answer.status:
-        return labels.STATUS["not_reported"]
-    text = labels.STATUS.get(answer.status, answer.status)
-    if answer.percent is not None and answer.status == TaskStatus.in_progress:
+def status_text(view: FormView, answer: Answer | None, *, brackets: bool = True) -> str:
+    """'Đang triển khai (70%)' in the annex; 'Đang triển khai 70%' inside a sentence's
+    brackets; 'Đã báo cáo' for an answer without a status."""
+    if answer is None:
+        return view.status_text(NOT_REPORTED)
+    text = view.status_text(answer.status or REPORTED)
+    if answer.percent is not None and answer.status != TaskStatus.not_applicable:
         text += f" ({answer.percent}%)" if brackets else f" {answer.percent}%"
     return text
+
+
+def answer_text(view: FormView, answer: Answer, *, separator: str = "; ") -> str:
+    """A task answer's results in words, in form order: the results as typed, the reason it
+    does not apply, then any other question as 'Label: value'."""
+    parts = []
+    for asked in view.task_details:
+        value = answer.values.get(asked.id)
+        if asked.id in STATUS_PARTS or value is None or value == "" or value == []:
+            continue
+        if asked.id == "results":
+            parts.append(str(value))
+        elif asked.id == "na_reason":
+            parts.append(labels.NA_REASON.format(reason=value))
+        else:
+            parts.append(f"{asked.label}: {asked.text(value)}")
+    return separator.join(parts)
+
+
+def once_text(askeds: list[Asked], answer: Answer, *, separator: str = "; ") -> str:
+    """Answers asked once, as 'Label: value' (a lone one as its value)."""
+    given = [(asked, answer.values[asked.id]) for asked in askeds if answer.values.get(asked.id)]
+    if len(given) == 1 and given[0][0].type in {QuestionType.text, QuestionType.long_text}:
+        return given[0][0].text(given[0][1])
+    return separator.join(f"{asked.label}: {asked.text(value)}" for asked, value in given)
 
 
 def names(agencies: Iterable[AgencyFacts]) -> str:
@@ -325,10 +345,21 @@ def _title(document: DocumentObject, out: _Prepared, facts: PeriodFacts, heading
     )
 
 
-def _general(document: DocumentObject, out: _Prepared, summary: PeriodSummary) -> None:
+def section_titles(view: FormView) -> list[str]:
+    """'I. TÌNH HÌNH CHUNG', ...: next year's direction only when the form asks it."""
+    wanted = [GENERAL, RESULTS, DIFFICULTIES]
+    if view.once_asked("next_year") is not None:
+        wanted.append(DIRECTION)
+    wanted.append(PROPOSALS)
+    return [f"{ROMAN[i]}. {title}" for i, title in enumerate(wanted)]
+
+
+def _general(
+    document: DocumentObject, out: _Prepared, summary: PeriodSummary, view: FormView, title: str
+) -> None:
     counts = summary.counts
     due = summary.facts.period.due_on
-    document.add_heading(SECTION_TITLES[0], level=1)
+    document.add_heading(title, level=1)
     out.body(
         f"Tổng số cơ quan, đơn vị phải báo cáo: {summary.total}; hạn gửi báo cáo: {due:%d/%m/%Y}.",
     )
@@ -349,74 +380,199 @@ def _general(document: DocumentObject, out: _Prepared, summary: PeriodSummary) -
     ]
     label = "Chưa gửi báo cáo" + (" (đã quá hạn)" if counts[Standing.overdue] else "")
     out.body(f"{label}: {len(unsent)}" + (f" ({names(unsent)})." if unsent else "."))
+    for sentence in totals(summary.facts, view):
+        out.body(sentence)
 
 
-def _results(document: DocumentObject, out: _Prepared, summary: PeriodSummary) -> None:
-    facts = summary.facts
-    document.add_heading(SECTION_TITLES[1], level=1)
-    for number, line in enumerate(summary.tasks, start=1):
-        task = line.task
-        document.add_heading(strip_illegal(f"{number}. {task.title}"), level=2)
-        details = [f"Thời gian thực hiện: {task.timeframe}"] if task.timeframe else []
-        if task.lead_names:
-            details.append(f"cơ quan chủ trì: {'; '.join(task.lead_names)}")
-        if task.coordinating_names:
-            details.append(f"cơ quan phối hợp: {'; '.join(task.coordinating_names)}")
-        if details:
-            out.body("; ".join(details) + ".", italic=True)
-        rows = facts.task_rows(task)
-        silent = [agency for agency, _role, answer in rows if answer is None or not answer.status]
-        sentence = " ".join(
-            f"{who} ({tally.reported}/{tally.expected} đã báo cáo): {tally_text(tally)}."
-            for who, tally in (
-                ("Cơ quan chủ trì", line.lead),
-                ("Cơ quan phối hợp", line.coordinating),
-            )
-            if tally.expected
-        )
-        if silent:
-            sentence += f" Chưa báo cáo: {names(silent)}."
-        if sentence.strip():
-            out.body(sentence.strip())
-        for agency, role, answer in rows:
-            if answer is None or not answer.status:
-                continue
-            na = answer.status == TaskStatus.not_applicable
-            text = answer.na_reason if na and answer.na_reason else answer.results
-            if text:
-                lead = f"{agency.name} ({labels.ROLE.get(role, role).lower()}, "
-                lead += f"{status_text(answer, brackets=False).lower()})"
-                out.quote(lead, text)
-    general = [(a, answer) for a, answer in facts.general_answers() if answer.results]
-    if general:
-        document.add_heading(
-            f"{len(summary.tasks) + 1}. Các nhiệm vụ theo chức năng, nhiệm vụ được giao "
-            "(mục IV của Kế hoạch)",
-            level=2,
-        )
+COUNTED = frozenset({QuestionType.integer, QuestionType.decimal})
+
+
+def _sums(
+    askeds: list[Asked], general: list[tuple[AgencyFacts, Answer]]
+) -> tuple[list[tuple[Asked, float]], int]:
+    """Each question's total over the agencies' answers (those above zero), and how many
+    agencies gave one."""
+    found: list[tuple[Asked, float]] = []
+    reporting: set[int] = set()
+    for asked in askeds:
+        total: float = 0
         for agency, answer in general:
-            out.quote(agency.name, answer.results)
+            value = answer.values.get(asked.id)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                total += value
+                reporting.add(agency.id)
+        if total:
+            found.append((asked, total))
+    return found, len(reporting)
 
 
-def _gathered(facts: PeriodFacts, field: str) -> list[tuple[str, str]]:
-    """(who, text) for every non-empty `field`, one entry per agency and distinct text, with
-    the tasks it concerns: identical complaints on several tasks are said once."""
+def totals(facts: PeriodFacts, view: FormView) -> list[str]:
+    """Funding by source (the money questions) and measurable outputs (the counts), summed
+    over the agencies' reports."""
+    general = facts.general_answers()
+    sentences = []
+    money = [a for a in view.once if a.type == QuestionType.money]
+    if money:
+        sums, agencies = _sums(money, general)
+        if sums:
+            parts = "; ".join(f"{asked.source}: {money_text(total)}" for asked, total in sums)
+            grand = money_text(sum(total for _, total in sums))
+            sentences.append(
+                f"Kinh phí thực hiện Kế hoạch do {agencies} cơ quan, đơn vị báo cáo: "
+                f"tổng cộng {grand}, gồm: {parts}."
+            )
+        else:
+            sentences.append("Chưa có cơ quan, đơn vị nào báo cáo kinh phí thực hiện.")
+    sums, _ = _sums([a for a in view.once if a.type in COUNTED], general)
+    if sums:
+        parts = "; ".join(
+            f"{asked.source}: {number_text(total)} {asked.question.text('unit', 'vi')}".strip()
+            for asked, total in sums
+        )
+        sentences.append(f"Kết quả cụ thể do các cơ quan, đơn vị báo cáo: {parts}.")
+    return sentences
+
+
+def tally_text(view: FormView, counts: dict[str, int], average: float | None) -> str:
+    """'1 đã hoàn thành, 2 đang triển khai (tỷ lệ hoàn thành bình quân 65%)'; '' when no
+    status was given."""
+    parts = []
+    for status in (
+        TaskStatus.completed,
+        TaskStatus.in_progress,
+        TaskStatus.not_started,
+        TaskStatus.not_applicable,
+    ):
+        count = counts.get(status, 0)
+        if count:
+            parts.append(f"{count} {view.status_text(status).lower()}")
+    text = ", ".join(parts)
+    if text and average is not None:
+        text += f" (tỷ lệ hoàn thành bình quân {percent_text(average)})"
+    return text
+
+
+def _role_sentences(view: FormView, line: Any, rows: list[Any]) -> str:
+    """'Cơ quan chủ trì (1/1 đã báo cáo): 1 đang triển khai. ... Chưa báo cáo: Sở D.'"""
+    sentences = []
+    for role, who, tally in (
+        ("lead", "Cơ quan chủ trì", line.lead),
+        ("coordinating", "Cơ quan phối hợp", line.coordinating),
+    ):
+        answers = [answer for _agency, r, answer in rows if r == role]
+        if not answers:
+            continue
+        reported = sum(answer is not None for answer in answers)
+        text = f"{who} ({reported}/{len(answers)} đã báo cáo)"
+        words = tally_text(view, tally.counts, tally.average_percent)
+        if words:
+            text += f": {words}"
+        elif not reported:
+            text += ": chưa có báo cáo"
+        sentences.append(text + ".")
+    silent = [agency for agency, _role, answer in rows if answer is None]
+    if silent:
+        sentences.append(f"Chưa báo cáo: {names(silent)}.")
+    return " ".join(sentences)
+
+
+def _task_block(
+    document: DocumentObject, out: _Prepared, facts: PeriodFacts, view: FormView, line: Any
+) -> None:
+    task: TaskFacts = line.task
+    details = [f"Thời gian thực hiện: {task.timeframe}"] if task.timeframe else []
+    if task.lead_names:
+        details.append(f"cơ quan chủ trì: {'; '.join(task.lead_names)}")
+    if task.coordinating_names:
+        details.append(f"cơ quan phối hợp: {'; '.join(task.coordinating_names)}")
+    if details:
+        out.body("; ".join(details) + ".", italic=True)
+    rows = facts.task_rows(task)
+    sentence = _role_sentences(view, line, rows)
+    if sentence:
+        out.body(sentence)
+    for agency, role, answer in rows:
+        if answer is None or not agency.has_report:
+            continue
+        text = answer_text(view, answer)
+        if text:
+            about = [labels.ROLE.get(role, role).lower()]
+            if answer.status:
+                about.append(status_text(view, answer, brackets=False).lower())
+            out.quote(f"{agency.name} ({', '.join(about)})", text)
+
+
+def duties_questions(view: FormView) -> list[Asked]:
+    return [a for a in view.once if a.section.kind == SectionKind.duties]
+
+
+def other_questions(view: FormView) -> list[Asked]:
+    """Questions asked once that no other part of the report shows: not gathered into a
+    section of their own, not summed, not the choice that opens a summed question."""
+    summed = [a for a in view.once if a.type == QuestionType.money or a.type in COUNTED]
+    pickers = {
+        a.question.condition.tree[1]
+        for a in summed
+        if a.question.condition is not None and a.question.condition.tree[0] == "selected"
+    }
+    return [
+        a
+        for a in view.once
+        if a.section.kind == SectionKind.agency
+        and a.id not in GATHERED
+        and a not in summed
+        and a.id not in pickers
+    ]
+
+
+def _once_block(
+    document: DocumentObject, out: _Prepared, facts: PeriodFacts, title: str, askeds: list[Asked]
+) -> None:
+    entries = [
+        (agency.name, text)
+        for agency, answer in facts.general_answers()
+        if (text := once_text(askeds, answer))
+    ]
+    if entries:
+        document.add_heading(title, level=2)
+        for who, text in entries:
+            out.quote(who, text)
+
+
+def _results(
+    document: DocumentObject, out: _Prepared, summary: PeriodSummary, view: FormView, title: str
+) -> None:
+    facts = summary.facts
+    document.add_heading(title, level=1)
+    for number, line in enumerate(summary.tasks, start=1):
+        document.add_heading(strip_illegal(f"{number}. {line.task.title}"), level=2)
+        _task_block(document, out, facts, view, line)
+    number = len(summary.tasks) + 1
+    duties = f"{number}. Các nhiệm vụ theo chức năng, nhiệm vụ được giao (mục IV của Kế hoạch)"
+    _once_block(document, out, facts, duties, duties_questions(view))
+    shown = any(once_text(duties_questions(view), a) for _, a in facts.general_answers())
+    other = "Nội dung báo cáo khác" if summary.tasks else "Nội dung báo cáo"
+    _once_block(document, out, facts, f"{number + shown}. {other}", other_questions(view))
+
+
+def gathered(facts: PeriodFacts, question: str) -> list[tuple[str, str]]:
+    """(who, text) for every non-empty answer to `question`, one entry per agency and
+    distinct text; one given on tasks (a former form asked per task) names the tasks, so
+    identical complaints on several tasks are said once."""
     numbers = {t.id: t.number for t in facts.tasks}
-    found: dict[tuple[int, str], list[str]] = {}
+    found: dict[tuple[int, str], list[int]] = {}
     for (agency_id, task_id), answer in facts.answers.items():
-        text = getattr(answer, field).strip()
+        text = answer.text(question).strip()
         if text and agency_id in facts.agencies:
-            where = f"nhiệm vụ {numbers[task_id]}" if task_id in numbers else "phần chung"
-            found.setdefault((agency_id, text), []).append(where)
+            places = found.setdefault((agency_id, text), [])
+            if task_id in numbers:
+                places.append(numbers[task_id])
     out = []
-    for (agency_id, text), places in sorted(found.items()):
-        tasks = sorted(p for p in places if p.startswith("nhiệm vụ"))
-        parts = []
+    for (agency_id, text), tasks in sorted(found.items()):
+        who = facts.agencies[agency_id].name
         if tasks:
-            parts.append("nhiệm vụ " + ", ".join(p.removeprefix("nhiệm vụ ") for p in tasks))
-        if "phần chung" in places:
-            parts.append("phần chung")
-        out.append((f"{facts.agencies[agency_id].name} ({'; '.join(parts)})", text))
+            who += " (nhiệm vụ " + ", ".join(str(n) for n in sorted(tasks)) + ")"
+        out.append((who, text))
     return out
 
 
@@ -460,8 +616,9 @@ def _closing(
 # --- the annex -------------------------------------------------------------------------------
 
 
-def _annex_rows(facts: PeriodFacts) -> list[tuple[bool, list[str]]]:
-    """(first row of its task, cell texts) in table order."""
+def _annex_rows(facts: PeriodFacts, view: FormView) -> list[tuple[bool, list[str]]]:
+    """(first row of its task, cell texts) in table order: the agencies in each task's scope,
+    then the agencies' own duties (section IV)."""
     rows: list[tuple[bool, list[str]]] = []
     for task in facts.tasks:
         head = [
@@ -472,22 +629,29 @@ def _annex_rows(facts: PeriodFacts) -> list[tuple[bool, list[str]]]:
             "; ".join(task.coordinating_names),
         ]
         for index, (agency, role, answer) in enumerate(facts.task_rows(task)):
-            rows.append((index == 0, head + _annex_answer(agency, role, answer)))
+            rows.append((index == 0, head + _annex_answer(view, agency, role, answer)))
     head = ["", labels.GENERAL_TASK, "", "", ""]
-    for index, (agency, answer) in enumerate(facts.general_answers()):
-        rows.append((index == 0, head + _annex_answer(agency, "", answer)))
+    duties = duties_questions(view)
+    general = [
+        (agency, text)
+        for agency, answer in facts.general_answers()
+        if (text := once_text(duties, answer, separator="\n"))
+    ]
+    for index, (agency, text) in enumerate(general):
+        rows.append((index == 0, [*head, agency.name, "", text]))
     return rows
 
 
-def _annex_answer(agency: AgencyFacts, role: str, answer: Answer | None) -> list[str]:
+def _annex_answer(
+    view: FormView, agency: AgencyFacts, role: str, answer: Answer | None
+) -> list[str]:
     who = f"{agency.name} ({labels.ROLE[role].lower()})" if role in labels.ROLE else agency.name
-    if answer is None or not agency.has_report:
-        return [who, labels.STATUS["not_reported"], "", "", ""]
-    status = status_text(answer) if answer.status else ""
-    return [who, status, results_text(answer), answer.difficulties, answer.proposals]
+    if task_cell(answer, agency) == NOT_REPORTED or answer is None:
+        return [who, view.status_text(NOT_REPORTED), ""]
+    return [who, status_text(view, answer), answer_text(view, answer, separator="\n")]
 
 
-def _annex(document: DocumentObject, facts: PeriodFacts, heading: Heading) -> None:
+def _annex(document: DocumentObject, facts: PeriodFacts, view: FormView, heading: Heading) -> None:
     section = document.add_section(WD_SECTION.NEW_PAGE)
     _page(section, landscape=True)
     _line(document, "PHỤ LỤC", bold=True, first=False)
@@ -525,7 +689,7 @@ def _annex(document: DocumentObject, facts: PeriodFacts, heading: Heading) -> No
             top.vMerge, under.vMerge = "restart", "continue"
     for t in list(below.iter(qn("w:t")))[:MERGED_COLUMNS]:
         t.text = ""
-    for starts, texts in _annex_rows(facts):
+    for starts, texts in _annex_rows(facts, view):
         row = copy.deepcopy(first if starts else below)
         cells = list(row.iter(qn("w:t")))
         for index in range(0 if starts else MERGED_COLUMNS, len(texts)):
@@ -536,44 +700,36 @@ def _annex(document: DocumentObject, facts: PeriodFacts, heading: Heading) -> No
 # --- the document ----------------------------------------------------------------------------
 
 
-def build_document(facts: PeriodFacts) -> DocumentObject:
-    """The report of one period; `facts` loaded with their text (`with_text=True`)."""
+def build_document(facts: PeriodFacts, view: FormView) -> DocumentObject:
+    """The report of one period; `facts` loaded with their text (`with_text=True`), `view`
+    the period's questions (`storage.exports.questions.load_view`)."""
     summary = summarize(facts)
     heading = heading_for(facts)
+    titles = iter(section_titles(view))
     document = Document()
     _styles(document)
     _page(document.sections[0], landscape=False)
     _header(document, heading, facts.today.year)
     out = _Prepared(document)
     _title(document, out, facts, heading)
-    _general(document, out, summary)
-    _results(document, out, summary)
-    _listing(
-        document,
-        out,
-        SECTION_TITLES[2],
-        _gathered(facts, "difficulties"),
-        "Các cơ quan, đơn vị không báo cáo khó khăn, vướng mắc.",
-    )
-    _listing(
-        document,
-        out,
-        SECTION_TITLES[3],
-        _gathered(facts, "proposals"),
-        "Các cơ quan, đơn vị không có đề xuất, kiến nghị.",
-    )
+    _general(document, out, summary, view, next(titles))
+    _results(document, out, summary, view, next(titles))
+    for question, (_, none) in GATHERED.items():
+        if question == "next_year" and view.once_asked(question) is None:
+            continue
+        _listing(document, out, next(titles), gathered(facts, question), none)
     _closing(document, out, facts, heading)
-    _annex(document, facts, heading)
+    _annex(document, facts, view, heading)
     document.core_properties.title = f"Báo cáo tình hình thực hiện Kế hoạch {facts.plan.code}"
     document.core_properties.author = heading.issuer_name
     return document
 
 
-def write_docx(facts: PeriodFacts, stream: IO[bytes]) -> None:
-    build_document(facts).save(stream)
+def write_docx(facts: PeriodFacts, view: FormView, stream: IO[bytes]) -> None:
+    build_document(facts, view).save(stream)
 
 
-def docx_bytes(facts: PeriodFacts) -> bytes:
+def docx_bytes(facts: PeriodFacts, view: FormView) -> bytes:
     buffer = io.BytesIO()
-    write_docx(facts, buffer)
+    write_docx(facts, view, buffer)
     return buffer.getvalue()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from storage.reports import TaskStatus
-from storage.summary import NOT_REPORTED, Standing
+from storage.summary import NOT_REPORTED, REPORTED, Standing
 
 STATUS = {
     TaskStatus.not_started: "Chưa thực hiện",
     TaskStatus.in_progress: "Đang thực hiện",
     TaskStatus.completed: "Đã hoàn thành",
     TaskStatus.not_applicable: "Không áp dụng",
+    REPORTED: "Đã báo cáo",
     NOT_REPORTED: "Chưa báo cáo",
 }
+NO_STATUS = frozenset({REPORTED, NOT_REPORTED})  # task cells that are not a status choice
+STATUS_HEADER = "Tình hình thực hiện"
 ROLE = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
 STANDING = {
     Standing.on_time: "Đã nộp, đúng hạn",

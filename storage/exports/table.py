@@ -1,8 +1,11 @@
 """The consolidated table, laid out like the plan's appendix (Stt, task, timeframe, lead,
-coordinating) followed by each agency's answer: one row per (task, agency). A second table
-has one row per agency (where its submission stands).
+coordinating) followed by each agency's answer on the task, one column per question of the
+questionnaire's task sections, in form order: one row per (task, agency in the task's scope).
+A second table has one row per agency: where its submission stands, then its answers to the
+questions asked once per report (funding, outputs, difficulties, proposals, ...).
 
-Periods are loaded one at a time, so exporting every period never holds them all in memory.
+Periods are loaded one at a time, so exporting every period never holds them all in memory;
+only the columns (the questions) are worked out for all of them first.
 """
 
 from __future__ import annotations
@@ -10,23 +13,33 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from storage.exports import labels
+from storage.exports.questions import Asked, FormView, Value, load_view
 from storage.models import ReportingPeriod
-from storage.reports import TaskStatus
-from storage.summary import AgencyFacts, Answer, PeriodFacts, Standing, TaskFacts, load_period
+from storage.summary import (
+    NOT_REPORTED,
+    REPORTED,
+    AgencyFacts,
+    Answer,
+    PeriodFacts,
+    Standing,
+    TaskFacts,
+    load_period,
+)
 
-Value = str | int | datetime | None
+__all__ = ["Column", "ConsolidatedTable", "PeriodTable", "Value"]
 
 
 @dataclass(frozen=True)
 class Column:
     header: str
     width: float
-    kind: str = "text"  # text | long (wrapped) | number | datetime
+    kind: str = "text"  # text | long (wrapped) | number | money | datetime
 
 
 PERIOD_COLUMN = Column("Kỳ báo cáo", 24, "long")
@@ -38,11 +51,8 @@ TASK_COLUMNS = (
     Column("Cơ quan phối hợp", 26, "long"),
     Column("Cơ quan báo cáo", 24, "long"),
     Column("Vai trò", 10),
-    Column("Tình hình thực hiện", 16, "long"),
-    Column("Tỷ lệ hoàn thành (%)", 11, "number"),
-    Column("Kết quả thực hiện", 48, "long"),
-    Column("Khó khăn, vướng mắc", 36, "long"),
-    Column("Đề xuất, kiến nghị", 36, "long"),
+)
+SUBMISSION_COLUMNS = (
     Column("Thời điểm nộp", 17, "datetime"),
     Column("Đúng hạn / trễ hạn", 16, "long"),
     Column("Đầu mối", 24, "long"),
@@ -63,6 +73,10 @@ TASK_SHEET = "Tổng hợp nhiệm vụ"
 AGENCY_SHEET = "Tình trạng nộp"
 
 
+def answer_column(asked: Asked) -> Column:
+    return Column(asked.header, asked.width, asked.kind)
+
+
 @dataclass(frozen=True)
 class PeriodTable:
     facts: PeriodFacts
@@ -71,15 +85,28 @@ class PeriodTable:
 
 
 class ConsolidatedTable:
-    """The table of one or several periods; iterate to get one period's rows at a time."""
+    """The table of one or several periods; iterate to get one period's rows at a time. The
+    columns come from the periods' questionnaires (`view`, loaded on first use)."""
 
     def __init__(
-        self, session: Session, *, periods: Sequence[ReportingPeriod], today: date, zone: ZoneInfo
+        self,
+        session: Session,
+        *,
+        periods: Sequence[ReportingPeriod],
+        today: date,
+        zone: ZoneInfo,
+        view: FormView | None = None,
     ) -> None:
         self.session = session
         self.periods = list(periods)
         self.today = today
         self.zone = zone
+        if view is not None:
+            self.view = view
+
+    @cached_property
+    def view(self) -> FormView:
+        return load_view(self.session, periods=self.periods)
 
     @property
     def multi_period(self) -> bool:
@@ -87,11 +114,15 @@ class ConsolidatedTable:
 
     @property
     def task_columns(self) -> tuple[Column, ...]:
-        return (PERIOD_COLUMN, *TASK_COLUMNS) if self.multi_period else TASK_COLUMNS
+        status = Column(self.view.status_header, 16, "long")
+        answers = tuple(answer_column(a) for a in self.view.task_details)
+        columns = (*TASK_COLUMNS, status, *answers, *SUBMISSION_COLUMNS)
+        return (PERIOD_COLUMN, *columns) if self.multi_period else columns
 
     @property
     def agency_columns(self) -> tuple[Column, ...]:
-        return (PERIOD_COLUMN, *AGENCY_COLUMNS) if self.multi_period else AGENCY_COLUMNS
+        columns = (*AGENCY_COLUMNS, *(answer_column(a) for a in self.view.once))
+        return (PERIOD_COLUMN, *columns) if self.multi_period else columns
 
     def __iter__(self) -> Iterator[PeriodTable]:
         for period in self.periods:
@@ -100,8 +131,8 @@ class ConsolidatedTable:
 
     def period_table(self, facts: PeriodFacts) -> PeriodTable:
         prefix: list[Value] = [facts.period.title] if self.multi_period else []
-        tasks = [prefix + row for row in task_rows(facts, self.zone)]
-        agencies = [prefix + row for row in agency_rows(facts, self.zone)]
+        tasks = [prefix + row for row in task_rows(facts, self.zone, self.view)]
+        agencies = [prefix + row for row in agency_rows(facts, self.zone, self.view)]
         return PeriodTable(facts, tasks, agencies)
 
 
@@ -126,37 +157,29 @@ def focal_text(agency: AgencyFacts) -> str:
     return agency.submitted_by or contacts_text(agency)
 
 
-def results_text(answer: Answer) -> str:
-    if answer.status == TaskStatus.not_applicable and answer.na_reason:
-        reason = labels.NA_REASON.format(reason=answer.na_reason)
-        return f"{reason}\n{answer.results}" if answer.results else reason
-    return answer.results
+def task_cell(answer: Answer | None, agency: AgencyFacts) -> str:
+    """What a task cell says: the status reported, REPORTED (answered, no status asked), or
+    NOT_REPORTED."""
+    if answer is None or not agency.has_report:
+        return NOT_REPORTED
+    return answer.status or REPORTED
 
 
 def _answer_cells(
-    agency: AgencyFacts, role: str, answer: Answer | None, submission: tuple[Value, ...]
+    agency: AgencyFacts,
+    role: str,
+    answer: Answer | None,
+    view: FormView,
+    submission: tuple[Value, ...],
 ) -> list[Value]:
+    details = view.task_details
+    status = view.status_text(task_cell(answer, agency))
     if answer is None or not agency.has_report:
-        status = labels.STATUS["not_reported"]
-        percent, results, difficulties, proposals = None, "", "", ""
+        cells: list[Value] = [None] * len(details)
     else:
-        status = labels.STATUS.get(answer.status, answer.status)
-        percent = None if answer.status == TaskStatus.not_applicable else answer.percent
-        results, difficulties, proposals = (
-            results_text(answer),
-            answer.difficulties,
-            answer.proposals,
-        )
-    return [
-        agency.name,
-        labels.ROLE.get(role, role),
-        status,
-        percent,
-        results,
-        difficulties,
-        proposals,
-        *submission,
-    ]
+        values = answer.values
+        cells = [asked.cell(values.get(asked.id)) for asked in details]
+    return [agency.name, labels.ROLE.get(role, role), status, *cells, *submission]
 
 
 def _submission_cells(agency: AgencyFacts, zone: ZoneInfo) -> tuple[Value, ...]:
@@ -174,23 +197,22 @@ def _task_cells(task: TaskFacts) -> list[Value]:
     ]
 
 
-def task_rows(facts: PeriodFacts, zone: ZoneInfo) -> list[list[Value]]:
+def task_rows(facts: PeriodFacts, zone: ZoneInfo, view: FormView) -> list[list[Value]]:
     rows: list[list[Value]] = []
     # The same on each of an agency's rows: worked out once per agency.
     submission = {a.id: _submission_cells(a, zone) for a in facts.agencies.values()}
     for task in facts.tasks:
         head = _task_cells(task)
         for agency, role, answer in facts.task_rows(task):
-            rows.append(head + _answer_cells(agency, role, answer, submission[agency.id]))
-    general: list[Value] = [None, labels.GENERAL_TASK, "", "", ""]
-    for agency, answer in facts.general_answers():
-        rows.append(general + _answer_cells(agency, "", answer, submission[agency.id]))
+            rows.append(head + _answer_cells(agency, role, answer, view, submission[agency.id]))
     return rows
 
 
-def agency_rows(facts: PeriodFacts, zone: ZoneInfo) -> list[list[Value]]:
+def agency_rows(facts: PeriodFacts, zone: ZoneInfo, view: FormView) -> list[list[Value]]:
     rows: list[list[Value]] = []
     for number, agency in enumerate(facts.agencies.values(), start=1):
+        once = facts.answers.get((agency.id, None))
+        values = once.values if once is not None else {}
         rows.append(
             [
                 number,
@@ -203,6 +225,7 @@ def agency_rows(facts: PeriodFacts, zone: ZoneInfo) -> list[list[Value]]:
                 agency.submitted_by,
                 contacts_text(agency) or labels.NO_FOCAL,
                 agency.return_comment if agency.standing == Standing.returned else "",
+                *(asked.cell(values.get(asked.id)) for asked in view.once),
             ]
         )
     return rows

@@ -31,10 +31,23 @@ _TEXT_CACHE = 20_000  # distinct texts remembered per sheet
 _NEEDS_WORK = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # Cell formats (indexes into cellXfs below).
-HEADER, TEXT, LONG, NUMBER, DATETIME, TEXT_QUOTED, LONG_QUOTED = range(1, 8)
-_EMPTY = {style: f'" s="{style}"/>' for style in range(8)}
-_KIND_STYLE = {"text": TEXT, "long": LONG, "number": NUMBER, "datetime": DATETIME}
-_QUOTED = {TEXT: TEXT_QUOTED, LONG: LONG_QUOTED, NUMBER: TEXT_QUOTED, DATETIME: TEXT_QUOTED}
+HEADER, TEXT, LONG, NUMBER, DATETIME, TEXT_QUOTED, LONG_QUOTED, MONEY = range(1, 9)
+_EMPTY = {style: f'" s="{style}"/>' for style in range(9)}
+_KIND_STYLE = {
+    "text": TEXT,
+    "long": LONG,
+    "number": NUMBER,
+    "money": MONEY,
+    "datetime": DATETIME,
+}
+_QUOTED = {
+    TEXT: TEXT_QUOTED,
+    LONG: LONG_QUOTED,
+    NUMBER: TEXT_QUOTED,
+    MONEY: TEXT_QUOTED,
+    DATETIME: TEXT_QUOTED,
+}
+MONEY_FORMAT = "#,##0"  # amounts in đồng, grouped
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -70,11 +83,13 @@ _CELL_XFS = (
     _xf(_CENTRED, number_format=164),  # DATETIME
     _xf(_TOP, quote=True),  # TEXT_QUOTED
     _xf(_TOP_WRAP, quote=True),  # LONG_QUOTED
+    _xf('horizontal="right" vertical="top"', number_format=165),  # MONEY
 )
 _FONT = '<sz val="11"/><name val="Times New Roman"/><family val="1"/>'
 _STYLES = (
     f'{_XML}<styleSheet xmlns="{_MAIN}">'
-    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{DATETIME_FORMAT}"/></numFmts>'
+    f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{DATETIME_FORMAT}"/>'
+    f'<numFmt numFmtId="165" formatCode="{MONEY_FORMAT}"/></numFmts>'
     f'<fonts count="2"><font>{_FONT}</font><font><b/>{_FONT}</font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill>'
