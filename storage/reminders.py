@@ -25,6 +25,7 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
     PeriodAgency,
+    PeriodKind,
     PeriodStatus,
     Person,
     Plan,
@@ -123,13 +124,17 @@ def reminder_snapshot(
                 )
             ).all()
         )
-        # Bodies the plan only requests are not chased (storage.models.Agency.obliged).
-        owing = session.exec(
+        # Bodies the plan only requests are not chased for the yearly report
+        # (storage.models.Agency.obliged); an ad-hoc request names its agencies itself.
+        owing_query = (
             select(PeriodAgency.agency_id)
             .join(Agency, col(Agency.id) == col(PeriodAgency.agency_id))
-            .where(PeriodAgency.period_id == period.id, col(Agency.obliged).is_(True))
+            .where(PeriodAgency.period_id == period.id)
             .order_by(col(PeriodAgency.agency_id))
-        ).all()
+        )
+        if period.kind == PeriodKind.periodic:
+            owing_query = owing_query.where(col(Agency.obliged).is_(True))
+        owing = session.exec(owing_query).all()
         secretariat = agencies.get(plan.secretariat_agency_id or -1, ("", ""))
         snapshot = PeriodSnapshot(
             period_id=period.id,

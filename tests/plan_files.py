@@ -48,3 +48,71 @@ def small_plan() -> dict:
             {"number": 4, "title": "Nhiệm vụ bốn", "timeframe": "Hàng năm", "lead": ["so-b"]},
         ],
     }
+
+
+def small_form() -> dict:
+    """A short questionnaire for the small plan: status, percent and results per task, then
+    the signed report as files once per report (for tests of buttons, numbers and uploads)."""
+    statuses = [
+        ("not_started", "Chưa triển khai"),
+        ("in_progress", "Đang triển khai"),
+        ("completed", "Đã hoàn thành"),
+        ("not_applicable", "Không áp dụng"),
+    ]
+    return {
+        "key": "periodic",
+        "title": "Báo cáo thử",
+        "choices": {"task_status": [{"value": v, "label": label} for v, label in statuses]},
+        "sections": [
+            {
+                "id": "task",
+                "kind": "task",
+                "roles": ["lead", "coordinating"],
+                "questions": [
+                    {
+                        "id": "status",
+                        "type": "single",
+                        "choices": "task_status",
+                        "label": "Tình hình thực hiện?",
+                    },
+                    {
+                        "id": "percent",
+                        "type": "percent",
+                        "label": "Đã hoàn thành bao nhiêu phần trăm?",
+                        "show_if": "${status} = 'in_progress'",
+                    },
+                    {
+                        "id": "na_reason",
+                        "type": "text",
+                        "label": "Lý do không áp dụng?",
+                        "show_if": "${status} = 'not_applicable'",
+                    },
+                    {
+                        "id": "results",
+                        "type": "long_text",
+                        "label": "Kết quả đạt được?",
+                        "show_if": "${status} != 'not_applicable'",
+                    },
+                ],
+            },
+            {
+                "id": "agency",
+                "kind": "agency",
+                "label": "Phần chung",
+                "questions": [
+                    {
+                        "id": "documents",
+                        "type": "files",
+                        "required": False,
+                        "label": "Tệp đính kèm: văn bản báo cáo đã ký",
+                    },
+                ],
+            },
+        ],
+    }
+
+
+def small_plan_with_form() -> dict:
+    plan = small_plan()
+    plan["questionnaires"] = [small_form()]
+    return plan

@@ -1,31 +1,79 @@
-"""A reporting period as the secretariat sees it, built through the real conversations: five
-agencies owe the 2026 report; Sở A submits on time, Sở B late, Sở C on time but is sent back
-for more, Sở D and the secretariat's own department never submit.
+"""A reporting period as the secretariat sees it: five agencies owe the 2026 report; Sở A
+submits on time, Sở B late, Sở C on time but is sent back for more, Sở D and the secretariat's
+own department never submit. People register through the real conversation; reports are
+submitted through `storage.reports` (draft, layout, submit), as the report conversation does.
 
-Plan (tasks): 1 and 2 led by Sở A (Sở C coordinates 1); 3 led by Sở B with Sở A; 4 led by
-Sở B with Sở D.
+Plan (tasks): 1 (2026 - 2027, so a percentage is asked) and 2 led by Sở A, Sở C coordinates 1;
+3 led by Sở B with Sở A; 4 led by Sở B with Sở D. Sở A has section IV duties.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import select
 
 from bot.app import App
+from storage.agencies import find_agency
 from storage.db import transaction
-from storage.models import Identity
+from storage.models import Identity, ReportingPeriod, Task
+from storage.reports import (
+    Submitted,
+    find_submission,
+    layout_for,
+    return_submission,
+    start_draft,
+    submit_draft,
+)
 from tests.conftest import VN
-from tests.people import register, say
+from tests.people import register
 from tests.plan_files import small_plan, write_yaml
 
-STATUS_OPTION = {"not_started": "1", "in_progress": "2", "completed": "3", "not_applicable": "4"}
 FORMULA = "=SUM(A1)"
+DASHED = "- Cử 2 cán bộ tham gia khảo sát"  # starts like a formula, as Vietnamese lists do
 RESULTS_A1 = "Đã tổ chức 2 hội thảo về công nghệ sinh học, 150 người dự"
 LATE_AT = datetime(2026, 12, 1, 8, 30, tzinfo=VN)
 LOOK_AT = datetime(2026, 12, 2, 10, 0, tzinfo=VN)
 RETURN_COMMENT = "Cần bổ sung số liệu nhiệm vụ 1"
+
+# Answers by instance, with task numbers for task ids: "lead:1" is Sở A's task 1 section.
+Parts = dict[str, dict[str, Any]]
+
+SO_A: Parts = {
+    "lead:1": {"status": "in_progress", "percent": 70, "results": RESULTS_A1},
+    "lead:2": {"status": "completed", "results": "Hoàn thành mô hình trình diễn"},
+    "coordinating:3": {"results": DASHED},
+    "duties": {"results": "Đã ban hành kế hoạch riêng của Sở"},
+    "agency": {
+        "funding_sources": ["state_budget", "mobilised"],
+        "funding_state": 1_250_000_000,
+        "funding_mobilised": 200_000_000,
+        "outputs": ["trainings"],
+        "trainings": 2,
+        "difficulties": FORMULA,
+        "proposals": "Bổ sung kinh phí năm 2027",
+        "next_year": "Nhân rộng mô hình trình diễn",
+    },
+}
+SO_B: Parts = {
+    "lead:3": {"status": "completed", "results": "Đã chuyển giao 3 quy trình nhân giống"},
+    "lead:4": {"status": "not_applicable", "na_reason": "Chưa được bố trí kinh phí"},
+    "agency": {
+        "funding_sources": ["state_budget"],
+        "funding_state": 300_000_000,
+        "outputs": ["trainings", "research"],
+        "trainings": 3,
+        "research": 1,
+        "difficulties": "Thiếu nhân lực",
+        "proposals": "Tập huấn cho cán bộ cấp huyện",
+    },
+}
+SO_C: Parts = {
+    "coordinating:1": {"results": "Đang khảo sát nhu cầu"},
+    "agency": {"difficulties": "Thiếu nhân lực"},
+}
 
 
 def secretariat_plan() -> dict:
@@ -35,79 +83,82 @@ def secretariat_plan() -> dict:
         {"code": "so-c", "name": "Sở C", "kind": "department"},
         {"code": "so-d", "name": "Sở D", "kind": "department"},
     ]
+    plan["tasks"][0]["timeframe"] = "2026 - 2027"
     plan["tasks"][0]["coordinating"] = ["so-c"]
     plan["tasks"][3]["coordinating"] = ["so-d"]
     return plan
 
 
-def make_world_app(make_app, tmp_path: Path) -> App:
-    plan = write_yaml(tmp_path / "plan.yaml", secretariat_plan())
-    return make_app(plan_file=str(plan))
+def make_world_app(make_app, tmp_path: Path, plan: dict | None = None) -> App:
+    path = write_yaml(tmp_path / "plan.yaml", plan or secretariat_plan())
+    return make_app(plan_file=str(path))
 
 
-def answer(app: App, user: str, part: dict) -> str:
-    """Answer one part of the report as a focal point would; a missing field is skipped."""
-    if "status" in part:
-        said = say(app, user, STATUS_OPTION[part["status"]])
-        if part["status"] == "not_applicable":
-            return say(app, user, part["na_reason"])
-        if part["status"] == "in_progress":
-            said = say(app, user, str(part["percent"]))
-        assert "Kết quả" in said, said
-    for field in ("results", "difficulties", "proposals"):
-        say(app, user, part.get(field) or "/skip")
-    return say(app, user, "1")  # attachments: «Xong»
+def _keys(session, parts: Parts) -> Parts:
+    """'lead:1' -> 'lead:<id of task 1>'."""
+    ids = {t.number: t.id for t in session.exec(select(Task)).all()}
+    out: Parts = {}
+    for key, values in parts.items():
+        section, _, number = key.partition(":")
+        out[f"{section}:{ids[int(number)]}" if number else section] = dict(values)
+    return out
 
 
-def submit_report(
-    app: App, user: str, parts: list[dict], *, start: tuple[str, ...] = ("/report",)
-) -> str:
-    """/report, every part in order, then «Nộp báo cáo»; returns the receipt."""
-    for text in start:
-        review = say(app, user, text)
-    for part in parts:
-        review = answer(app, user, part)
-    assert "XEM LẠI BÁO CÁO" in review, review
-    receipt = say(app, user, "1")
-    assert "ĐÃ NỘP BÁO CÁO" in receipt, receipt
-    return receipt
+def submit(app: App, user: str, agency_code: str, parts: Parts, *, period_key: str = "2026") -> int:
+    """Submit `parts` for the agency as `user` (on top of its current version, if any), as the
+    report conversation does; returns the version number."""
+    with transaction(app.make_session) as session:
+        agency = find_agency(session, agency_code)
+        period = session.exec(
+            select(ReportingPeriod).where(ReportingPeriod.key == period_key)
+        ).one()
+        person_id = session.exec(
+            select(Identity.person_id).where(Identity.external_id == user)
+        ).one()
+        draft = start_draft(
+            session, period_id=period.id, agency_id=agency.id, person_id=person_id, clock=app.clock
+        )
+        answers = {k: dict(v) for k, v in draft.answers.items()}
+        for key, values in _keys(session, parts).items():
+            answers.setdefault(key, {}).update(values)
+        draft.answers = answers
+        layout = layout_for(session, period=period, agency=agency, answers=answers)
+        done = submit_draft(
+            session,
+            draft=draft,
+            layout=layout,
+            period=period,
+            agency=agency,
+            person_id=person_id,
+            zone=VN,
+            clock=app.clock,
+        )
+        assert isinstance(done, Submitted), done
+        return done.version.version
 
 
-SO_A = [
-    {
-        "status": "in_progress",
-        "percent": 70,
-        "results": RESULTS_A1,
-        "difficulties": FORMULA,
-        "proposals": "Bổ sung kinh phí năm 2027",
-    },
-    {"status": "completed", "results": "Hoàn thành mô hình trình diễn"},
-    {"status": "not_applicable", "na_reason": "Sở B chưa đề nghị phối hợp"},
-    {"results": "Đã ban hành kế hoạch riêng của Sở", "difficulties": "Thiếu nhân lực"},
-]
-SO_B = [
-    {"status": "completed", "results": "Đã chuyển giao 3 quy trình nhân giống"},
-    {"status": "not_started", "difficulties": "Thiếu nhân lực"},
-    {"proposals": "Tập huấn cho cán bộ cấp huyện"},
-]
-SO_C = [
-    {"status": "in_progress", "percent": 40, "results": "Đang khảo sát nhu cầu"},
-    {},
-]
+def send_back(app: App, agency_code: str, comment: str, *, period_key: str = "2026") -> None:
+    with transaction(app.make_session) as session:
+        agency = find_agency(session, agency_code)
+        period = session.exec(
+            select(ReportingPeriod).where(ReportingPeriod.key == period_key)
+        ).one()
+        submission = find_submission(session, period_id=period.id, agency_id=agency.id)
+        return_submission(session, submission=submission, comment=comment, clock=app.clock)
 
 
-def build_world(make_app, tmp_path: Path) -> App:
+def build_world(make_app, tmp_path: Path, plan: dict | None = None) -> App:
     """The period of the module docstring; the clock ends on 02/12/2026 10:00."""
-    app = make_world_app(make_app, tmp_path)
+    app = make_world_app(make_app, tmp_path, plan)
     register(app, "u1", "so-a", name="Nguyễn Thị Lan")
     register(app, "u2", "so-b", name="Trần Văn Bình")
     register(app, "u3", "so-c", name="Lê Thị Cúc")
     register(app, "u4", "so-d", name="Phạm Văn Dũng")
-    submit_report(app, "u1", SO_A)
-    submit_report(app, "u3", SO_C)
-    assert "Đã trả lại" in say(app, "operator", f"/return so-c {RETURN_COMMENT}")
+    submit(app, "u1", "so-a", SO_A)
+    submit(app, "u3", "so-c", SO_C)
+    send_back(app, "so-c", RETURN_COMMENT)
     app.clock.set(LATE_AT)
-    submit_report(app, "u2", SO_B)
+    submit(app, "u2", "so-b", SO_B)
     app.clock.set(LOOK_AT)
     return app
 

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.people import register
-from tests.plan_files import small_plan, write_yaml
+from tests.plan_files import small_plan_with_form, write_yaml
 
 
 class BotProcess:
@@ -76,7 +76,7 @@ class BotProcess:
 
 @pytest.fixture
 def bot_env(make_app, tmp_path, db_url):
-    app = make_app(plan_file=str(write_yaml(tmp_path / "small.yaml", small_plan())))
+    app = make_app(plan_file=str(write_yaml(tmp_path / "small.yaml", small_plan_with_form())))
     register(app, "u1", "so-a", name="Nguyễn Thị Lan")
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAOCAO_")}
     env.update(BAOCAO_DATABASE_URL=db_url, PYTHONUNBUFFERED="1")
@@ -93,7 +93,7 @@ def test_killed_mid_report_resumes_at_the_same_question(bot_env, tmp_path):
         first.send("70")
         first.wait_for("Kết quả đạt được")
         first.send("Kết quả trước khi tắt máy")
-        first.wait_for("Khó khăn, vướng mắc?")
+        first.wait_for("[2/4] Nhiệm vụ 2")
     finally:
         first.kill()
     assert first.process.returncode == -signal.SIGKILL
@@ -101,11 +101,11 @@ def test_killed_mid_report_resumes_at_the_same_question(bot_env, tmp_path):
     second = BotProcess(bot_env, str(tmp_path), "u1")
     try:
         second.send("/report")
-        resumed = second.wait_for("Khó khăn, vướng mắc?")
-        assert "Tiếp tục bản nháp" in resumed
+        resumed = second.wait_for("Tình hình thực hiện?")
+        assert "Tiếp tục bản nháp" in resumed and "Nhiệm vụ 2" in resumed
         second.send("/back")
-        assert "Hiện tại: Kết quả trước khi tắt máy" in second.wait_for("(/skip để giữ nguyên)")
+        assert "Đang ghi: Kết quả trước khi tắt máy" in second.wait_for("(/skip: giữ nguyên)")
         second.send("/back")
-        assert "Hiện tại: 70" in second.wait_for("(/skip để giữ nguyên)")
+        assert "Đang ghi: 70%" in second.wait_for("(/skip: giữ nguyên)")
     finally:
         second.close()

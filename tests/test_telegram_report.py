@@ -7,8 +7,8 @@ import re
 
 from sqlmodel import select
 
-from storage.models import Attachment, Submission, SubmissionVersion, Task, TaskReport
-from tests.plan_files import small_plan, write_yaml
+from storage.models import ReportAnswer, Submission, SubmissionVersion, Task
+from tests.plan_files import small_plan_with_form, write_yaml
 from tests.test_telegram_channel import fake, loop, start_bot, tg  # noqa: F401  (fixtures)
 
 LINK = re.compile(r"https://t\.me/baocao_test_bot\?start=([A-Z2-7]{26})")
@@ -41,7 +41,8 @@ class Chat:
 
 def test_invite_register_and_report_on_telegram(start_bot, tg, tmp_path):  # noqa: F811
     bot = start_bot(
-        plan_file=str(write_yaml(tmp_path / "p.yaml", small_plan())), admins="telegram:9001"
+        plan_file=str(write_yaml(tmp_path / "p.yaml", small_plan_with_form())),
+        admins="telegram:9001",
     )
     admin = Chat(tg.user(9001, "Thư ký"))
     invite = admin.say("/invite so-a").text
@@ -54,64 +55,46 @@ def test_invite_register_and_report_on_telegram(start_bot, tg, tmp_path):  # noq
     assert "Đăng ký thành công" in lan.press("Đúng, đăng ký").text
 
     status = lan.say("/report", replies=2)
-    assert "Nhiệm vụ 1 (1/4), vai trò: chủ trì" in status.text
+    assert "[1/4] Nhiệm vụ 1 (chủ trì)" in status.text
     assert [label for label, _ in status.buttons] == [
-        "Chưa thực hiện",
-        "Đang thực hiện",
+        "Chưa triển khai",
+        "Đang triển khai",
         "Đã hoàn thành",
         "Không áp dụng",
     ]
-    assert "phần trăm" in lan.press("Đang thực hiện").text
+    assert "phần trăm" in lan.press("Đang triển khai").text
     lan.say("65%")
-    lan.say("Tập huấn cho 120 nông dân <Cư Jút>")  # a lone < is text, shown as typed
-    lan.say("/skip")
-    attach = lan.say("/skip")
+    assert "Nhiệm vụ 2" in lan.say("Tập huấn cho 120 nông dân <Cư Jút>").text  # < is text
+    lan.press("Đã hoàn thành")
+    assert "Nhiệm vụ 3 (phối hợp)" in lan.say("Hoàn thành").text
+    lan.press("Không áp dụng")
+    attach = lan.say("Chưa được mời phối hợp")
+    assert "văn bản báo cáo đã ký" in attach.text
     assert [label for label, _ in attach.buttons] == ["Xong"]
     pdf = b"%PDF-1.4 van ban bao cao da ky"
     lan.upload(pdf, "bc-so-a.pdf")
     assert "Đã nhận tệp bc-so-a.pdf (1 tệp)" in lan.user.messages[-2].text
-    lan.press("Xong")
-    lan.press("Đã hoàn thành")
-    lan.say("Hoàn thành")
-    lan.say("/skip")
-    lan.say("/skip")
-    assert "Nhiệm vụ 3 (3/4), vai trò: phối hợp" in lan.press("Xong").text
-    lan.press("Không áp dụng")
-    lan.say("Chưa được mời phối hợp")
-    lan.say("/skip")
-    lan.say("/skip")
-    lan.say("/skip")
     review = lan.press("Xong")
-    assert "Đang thực hiện, 65%" in review.text
+    assert "Nhiệm vụ 1 (chủ trì): Đang triển khai" in review.text and "65%" in review.text
     assert "Tập huấn cho 120 nông dân <Cư Jút>" in review.text
     receipt = lan.press("Nộp báo cáo")
-    assert "Mã báo cáo: 2026-SO-A (phiên bản 1)" in receipt.text and "đúng hạn" in receipt.text
+    assert "2026-SO-A (phiên bản 1)" in receipt.text and "đúng hạn" in receipt.text
 
     with bot.app.make_session() as session:
         submission = session.exec(select(Submission)).one()
         assert (submission.state, submission.current_version) == ("submitted", 1)
         version = session.exec(select(SubmissionVersion)).one()
         rows = session.exec(
-            select(TaskReport, Task.number)
-            .join(Task, Task.id == TaskReport.task_id, isouter=True)
-            .where(TaskReport.version_id == version.id)
+            select(ReportAnswer, Task.number)
+            .join(Task, Task.id == ReportAnswer.task_id, isouter=True)
+            .where(ReportAnswer.version_id == version.id)
         ).all()
-        by_task = {number: report for report, number in rows}
-        assert (by_task[1].status, by_task[1].percent, by_task[1].results) == (
-            "in_progress",
-            65,
-            "Tập huấn cho 120 nông dân <Cư Jút>",
-        )
-        assert (by_task[2].status, by_task[2].percent) == ("completed", 100)
-        assert (by_task[3].role, by_task[3].not_applicable_reason) == (
-            "coordinating",
-            "Chưa được mời phối hợp",
-        )
-        attachment = session.exec(select(Attachment)).one()
-        assert (attachment.channel, attachment.file_name, attachment.task_report_id) == (
-            "telegram",
-            "bc-so-a.pdf",
-            by_task[1].id,
-        )
+        answers = {(number, a.question): a.value for a, number in rows}
+        assert answers[(1, "status")] == "in_progress" and answers[(1, "percent")] == 65
+        assert answers[(1, "results")] == "Tập huấn cho 120 nông dân <Cư Jút>"
+        assert answers[(2, "status")] == "completed"
+        assert answers[(3, "na_reason")] == "Chưa được mời phối hợp"
+        (document,) = answers[(None, "documents")]
+        assert (document["channel"], document["file_name"]) == ("telegram", "bc-so-a.pdf")
     # the stored file reference fetches the very document from Telegram
-    assert bot.loop.run(bot.channel.fetch_file(attachment.file_ref)) == pdf
+    assert bot.loop.run(bot.channel.fetch_file(document["file_ref"])) == pdf

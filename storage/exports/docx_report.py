@@ -28,7 +28,7 @@ from docx.table import Table
 from storage.exports import labels
 from storage.exports.cells import strip_illegal
 from storage.exports.questions import Asked, FormView, money_text, number_text
-from storage.exports.table import task_cell
+from storage.exports.table import scoped_rows, task_cell
 from storage.models import PeriodKind
 from storage.questionnaire import QuestionType, SectionKind
 from storage.reports import TaskStatus
@@ -147,10 +147,14 @@ def answer_text(view: FormView, answer: Answer, *, separator: str = "; ") -> str
     return separator.join(parts)
 
 
-def once_text(askeds: list[Asked], answer: Answer, *, separator: str = "; ") -> str:
-    """Answers asked once, as 'Label: value' (a lone one as its value)."""
+def once_text(
+    askeds: list[Asked], answer: Answer, *, separator: str = "; ", labelled: bool = False
+) -> str:
+    """Answers asked once, as 'Label: value' (a lone text as it was typed, unless
+    `labelled`)."""
     given = [(asked, answer.values[asked.id]) for asked in askeds if answer.values.get(asked.id)]
-    if len(given) == 1 and given[0][0].type in {QuestionType.text, QuestionType.long_text}:
+    lone = len(given) == 1 and given[0][0].type in {QuestionType.text, QuestionType.long_text}
+    if lone and not labelled:
         return given[0][0].text(given[0][1])
     return separator.join(f"{asked.label}: {asked.text(value)}" for asked, value in given)
 
@@ -487,7 +491,7 @@ def _task_block(
         details.append(f"cơ quan phối hợp: {'; '.join(task.coordinating_names)}")
     if details:
         out.body("; ".join(details) + ".", italic=True)
-    rows = facts.task_rows(task)
+    rows = scoped_rows(facts, task)
     sentence = _role_sentences(view, line, rows)
     if sentence:
         out.body(sentence)
@@ -526,12 +530,18 @@ def other_questions(view: FormView) -> list[Asked]:
 
 
 def _once_block(
-    document: DocumentObject, out: _Prepared, facts: PeriodFacts, title: str, askeds: list[Asked]
+    document: DocumentObject,
+    out: _Prepared,
+    facts: PeriodFacts,
+    title: str,
+    askeds: list[Asked],
+    *,
+    labelled: bool = False,
 ) -> None:
     entries = [
         (agency.name, text)
         for agency, answer in facts.general_answers()
-        if (text := once_text(askeds, answer))
+        if (text := once_text(askeds, answer, labelled=labelled))
     ]
     if entries:
         document.add_heading(title, level=2)
@@ -544,15 +554,17 @@ def _results(
 ) -> None:
     facts = summary.facts
     document.add_heading(title, level=1)
-    for number, line in enumerate(summary.tasks, start=1):
+    lines = [line for line in summary.tasks if scoped_rows(facts, line.task)]
+    for number, line in enumerate(lines, start=1):
         document.add_heading(strip_illegal(f"{number}. {line.task.title}"), level=2)
         _task_block(document, out, facts, view, line)
-    number = len(summary.tasks) + 1
+    number = len(lines) + 1
     duties = f"{number}. Các nhiệm vụ theo chức năng, nhiệm vụ được giao (mục IV của Kế hoạch)"
     _once_block(document, out, facts, duties, duties_questions(view))
     shown = any(once_text(duties_questions(view), a) for _, a in facts.general_answers())
-    other = "Nội dung báo cáo khác" if summary.tasks else "Nội dung báo cáo"
-    _once_block(document, out, facts, f"{number + shown}. {other}", other_questions(view))
+    other = "Nội dung báo cáo khác" if lines else "Nội dung báo cáo"
+    title = f"{number + shown}. {other}"
+    _once_block(document, out, facts, title, other_questions(view), labelled=bool(lines))
 
 
 def gathered(facts: PeriodFacts, question: str) -> list[tuple[str, str]]:
@@ -628,7 +640,7 @@ def _annex_rows(facts: PeriodFacts, view: FormView) -> list[tuple[bool, list[str
             "; ".join(task.lead_names),
             "; ".join(task.coordinating_names),
         ]
-        for index, (agency, role, answer) in enumerate(facts.task_rows(task)):
+        for index, (agency, role, answer) in enumerate(scoped_rows(facts, task)):
             rows.append((index == 0, head + _annex_answer(view, agency, role, answer)))
     head = ["", labels.GENERAL_TASK, "", "", ""]
     duties = duties_questions(view)
