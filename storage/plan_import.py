@@ -217,10 +217,6 @@ def import_task_table(
         raise PlanFileError(problems)
     result = ImportResult(plan.code)
     _write_tasks(session, plan=plan, rows=rows, result=result)
-    for form in document.questionnaires:
-        _row, created = store_form(session, plan_id=plan.id, form=form, clock=clock)
-        if created:
-            result.count(result.created, "questionnaire")
     ensure_forms(session, plan=plan, clock=clock)
     session.flush()
     return result
