@@ -654,8 +654,6 @@ class _Reader:
                 self.validation("survey", draft.row, error, _SECTION_COLUMNS)
                 # Keep checking its questions against the rest of the form.
                 sections.append(Section.model_construct(**{**_SECTION_DEFAULTS, **fields}))
-        if not any(d.questions or d.refused_rows for d in drafts) and not self.problems:
-            self.problem("survey", None, "no_questions", "bảng hỏi không có câu hỏi nào")
         partial = Questionnaire.model_construct(
             key=key, title=title, choices=choices, sections=sections
         )
@@ -663,9 +661,12 @@ class _Reader:
             self.cross_check(where, code, message, drafts)
         if self.problems:
             raise PlanFileError(self.problems)
-        return Questionnaire.model_validate(
-            {"key": key, "title": title, "choices": choices, "sections": sections}
-        )
+        try:
+            return Questionnaire.model_validate(
+                {"key": key, "title": title, "choices": choices, "sections": sections}
+            )
+        except ValidationError as error:  # every part was checked above; this is a backstop
+            raise PlanFileError([Problem(self.file_name, "invalid_value", str(error))]) from None
 
     def cross_check(self, where: str, code: str, message: str, drafts: list[_SectionDraft]) -> None:
         """Place a problem found by `check_questionnaire` on its row."""

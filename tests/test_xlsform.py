@@ -359,6 +359,13 @@ def test_choices_and_settings_problems(tmp_path):
     ]
 
 
+def test_an_empty_survey(tmp_path):
+    path = write_workbook(
+        tmp_path / "e.xlsx", [["type", "name", "label"]], None, [["form_title"], ["T"]]
+    )
+    assert problems_of(path) == [("e.xlsx: survey", "no_questions")]
+
+
 def test_a_workbook_without_survey_is_still_an_appendix_table(tmp_path):
     workbook = Workbook()
     workbook.active.append(["Stt", "Nhiệm vụ"])
