@@ -32,7 +32,8 @@ from storage.plan_document import (
     parse_yaml,
 )
 from storage.questionnaire import Questionnaire
-from storage.xlsform import is_xlsform, read_xlsform
+from storage.xlsform import read_xlsform
+from storage.xlsform_sheets import is_xlsform
 
 
 @dataclass

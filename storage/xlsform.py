@@ -46,7 +46,6 @@ and carries no row numbers, and every refusal here must name its row.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +66,7 @@ from storage.questionnaire import (
     SectionKind,
     check_questionnaire,
 )
+from storage.xlsform_sheets import Column, Row, Sheet, open_workbook, read_sheets
 
 # XLSForm type -> the question type, and the `baocao::type` values that may narrow it.
 _TYPES: dict[str, tuple[QuestionType, frozenset[QuestionType]]] = {
@@ -120,18 +120,6 @@ _SURVEY_COLUMNS = frozenset(
     }
 )  # fmt: skip
 _IGNORED_COLUMNS = frozenset({"constraint_message", "required_message", "guidance_hint"})
-_TRANSLATED = frozenset(
-    {
-        "label", "hint", "baocao::unit", "constraint_message", "required_message",
-        "guidance_hint", "form_title",
-    }
-)  # fmt: skip
-_CHOICE_ALIASES = {"list name": "list_name", "value": "name"}
-_LANGUAGE_NAMES = {
-    "vietnamese": "vi", "tiếng việt": "vi", "tieng viet": "vi", "english": "en", "tiếng anh": "en",
-}  # fmt: skip
-_LANGUAGE_CODE = re.compile(r"\(\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\s*\)\s*$")
-
 _YES = frozenset({"yes", "true", "true()", "1"})
 _NO = frozenset({"", "no", "false", "false()", "0"})
 _SELECT = re.compile(r"^(select_one|select_multiple|select one|select multiple)\s+(\S+)(.*)$")
@@ -141,32 +129,6 @@ _FUNCTION = re.compile(r"([A-Za-z_][\w.\-:]*)\s*\(")
 _ALLOWED_FUNCTIONS = frozenset({"selected", "not"})
 
 _NAME_RULE = "chỉ gồm chữ thường không dấu, số và '_', bắt đầu bằng chữ, tối đa 40 ký tự"
-
-Column = tuple[str, str | None]  # (column name in lower case, language code)
-
-
-@dataclass
-class _Row:
-    number: int
-    cells: dict[Column, str]
-
-    def get(self, column: str) -> str:
-        return self.cells.get((column, None), "")
-
-    def labels(self, column: str) -> dict[str, str]:
-        # A plain column is Vietnamese; an explicit `::vi` column wins over it.
-        out: dict[str, str] = {}
-        for (name, language), text in sorted(self.cells.items(), key=lambda i: i[0][1] or ""):
-            if name == column and text:
-                out[language or "vi"] = text
-        return out
-
-
-@dataclass
-class _Sheet:
-    title: str
-    columns: list[Column]
-    rows: list[_Row]
 
 
 @dataclass
@@ -179,31 +141,17 @@ class _SectionDraft:
     refused_rows: bool = False
 
 
-def is_xlsform(path: Path) -> bool:
-    """A workbook with a `survey` sheet is a questionnaire; others are appendix tables."""
-    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
-        return False
-    try:
-        workbook = _open(path)
-    except Exception:  # a broken file: the table reader reports it
-        return False
-    try:
-        return any(title.strip().lower() == "survey" for title in workbook.sheetnames)
-    finally:
-        workbook.close()
-
-
 def read_xlsform(path: Path) -> Questionnaire:
     """Read and check a questionnaire workbook; raise PlanFileError listing every problem."""
     name = path.name
     try:
-        workbook = _open(path)
+        workbook = open_workbook(path)
     except FileNotFoundError:
         raise PlanFileError([Problem(name, "not_found", "không tìm thấy tệp")]) from None
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise PlanFileError([Problem(name, "bad_format", f"không đọc được tệp ({exc})")]) from None
     try:
-        sheets = {t.strip().lower(): _read_sheet(workbook[t]) for t in workbook.sheetnames}
+        sheets = read_sheets(workbook)
     finally:
         workbook.close()
     if "survey" not in sheets:
@@ -213,65 +161,6 @@ def read_xlsform(path: Path) -> Questionnaire:
     key, title = reader.settings(sheets.get("settings"))
     sections = reader.survey(sheets["survey"], choices)
     return reader.finish(key, title, choices, sections)
-
-
-def _open(path: Path) -> Any:
-    from openpyxl import load_workbook
-
-    with warnings.catch_warnings():
-        # Workbooks made from the ODK/KoBo templates carry dropdowns openpyxl cannot keep;
-        # it says so with a UserWarning on every read. Only the values matter here.
-        warnings.simplefilter("ignore", UserWarning)
-        return load_workbook(path, read_only=True, data_only=True)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel stores the choice name 1 as 1.0
-    return str(value).strip()
-
-
-def _read_sheet(sheet: Any) -> _Sheet:
-    rows = iter(sheet.iter_rows(values_only=True))
-    header = [_text(cell) for cell in next(rows, ())]
-    columns = [_column(cell) for cell in header]
-    out: list[_Row] = []
-    for number, values in enumerate(rows, start=2):
-        cells = {
-            columns[i]: _text(value)
-            for i, value in enumerate(values)
-            if i < len(columns) and columns[i][0] and _text(value)
-        }
-        if cells:
-            out.append(_Row(number, cells))
-    return _Sheet(sheet.title, columns, out)
-
-
-def _column(header: str) -> Column:
-    parts = [part.strip() for part in header.split("::")]
-    if parts[0].lower() == "baocao" and len(parts) > 1:
-        parts = [f"baocao::{parts[1]}", *parts[2:]]
-    base = parts[0].lower()
-    base = _CHOICE_ALIASES.get(base, base)
-    if len(parts) == 1:
-        return base, None
-    if base not in _TRANSLATED:
-        return header.lower(), None  # refused later as an unknown column if it is used
-    return base, _language("::".join(parts[1:]))
-
-
-def _language(text: str) -> str:
-    match = _LANGUAGE_CODE.search(text)
-    if match:
-        return match[1].lower().replace("_", "-")
-    lowered = text.strip().lower()
-    if re.fullmatch(r"[a-z]{2,3}", lowered):
-        return lowered
-    return _LANGUAGE_NAMES.get(lowered, f"?{text}")  # '?': an unknown language, refused
 
 
 class _Reader:
@@ -285,7 +174,7 @@ class _Reader:
         where = f"{self.file_name}: {sheet}" + (f" dòng {row}" if row else "")
         self.problems.append(Problem(where, code, message))
 
-    def columns(self, sheet: _Sheet, known: Iterable[str], kind: str) -> set[Column]:
+    def columns(self, sheet: Sheet, known: Iterable[str], kind: str) -> set[Column]:
         """Check the header once; return the columns whose non-empty cells are refused."""
         refused: set[Column] = set()
         for column in sheet.columns:
@@ -304,7 +193,7 @@ class _Reader:
                 refused.add(column)
         return refused
 
-    def refuse_cells(self, kind: str, row: _Row, refused: set[Column]) -> None:
+    def refuse_cells(self, kind: str, row: Row, refused: set[Column]) -> None:
         for column in sorted(refused & row.cells.keys(), key=lambda c: c[0]):
             self.problem(
                 kind,
@@ -315,7 +204,7 @@ class _Reader:
 
     # --- choices and settings -------------------------------------------------------------
 
-    def choices(self, sheet: _Sheet | None) -> dict[str, list[Choice]]:
+    def choices(self, sheet: Sheet | None) -> dict[str, list[Choice]]:
         lists: dict[str, list[Choice]] = {}
         if sheet is None:
             return lists
@@ -341,8 +230,8 @@ class _Reader:
             lists.setdefault(list_name, []).append(choice)
         return lists
 
-    def settings(self, sheet: _Sheet | None) -> tuple[str, dict[str, str]]:
-        row = sheet.rows[0] if sheet and sheet.rows else _Row(2, {})
+    def settings(self, sheet: Sheet | None) -> tuple[str, dict[str, str]]:
+        row = sheet.rows[0] if sheet and sheet.rows else Row(2, {})
         key = row.get("form_id") or "periodic"
         title = row.labels("form_title")
         if not title:
@@ -363,7 +252,7 @@ class _Reader:
 
     # --- survey ---------------------------------------------------------------------------
 
-    def survey(self, sheet: _Sheet, choices: dict[str, list[Choice]]) -> list[_SectionDraft]:
+    def survey(self, sheet: Sheet, choices: dict[str, list[Choice]]) -> list[_SectionDraft]:
         refused = self.columns(sheet, _SURVEY_COLUMNS, "survey")
         every_name = {row.get("name") for row in sheet.rows if row.get("name")}
         has_groups = any(_kind_of(row.get("type")) == "begin_group" for row in sheet.rows)
@@ -409,7 +298,7 @@ class _Reader:
             self.problem("survey", current.row, "unclosed_group", "nhóm không có dòng end group")
         return sections
 
-    def group_fields(self, row: _Row) -> dict[str, Any]:
+    def group_fields(self, row: Row) -> dict[str, Any]:
         for column in ("relevant", "required", "constraint", "baocao::type"):
             if row.get(column):
                 self.problem(
@@ -430,7 +319,7 @@ class _Reader:
 
     def question(
         self,
-        row: _Row,
+        row: Row,
         section: _SectionDraft,
         choices: dict[str, list[Choice]],
         every_name: set[str],
@@ -467,7 +356,7 @@ class _Reader:
         if name:
             section.names.add(name)
 
-    def question_type(self, row: _Row, choices: dict[str, list[Choice]]) -> dict[str, Any] | None:
+    def question_type(self, row: Row, choices: dict[str, list[Choice]]) -> dict[str, Any] | None:
         raw = " ".join(row.get("type").split())
         select = _SELECT.match(raw)
         base = select[1].replace(" ", "_") if select else raw.lower()
@@ -539,7 +428,7 @@ class _Reader:
                 fields["choices"] = list_name
         return fields
 
-    def limits(self, row: _Row, question_type: QuestionType) -> dict[str, Any]:
+    def limits(self, row: Row, question_type: QuestionType) -> dict[str, Any]:
         text = row.get("constraint")
         if not text:
             return {}
@@ -564,14 +453,14 @@ class _Reader:
             return {}
         return limits
 
-    def integer(self, row: _Row, column: str) -> int | None:
+    def integer(self, row: Row, column: str) -> int | None:
         try:
             return int(row.get(column))
         except ValueError:
             self.problem("survey", row.number, "bad_number", f"cột '{column}' phải là số nguyên")
             return None
 
-    def flag(self, row: _Row, column: str, *, default: bool) -> bool:
+    def flag(self, row: Row, column: str, *, default: bool) -> bool:
         text = row.get(column).lower()
         if not text:
             return default
@@ -585,7 +474,7 @@ class _Reader:
         )
         return default
 
-    def condition(self, row: _Row, earlier: set[str], every_name: set[str]) -> str | None:
+    def condition(self, row: Row, earlier: set[str], every_name: set[str]) -> str | None:
         text = row.get("relevant")
         unsupported = sorted(
             {m[1] for m in _FUNCTION.finditer(text)} - _ALLOWED_FUNCTIONS - {"and", "or"}

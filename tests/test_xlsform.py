@@ -21,7 +21,8 @@ from storage.plan_document import PlanFileError
 from storage.plan_import import import_file
 from storage.plans import get_plan
 from storage.questionnaire import QuestionType, SectionKind
-from storage.xlsform import is_xlsform, read_xlsform
+from storage.xlsform import read_xlsform
+from storage.xlsform_sheets import is_xlsform
 
 UNIT_EN = "baocao::unit::English (en)"
 HEADER = [
