@@ -31,6 +31,9 @@ from storage.plan_document import (
     parse_table,
     parse_yaml,
 )
+from storage.questionnaire import Questionnaire
+from storage.xlsform import read_xlsform
+from storage.xlsform_sheets import is_xlsform
 
 
 @dataclass
@@ -39,25 +42,34 @@ class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     retired_tasks: list[int] = field(default_factory=list)
+    form_versions: list[tuple[str, int, bool]] = field(default_factory=list)  # key, version, new
 
     def count(self, bucket: dict[str, int], kind: str) -> None:
         bucket[kind] = bucket.get(kind, 0) + 1
 
 
-def load_plan_file(path: Path) -> PlanDocument | TaskTable:
+def load_plan_file(path: Path) -> PlanDocument | TaskTable | Questionnaire:
+    """A YAML plan, an XLSForm questionnaire (a workbook with a `survey` sheet) or a task table."""
     suffix = path.suffix.lower()
     if suffix in {".yaml", ".yml"}:
         return parse_yaml(path)
+    if is_xlsform(path):
+        return read_xlsform(path)
     return parse_table(path)
 
 
 def import_file(
     session: Session, *, path: Path, clock: Clock, plan_code: str | None = None
 ) -> ImportResult:
-    """Import a YAML plan or an appendix table; raise PlanFileError and write nothing on error."""
+    """Import a YAML plan, an XLSForm questionnaire or an appendix table; raise PlanFileError
+    and write nothing on error."""
     parsed = load_plan_file(path)
     if isinstance(parsed, PlanDocument):
         return import_document(session, document=parsed, clock=clock)
+    if isinstance(parsed, Questionnaire):
+        return import_questionnaire(
+            session, name=path.name, form=parsed, clock=clock, plan_code=plan_code
+        )
     return import_task_table(session, table=parsed, clock=clock, plan_code=plan_code)
 
 
@@ -177,20 +189,8 @@ def import_task_table(
     session: Session, *, table: TaskTable, clock: Clock, plan_code: str | None
 ) -> ImportResult:
     """Update the tasks of an existing plan from an appendix-like table."""
-    plans = session.exec(select(Plan).order_by(Plan.id)).all()
     name = table.path.name
-    if plan_code is not None:
-        plans = [p for p in plans if p.code == plan_code]
-    if len(plans) != 1:
-        message = (
-            f"không có kế hoạch {plan_code!r}"
-            if plan_code
-            else "cần chỉ rõ kế hoạch (--plan MÃ)"
-            if plans
-            else "chưa có kế hoạch nào: hãy nhập tệp YAML của kế hoạch trước"
-        )
-        raise PlanFileError([Problem(name, "unknown_plan", message)])
-    plan = plans[0]
+    plan = _choose_plan(session, name=name, plan_code=plan_code)
     index = AgencyIndex.load(session)
     problems: list[Problem] = []
     rows = []
@@ -217,8 +217,41 @@ def import_task_table(
         raise PlanFileError(problems)
     result = ImportResult(plan.code)
     _write_tasks(session, plan=plan, rows=rows, result=result)
+    ensure_forms(session, plan=plan, clock=clock)
     session.flush()
     return result
+
+
+def import_questionnaire(
+    session: Session, *, name: str, form: Questionnaire, clock: Clock, plan_code: str | None
+) -> ImportResult:
+    """Store a questionnaire (from an XLSForm workbook) as the next version of its key."""
+    plan = _choose_plan(session, name=name, plan_code=plan_code)
+    assert plan.id is not None
+    result = ImportResult(plan.code)
+    row, created = store_form(session, plan_id=plan.id, form=form, clock=clock)
+    if created:
+        result.count(result.created, "questionnaire")
+    result.form_versions.append((row.key, row.version, created))
+    session.flush()
+    return result
+
+
+def _choose_plan(session: Session, *, name: str, plan_code: str | None) -> Plan:
+    """The plan named by --plan, or the only one; a table or a questionnaire needs a plan."""
+    plans = session.exec(select(Plan).order_by(Plan.id)).all()
+    if plan_code is not None:
+        plans = [p for p in plans if p.code == plan_code]
+    if len(plans) != 1:
+        message = (
+            f"không có kế hoạch {plan_code!r}"
+            if plan_code
+            else "cần chỉ rõ kế hoạch (--plan MÃ)"
+            if plans
+            else "chưa có kế hoạch nào: hãy nhập tệp YAML của kế hoạch trước"
+        )
+        raise PlanFileError([Problem(name, "unknown_plan", message)])
+    return plans[0]
 
 
 def _write_tasks(

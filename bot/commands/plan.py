@@ -11,9 +11,10 @@ from bot.app import App
 from bot.commands.common import Handler, print_problems
 from bot.settings import Settings
 from storage.db import transaction
-from storage.plan_document import PlanDocument, PlanFileError
+from storage.plan_document import PlanFileError, TaskTable
 from storage.plan_import import import_file, load_plan_file
 from storage.plans import describe_plan, get_plan
+from storage.questionnaire import Questionnaire
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
@@ -21,12 +22,17 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
         dest="plan_command", required=True
     )
     for name, text in (
-        ("import", "import a plan (.yaml) or its task table (.xlsx/.csv)"),
+        (
+            "import",
+            "import a plan (.yaml), its task table (.xlsx/.csv) or a questionnaire (XLSForm .xlsx)",
+        ),
         ("validate", "check a plan file without writing anything"),
     ):
         sub = plan.add_parser(name, help=text)
         sub.add_argument("file", type=Path)
-        sub.add_argument("--plan", dest="plan_code", help="plan code, for .xlsx/.csv tables")
+        sub.add_argument(
+            "--plan", dest="plan_code", help="plan code, for .xlsx/.csv tables and questionnaires"
+        )
     show = plan.add_parser("show", help="show the plan's tasks and deadlines")
     show.add_argument("--json", action="store_true", help="print JSON")
     show.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
@@ -52,6 +58,11 @@ def _import(app: App, args: argparse.Namespace) -> int:
             result = import_file(session, path=args.file, clock=app.clock, plan_code=args.plan_code)
     except PlanFileError as error:
         return print_problems(error)
+    for key, version, new in result.form_versions:
+        state = "đã lưu" if new else "không đổi, vẫn là"
+        print(f"Bảng hỏi {key!r} của kế hoạch {result.plan_code}: {state} phiên bản {version}.")
+    if result.form_versions:
+        return 0
     created = ", ".join(f"{k}: {v}" for k, v in result.created.items()) or "không có"
     updated = ", ".join(f"{k}: {v}" for k, v in result.updated.items()) or "không có"
     print(f"Đã nhập kế hoạch {result.plan_code}. Tạo mới: {created}. Cập nhật: {updated}.")
@@ -64,16 +75,23 @@ def _import(app: App, args: argparse.Namespace) -> int:
 
 
 def _validate(app: App, args: argparse.Namespace) -> int:
-    """Check a file. A table's agency names are checked against the database, then rolled back."""
+    """Check a file. A table's agency names are checked against the database, then rolled back;
+    a questionnaire needs nothing from the database."""
     try:
         parsed = load_plan_file(args.file)
-        if not isinstance(parsed, PlanDocument):
+        if isinstance(parsed, TaskTable):
             app.prepare()
             with app.make_session() as session:
                 import_file(session, path=args.file, clock=app.clock, plan_code=args.plan_code)
                 session.rollback()
     except PlanFileError as error:
         return print_problems(error)
+    if isinstance(parsed, Questionnaire):
+        questions = sum(len(s.questions) for s in parsed.sections)
+        print(
+            f"{args.file.name}: bảng hỏi {parsed.key!r}, {len(parsed.sections)} phần,"
+            f" {questions} câu hỏi."
+        )
     print(f"{args.file.name}: hợp lệ / valid.")
     return 0
 
