@@ -1,7 +1,10 @@
 """Export benchmark: the secretariat's files on a large database.
 
 100 agencies x 50 tasks x 10 yearly periods, every agency answering every task: 50,000 task
-reports, built with bulk inserts on a temporary SQLite database. Measures (median of --runs):
+answers (status, percent, results, reason: about 160,000 `ReportAnswer` rows, by question id
+as the bundled questionnaire asks them), plus each agency's answers asked once (funding,
+outputs, difficulties, proposals), built with bulk inserts on a temporary SQLite database.
+Measures (median of --runs):
 1. the XLSX export of all 50,000 rows (`baocao export --period all`), and of one period;
 2. the CSV export of all rows;
 3. the DOCX draft report of one period (5,000 rows in its annex);
@@ -47,19 +50,21 @@ from storage.clock import FrozenClock
 from storage.db import transaction
 from storage.exports.csv import write_csv
 from storage.exports.docx_report import write_docx
+from storage.exports.questions import load_view
 from storage.exports.table import ConsolidatedTable
 from storage.exports.xlsx import write_xlsx
+from storage.forms import PERIODIC, latest_version
 from storage.models import (
     Agency,
     Identity,
     Membership,
     Person,
+    ReportAnswer,
     ReportingPeriod,
     Submission,
     SubmissionVersion,
     Task,
     TaskAssignment,
-    TaskReport,
 )
 from storage.periods import ensure_yearly_period
 from storage.plans import get_plan
@@ -185,6 +190,8 @@ def build(folder: Path) -> App:
         session.execute(insert(Submission), submissions)
         rows = session.exec(select(Submission.id, Submission.period_id, Submission.agency_id)).all()
         due = {p.id: datetime(p.due_on.year, 11, 20, 9, 0, tzinfo=VN) for p in periods}
+        form = latest_version(session, plan_id=plan.id, key=PERIODIC)
+        assert form is not None
         session.execute(
             insert(SubmissionVersion),
             [
@@ -195,6 +202,7 @@ def build(folder: Path) -> App:
                     "submitted_by_person_id": people[(a - agencies[0].id) % len(people)].id,
                     "is_late": a % 20 > 10,
                     "comment": "",
+                    "questionnaire_id": form.id,
                 }
                 for s, p, a in rows
             ],
@@ -204,35 +212,67 @@ def build(folder: Path) -> App:
                 Submission, col(Submission.id) == col(SubmissionVersion.submission_id)
             )
         ).all()
-        reports = []
-        for version_id, agency_id in versions:
-            for task in tasks:
-                status = STATUSES[(version_id + task.number) % len(STATUSES)]
-                percent = {"completed": 100, "not_started": 0, "not_applicable": None}.get(
-                    status, (version_id * 7 + task.number * 13) % 100
-                )
-                reports.append(
-                    {
-                        "version_id": version_id,
-                        "task_id": task.id,
-                        "role": "lead" if (task.id, agency_id) in leads else "coordinating",
-                        "status": status,
-                        "percent": percent,
-                        "results": RESULTS.format(n=task.number % 7 + 1, m=version_id % 300),
-                        "difficulties": "Thiếu kinh phí và nhân lực chuyên môn."
-                        if task.number % 3
-                        else "",
-                        "proposals": "Đề nghị bổ sung kinh phí sự nghiệp khoa học."
-                        if task.number % 4
-                        else "",
-                        "not_applicable_reason": "Không thuộc lĩnh vực quản lý."
-                        if status == "not_applicable"
-                        else "",
-                    }
-                )
-        for start in range(0, len(reports), 5000):
-            session.execute(insert(TaskReport), reports[start : start + 5000])
+        rows = [
+            row
+            for version_id, agency_id in versions
+            for row in _answers(version_id, agency_id, tasks, leads)
+        ]
+        for start in range(0, len(rows), 20_000):
+            session.execute(insert(ReportAnswer), rows[start : start + 20_000])
     return app
+
+
+def _answers(version_id: int, agency_id: int, tasks, leads) -> list[dict]:
+    """One agency's answers in one version: each task's section (status, percent, results,
+    the reason a task does not apply), then the questions asked once."""
+    rows = []
+    for task in tasks:
+        lead = (task.id, agency_id) in leads
+        status = STATUSES[(version_id + task.number) % len(STATUSES)]
+        values: dict[str, object] = {
+            "status": status,
+            "results": RESULTS.format(n=task.number % 7 + 1, m=version_id % 300),
+        }
+        if status == "in_progress":
+            values["percent"] = (version_id * 7 + task.number * 13) % 100
+        if status == "not_applicable":
+            values["na_reason"] = "Không thuộc lĩnh vực quản lý."
+        section, role = ("lead", "lead") if lead else ("coordinating", "coordinating")
+        if not lead:  # the short form: results only
+            values = {"results": values["results"]}
+        rows += [
+            {
+                "version_id": version_id,
+                "section": section,
+                "task_id": task.id,
+                "role": role,
+                "question": q,
+                "value": v,
+            }
+            for q, v in values.items()
+        ]
+    once = {
+        "funding_sources": ["state_budget", "mobilised"],
+        "funding_state": 100_000_000 + version_id * 1000,
+        "funding_mobilised": 20_000_000,
+        "outputs": ["trainings"],
+        "trainings": version_id % 5 + 1,
+        "difficulties": "Thiếu kinh phí và nhân lực chuyên môn.",
+        "proposals": "Đề nghị bổ sung kinh phí sự nghiệp khoa học.",
+        "next_year": "Tiếp tục triển khai các nhiệm vụ của Kế hoạch.",
+    }
+    rows += [
+        {
+            "version_id": version_id,
+            "section": "agency",
+            "task_id": None,
+            "role": "",
+            "question": q,
+            "value": v,
+        }
+        for q, v in once.items()
+    ]
+    return rows
 
 
 def timed(function: Callable[[], object], runs: int) -> float:
@@ -265,7 +305,7 @@ def export_docx(app: App, target: Path) -> None:
     with app.make_session() as session:
         facts = load_period(session, period=current(session), today=NOW.date(), with_text=True)
         with target.open("wb") as stream:
-            write_docx(facts, stream)
+            write_docx(facts, load_view(session, periods=[current(session)]), stream)
 
 
 def current(session) -> ReportingPeriod:
@@ -307,8 +347,8 @@ def main() -> None:
         started = time.perf_counter()
         app = build(folder)
         with app.make_session() as session:
-            count = len(session.exec(select(TaskReport.id)).all())
-        print(f"Database: {count} task reports, built in {time.perf_counter() - started:.1f} s")
+            count = len(session.exec(select(ReportAnswer.id)).all())
+        print(f"Database: {count} answers, built in {time.perf_counter() - started:.1f} s")
         figures = {}
         rows = export_xlsx(app, folder / "all.xlsx")  # warm up, and check the row count
         assert rows == AGENCIES * TASKS * len(YEARS), rows

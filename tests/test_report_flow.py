@@ -207,10 +207,10 @@ AGENCY_SECTION = ["2", "70", "Kết quả", "3", "Kết quả 2", "Phối hợp"
         (["2", "70"], "<b>đậm</b>", "thẻ định dạng", "results"),
         (AGENCY_SECTION[:6], "9", "Gõ số của các nhiệm vụ trong danh sách (4)", "tasks"),
         (AGENCY_SECTION, "1, 7", "Gõ các số từ 1 đến 3", "funding_sources"),
-        (AGENCY_SECTION + ["1"], "nhiều tiền", "ví dụ 250 triệu hoặc 1,5 tỷ", "funding_state"),
-        (AGENCY_SECTION + ["0", "1"], "2,5", "Nhập một số nguyên", "trainings"),
-        (AGENCY_SECTION + ["0", "1"], "-3", "từ 0 trở lên", "trainings"),
-        (AGENCY_SECTION + ["0", "0"], "y" * 1001, "tối đa 1000", "difficulties"),
+        ([*AGENCY_SECTION, "1"], "nhiều tiền", "ví dụ 250 triệu hoặc 1,5 tỷ", "funding_state"),
+        ([*AGENCY_SECTION, "0", "1"], "2,5", "Nhập một số nguyên", "trainings"),
+        ([*AGENCY_SECTION, "0", "1"], "-3", "từ 0 trở lên", "trainings"),
+        ([*AGENCY_SECTION, "0", "0"], "y" * 1001, "tối đa 1000", "difficulties"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_the_same_question(

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta
 
 import pytest
 from fontTools.ttLib import TTFont
+from PIL import Image
 from sqlmodel import col, select
 
 from handlers.events import IncomingEvent
 from storage.agencies import find_agency
 from storage.db import transaction
-from storage.exports.chart import REGULAR, drawn_texts
+from storage.exports.chart import COLOURS, REGULAR, drawn_texts, status_chart
 from storage.models import OutboxMessage, ReportingPeriod
 from storage.plans import get_plan
 from storage.requests import create_adhoc_request
-from storage.summary import Standing, period_summary
+from storage.summary import NOT_REPORTED, REPORTED, Standing, period_summary
 from tests.conftest import VN
 from tests.people import invite_code, register, say
 from tests.secretariat_world import (
@@ -24,10 +26,11 @@ from tests.secretariat_world import (
     make_world_app,
     png_size,
     set_reachable,
-    submit_report,
+    submit,
 )
 
 DONE = {"status": "completed", "results": "Đã hoàn thành"}
+SO_A_DONE = {"lead:1": DONE, "lead:2": DONE, "coordinating:3": {"results": "Có"}}
 
 
 @pytest.fixture
@@ -67,16 +70,9 @@ def test_summary_counts_each_standing(world):
 
 def test_summary_reports_each_task_by_role(world):
     text = say(world, "operator", "/summary 2026")
-    assert (
-        "1. Nhiệm vụ một\n   Chủ trì 1/1 (1 đang thực hiện, bình quân 70%) · "
-        "Phối hợp 1/1 (1 đang thực hiện, bình quân 40%)"
-    ) in text
-    assert (
-        "2. Nhiệm vụ hai\n   Chủ trì 1/1 (1 đã hoàn thành, bình quân 100%) · Phối hợp không có"
-        in (text)
-    )
-    assert "Phối hợp 1/1 (1 không áp dụng)" in text  # Sở A on task 3: no percentage
-    assert "4. Nhiệm vụ bốn\n   Chủ trì 1/1 (1 chưa thực hiện, bình quân 0%) · Phối hợp 0/1" in text
+    assert "1. Nhiệm vụ một\n   Chủ trì 1/1 (1 đang thực hiện, bình quân 70%)" in text
+    assert "2. Nhiệm vụ hai\n   Chủ trì 1/1 (1 đã hoàn thành) · Phối hợp không có" in text
+    assert "4. Nhiệm vụ bốn\n   Chủ trì 1/1 (1 không áp dụng) · Phối hợp 0/1" in text
 
 
 def test_summary_offers_the_details_and_attaches_a_chart(world):
@@ -102,16 +98,37 @@ def test_the_chart_font_has_every_glyph_it_draws(world):
         figures = period_summary(session, period=period, today=date(2026, 12, 2))
     texts = drawn_texts(figures, "Đã nộp 2/5 · đúng hạn 1 · trễ hạn 1 · ngày 02/12/2026")
     assert "Sở Khoa học và Công nghệ" in texts and "Trả lại, chờ bổ sung" in texts
+    assert "Đã báo cáo" in texts  # the legend of a task answered without a status
     cmap = TTFont(str(REGULAR)).getBestCmap()
     missing = {ch for text in texts for ch in text if ord(ch) not in cmap}
     assert missing == set()
 
 
+def test_the_chart_colours_reported_and_out_of_scope_cells(world):
+    with world.make_session() as session:
+        period = session.exec(select(ReportingPeriod)).one()
+        figures = period_summary(session, period=period, today=date(2026, 12, 2))
+    cells = {
+        (agency.name, line.task.number): figures.cell(agency.id, line.task)
+        for agency in figures.facts.agencies.values()
+        for line in figures.tasks
+    }
+    assert cells["Sở C", 1] == REPORTED and COLOURS[REPORTED] != COLOURS[NOT_REPORTED]
+    assert cells["Sở D", 4] == NOT_REPORTED
+    assert cells["Sở D", 1] is None and cells["Sở C", 2] is None  # not in their scope: white
+    image = Image.open(io.BytesIO(status_chart(figures)))
+    colours = {colour for _count, colour in image.getcolors(maxcolors=10_000)}
+    assert COLOURS[REPORTED] in colours and COLOURS[NOT_REPORTED] in colours
+
+
 def test_summary_of_one_task_lists_each_agency(world):
     text = say(world, "operator", "/summary 2026 4")
     assert "NHIỆM VỤ 4: Nhiệm vụ bốn" in text
-    assert "- Sở B (chủ trì): Chưa thực hiện" in text
+    assert "- Sở B (chủ trì): Không áp dụng: Chưa được bố trí kinh phí" in text
     assert "- Sở D (phối hợp): chưa báo cáo" in text
+    first = say(world, "operator", "/summary 2026 1")
+    assert "- Sở A (chủ trì): Đang thực hiện, 70%: Đã tổ chức 2 hội thảo" in first
+    assert "- Sở C (phối hợp): «Đang khảo sát nhu cầu»" in first  # answered, no status asked
     assert "Kỳ 2026 không có nhiệm vụ số 9. Các nhiệm vụ: 1, 2, 3, 4." in say(
         world, "operator", "/summary 9"
     )
@@ -120,7 +137,7 @@ def test_summary_of_one_task_lists_each_agency(world):
 def test_before_the_deadline_the_unsubmitted_are_not_yet_due(make_app, tmp_path):
     app = make_world_app(make_app, tmp_path)  # 02/11/2026, four weeks before the deadline
     register(app, "u1", "so-a")
-    submit_report(app, "u1", [DONE, DONE, DONE, {}])
+    submit(app, "u1", "so-a", SO_A_DONE)
     text = say(app, "operator", "/summary")
     assert "Hạn nộp: 30/11/2026 (còn 28 ngày)." in text
     assert "- Đã nộp: 1 (đúng hạn 1, trễ hạn 0)" in text
@@ -130,7 +147,8 @@ def test_before_the_deadline_the_unsubmitted_are_not_yet_due(make_app, tmp_path)
 def test_late_is_decided_by_the_first_submission(world):
     """Sở C submitted on time and was sent back; completing it after the deadline does not
     make it late."""
-    submit_report(world, "u3", [], start=("/report", "1"))  # «Sửa báo cáo»: the review
+    world.clock.set(datetime(2026, 12, 2, 11, 0, tzinfo=VN))
+    assert submit(world, "u3", "so-c", {"coordinating:1": {"results": "Đã bổ sung"}}) == 2
     with world.make_session() as session:
         period = session.exec(select(ReportingPeriod)).one()
         figures = period_summary(session, period=period, today=date(2026, 12, 2))
@@ -187,9 +205,9 @@ def test_nothing_missing_in_an_adhoc_request_everyone_answered(make_app, tmp_pat
             clock=app.clock,
         )
     register(app, "u1", "so-a")
-    submit_report(
-        app, "u1", [DONE, DONE, DONE, {}], start=("/report", "1")
-    )  # the request is due first
+    submit(
+        app, "u1", "so-a", {"agency": {"answer": "Có", "difficulties": "Có"}}, period_key="adhoc-1"
+    )
     text = say(app, "operator", "/missing adhoc-1")
     assert "Tất cả 1 cơ quan đã nộp báo cáo kỳ adhoc-1." in text
     assert "Tất cả các cơ quan đã nộp báo cáo kỳ adhoc-1; không cần nhắc." in say(
