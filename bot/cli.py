@@ -6,13 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.commands import db, exports, people, plan, reminders, serve
+from bot.commands import db, exports, people, plan, reminders, scope, serve
 from bot.commands.common import Handler
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
 
 # Each module adds its own subcommands; add a module here to add commands.
-COMMAND_MODULES = (serve, db, plan, people, reminders, exports)
+COMMAND_MODULES = (serve, db, plan, scope, people, reminders, exports)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

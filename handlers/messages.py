@@ -379,6 +379,7 @@ def _register_feature_messages() -> None:
     from handlers.linking_messages import LINKING_MESSAGES
     from handlers.report_messages import REPORT_MESSAGES
     from handlers.request_messages import REQUEST_MESSAGES
+    from handlers.scope_messages import SCOPE_MESSAGES
     from handlers.secretariat_messages import SECRETARIAT_MESSAGES
 
     for key, texts in [
@@ -386,6 +387,7 @@ def _register_feature_messages() -> None:
         *LINKING_MESSAGES.items(),
         *SECRETARIAT_MESSAGES.items(),
         *REQUEST_MESSAGES.items(),
+        *SCOPE_MESSAGES.items(),
     ]:
         if key in MESSAGES:
             raise ValueError(f"message {key} defined twice")

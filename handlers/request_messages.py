@@ -6,14 +6,21 @@ REQUEST_MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.request": ("Yêu cầu báo cáo đột xuất", "Ask for an ad-hoc report"),
     "cmd.close": ("Đóng kỳ báo cáo", "Close a reporting period"),
     "request.ask_topic": (
-        "Yêu cầu báo cáo đột xuất. Bước 1/3: nội dung cần báo cáo? (tối đa 300 ký tự; /cancel "
+        "Yêu cầu báo cáo đột xuất. Bước 1/4: nội dung cần báo cáo? (tối đa 300 ký tự; /cancel "
         "để dừng)",
-        "Ad-hoc request. Step 1/3: what must be reported? (at most 300 characters; /cancel to "
+        "Ad-hoc request. Step 1/4: what must be reported? (at most 300 characters; /cancel to "
         "stop)",
     ),
+    "request.ask_question": (
+        "Bước 2/4: câu hỏi gửi các cơ quan? Gõ câu hỏi (tối đa 500 ký tự), hoặc chọn «Hỏi chung "
+        "về nội dung trên».",
+        "Step 2/4: the question to ask? Type it (at most 500 characters), or pick «Ask about the "
+        "topic».",
+    ),
+    "request.generic_question": ("Hỏi chung về nội dung trên", "Ask about the topic"),
     "request.ask_due": (
-        "Bước 2/3: hạn nộp? Gõ NGÀY/THÁNG/NĂM, ví dụ 15/12/2026.",
-        "Step 2/3: the deadline? Type DAY/MONTH/YEAR, e.g. 15/12/2026.",
+        "Bước 3/4: hạn nộp? Gõ NGÀY/THÁNG/NĂM, ví dụ 15/12/2026.",
+        "Step 3/4: the deadline? Type DAY/MONTH/YEAR, e.g. 15/12/2026.",
     ),
     "request.bad_due": (
         "Không hiểu ngày {text!r}. Gõ NGÀY/THÁNG/NĂM, ví dụ 15/12/2026.",
@@ -28,9 +35,9 @@ REQUEST_MESSAGES: dict[str, tuple[str, str]] = {
         "The deadline is too far (at most a year, until {limit}).",
     ),
     "request.ask_agencies": (
-        "Bước 3/3: gửi cho cơ quan nào? Chọn «Tất cả cơ quan», hoặc gõ mã hay tên cơ quan, "
+        "Bước 4/4: gửi cho cơ quan nào? Chọn «Tất cả cơ quan», hoặc gõ mã hay tên cơ quan, "
         "cách nhau bởi dấu chấm phẩy (ví dụ: so-yte; Sở Tài chính; Các sở, ngành, địa phương).",
-        "Step 3/3: to which agencies? Pick «All agencies», or type agency codes or names "
+        "Step 4/4: to which agencies? Pick «All agencies», or type agency codes or names "
         "separated by semicolons (e.g. so-yte; Sở Tài chính).",
     ),
     "request.all": ("Tất cả cơ quan", "All agencies"),
@@ -39,9 +46,10 @@ REQUEST_MESSAGES: dict[str, tuple[str, str]] = {
         "Not found: {names}. Type the list again (/agencies shows the codes).",
     ),
     "request.confirm": (
-        "Kiểm tra lại yêu cầu:\nNội dung: {topic}\nHạn nộp: {due}\nGửi tới {count} cơ quan: "
-        "{agencies}\nGửi yêu cầu?",
-        "Please check:\nTopic: {topic}\nDue: {due}\nTo {count} agencies: {agencies}\nSend it?",
+        "Kiểm tra lại yêu cầu:\nNội dung: {topic}\nCâu hỏi: {question}\nHạn nộp: {due}\n"
+        "Gửi tới {count} cơ quan: {agencies}\nGửi yêu cầu?",
+        "Please check:\nTopic: {topic}\nQuestion: {question}\nDue: {due}\n"
+        "To {count} agencies: {agencies}\nSend it?",
     ),
     "request.send": ("Gửi yêu cầu", "Send the request"),
     "request.drop": ("Hủy", "Cancel"),

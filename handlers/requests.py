@@ -21,6 +21,7 @@ from storage.requests import RequestError, close_period, concrete_agencies, crea
 
 REQUEST_FLOW, CLOSE_FLOW = "request", "close"
 ALL = "req:all"
+GENERIC = "req:generic"
 _SEPARATORS = re.compile(r"[;\n]")
 
 
@@ -43,11 +44,24 @@ class RequestFlow(StepFlow):
             topic = Invalid("invalid.text_expected", {})
         if isinstance(topic, Invalid):
             return [Reply(ctx.t(topic.key, **topic.values))]
-        return [
-            ctx.ask(
-                REQUEST_FLOW, "due", {"topic": " ".join(topic.split())}, ctx.t("request.ask_due")
-            )
-        ]
+        options = (Option(ctx.t("request.generic_question"), GENERIC),)
+        data = {"topic": " ".join(topic.split())}
+        return [ctx.ask(REQUEST_FLOW, "question", data, ctx.t("request.ask_question"), options)]
+
+    def step_question(
+        self, ctx: Context, state: ConversationState, event: IncomingEvent
+    ) -> list[Reply]:
+        if event.choice == GENERIC:
+            question = ""
+        else:
+            checked = check_free_text(event.text, max_length=500, required=True)
+            if event.attachment is not None:
+                checked = Invalid("invalid.text_expected", {})
+            if isinstance(checked, Invalid):
+                return [Reply(ctx.t(checked.key, **checked.values))]
+            question = " ".join(checked.split())
+        data = {**state.data, "question": question}
+        return [ctx.ask(REQUEST_FLOW, "due", data, ctx.t("request.ask_due"))]
 
     def step_due(self, ctx: Context, state: ConversationState, event: IncomingEvent) -> list[Reply]:
         today = ctx.today()
@@ -85,6 +99,7 @@ class RequestFlow(StepFlow):
         text = ctx.t(
             "request.confirm",
             topic=data["topic"],
+            question=data.get("question") or ctx.t("request.generic_question"),
             due=_date(date.fromisoformat(data["due"])),
             count=len(agencies),
             agencies=names,
@@ -115,6 +130,7 @@ class RequestFlow(StepFlow):
                 agency_ids=state.data["agency_ids"],
                 clock=ctx.clock,
                 today=ctx.today(),
+                question=state.data.get("question") or None,
             )
         except RequestError as error:
             return [Reply(ctx.t("request.failed", reason=str(error)))]

@@ -10,6 +10,7 @@ from handlers import (
     report_flow,
     requests,
     review,
+    scope,
     secretariat,
 )
 from handlers.registration import RegistrationFlow
@@ -18,7 +19,17 @@ from handlers.registry import Registry
 
 def build_registry() -> Registry:
     registry = Registry()
-    modules = (basic, invites, membership, report_flow, review, linking, secretariat, requests)
+    modules = (
+        basic,
+        invites,
+        membership,
+        report_flow,
+        review,
+        linking,
+        secretariat,
+        requests,
+        scope,
+    )
     for module in modules:
         module.setup(registry)
     registry.flow(RegistrationFlow())

@@ -350,7 +350,7 @@ def _split_names(cell: str) -> list[str]:
     return [p.strip().strip(".").strip() for p in parts if p.strip().strip(".").strip()]
 
 
-def _read_rows(path: Path) -> list[list[str]]:
+def read_rows(path: Path) -> list[list[str]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -380,7 +380,7 @@ def parse_table(path: Path) -> TaskTable:
     """Read an appendix-like table; agency names are checked later against the database."""
     name = path.name
     try:
-        rows = _read_rows(path)
+        rows = read_rows(path)
     except FileNotFoundError:
         raise PlanFileError([Problem(name, "not_found", "không tìm thấy tệp")]) from None
     except UnicodeDecodeError:

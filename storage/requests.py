@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from storage.agencies import group_members, surviving
 from storage.clock import Clock
+from storage.forms import ADHOC, current_form, store_form
 from storage.models import (
     Agency,
     PeriodAgency,
@@ -19,6 +20,7 @@ from storage.models import (
     Plan,
     ReportingPeriod,
 )
+from storage.questionnaire import Questionnaire
 
 ADHOC_PREFIX = "adhoc-"
 _ADHOC_KEY = re.compile(r"^adhoc-(\d+)$")
@@ -61,14 +63,19 @@ def create_adhoc_request(
     agency_ids: Iterable[int],
     clock: Clock,
     today: date | None = None,
+    question: str | None = None,
 ) -> ReportingPeriod:
-    """Open an ad-hoc request to these agencies (groups expanded). The notices are planned by
-    the scheduler from this row: the request is due to them from `created_at`."""
+    """Open an ad-hoc request to these agencies (groups expanded), asking its own question
+    (`question`, or one about the topic). The notices are planned by the scheduler from this
+    row: the request is due to them from `created_at`."""
     title = " ".join(title.split())
     if not title:
         raise RequestError("the request needs a topic")
     if len(title) > 300:
         raise RequestError("the topic is longer than 300 characters")
+    question = " ".join((question or "").split()) or None
+    if question is not None and len(question) > 500:
+        raise RequestError("the question is longer than 500 characters")
     if today is not None and due_on < today:
         raise RequestError(f"the deadline {due_on.isoformat()} has passed")
     agencies = concrete_agencies(session, agency_ids)
@@ -95,9 +102,35 @@ def create_adhoc_request(
             PeriodAgency(period_id=period.id, agency_id=a.id)  # type: ignore[arg-type]
             for a in agencies
         )
+        period.questionnaire_key = f"adhoc_{number}"
+        form = adhoc_form(session, plan=plan, topic=title, question=question)
+        store_form(
+            session,
+            plan_id=plan.id,
+            form=form,
+            clock=clock,
+            key=period.questionnaire_key,  # type: ignore[arg-type]
+        )
         session.flush()
         return period
     raise RequestError("could not pick a free request number; try again")
+
+
+def adhoc_form(session: Session, *, plan: Plan, topic: str, question: str | None) -> Questionnaire:
+    """The plan's ad-hoc questionnaire, titled with the topic, its first text question asking
+    the secretariat's own question (or one about the topic)."""
+    _row, base = current_form(session, plan_id=plan.id, key=ADHOC)  # type: ignore[arg-type]
+    data = base.model_dump(mode="json")
+    data["key"] = "adhoc"
+    data["title"] = {"vi": topic}
+    asked = question or f"Báo cáo về: {topic}"
+    for section in data["sections"]:
+        for item in section["questions"]:
+            if item["type"] in {"text", "long_text"}:
+                item["label"] = {"vi": asked}
+                item["hint"] = {}
+                return Questionnaire.model_validate(data)
+    return Questionnaire.model_validate(data)
 
 
 def find_period(session: Session, *, plan: Plan, key: str) -> ReportingPeriod | None:

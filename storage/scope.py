@@ -124,3 +124,70 @@ def set_scope(
             )
         )
     session.flush()
+
+
+LEVEL_WORDS = {
+    "required": Level.required,
+    "bắt buộc": Level.required,
+    "bat-buoc": Level.required,
+    "optional": Level.optional,
+    "tùy chọn": Level.optional,
+    "tuỳ chọn": Level.optional,
+    "tuy-chon": Level.optional,
+    "excluded": Level.excluded,
+    "không": Level.excluded,
+    "khong": Level.excluded,
+    "loại": Level.excluded,
+    "default": None,
+    "mặc định": None,
+    "mac-dinh": None,
+}
+
+
+def parse_level(word: str) -> Level | str | None:
+    """A level from English or Vietnamese words; None for 'back to the default'; the word
+    itself (a str that is not a Level) when it means nothing."""
+    key = " ".join(word.strip().casefold().split())
+    return LEVEL_WORDS.get(key, f"?{word}")
+
+
+@dataclass(frozen=True)
+class ScopeRow:
+    task_number: int
+    agency_code: str
+    agency_name: str
+    role: str
+    level: Level
+    overridden: bool
+
+
+def scope_rows(session: Session, *, plan_id: int, task_number: int | None = None) -> list[ScopeRow]:
+    """Who reports on which task, for `baocao scope show` and `/scope`."""
+    tasks = {
+        t.id: t
+        for t in session.exec(
+            select(Task).where(Task.plan_id == plan_id, col(Task.retired).is_(False))
+        ).all()
+    }
+    agencies = {a.id: a for a in session.exec(select(Agency)).all()}
+    rows = []
+    for task_id, by_agency in plan_scope(session, plan_id=plan_id).items():
+        task = tasks.get(task_id)
+        if task is None or (task_number is not None and task.number != task_number):
+            continue
+        for agency_id, entry in by_agency.items():
+            agency = agencies[agency_id]
+            rows.append(
+                ScopeRow(
+                    task.number, agency.code, agency.name, entry.role, entry.level, entry.overridden
+                )
+            )
+    return sorted(rows, key=lambda r: (r.task_number, r.level != Level.required, r.agency_code))
+
+
+def set_obliged(session: Session, *, agency: Agency, obliged: bool, clock: Clock) -> None:
+    """Whether an agency is chased for the yearly report (reminders, overdue counts)."""
+    agency.obliged = obliged
+    agency.updated_at = clock.now()
+    session.add(agency)
+    session.flush()

@@ -12,15 +12,19 @@ from tests.test_reminders_support import FakeChannel, service, tick
 def test_an_adhoc_request_reaches_the_chosen_agencies_focal_points(app):
     register(app, "2001", "so-yte", channel="telegram", name="Nguyễn Thị Lan")
     register(app, "2002", "so-tnmt", channel="telegram", name="Hoàng Văn Nam")
-    assert "Bước 1/3" in say(app, "operator", "/request")
+    assert "Bước 1/4" in say(app, "operator", "/request")
     assert "Quá dài" in say(app, "operator", "x" * 301)
-    assert "Bước 2/3" in say(app, "operator", "Tình hình ứng dụng công nghệ sinh học trong y tế")
+    assert "Bước 2/4" in say(app, "operator", "Tình hình ứng dụng công nghệ sinh học trong y tế")
+    assert "Quá dài" in say(app, "operator", "y" * 501)
+    question = "Có bao nhiêu cơ sở y tế đã ứng dụng xét nghiệm sinh học phân tử?"
+    assert "Bước 3/4" in say(app, "operator", question)
     assert "Không hiểu ngày" in say(app, "operator", "mai")
     assert "từ hôm nay (02/11/2026)" in say(app, "operator", "01/11/2026")
-    assert "Bước 3/3" in say(app, "operator", "20/11/2026")
+    assert "Bước 4/4" in say(app, "operator", "20/11/2026")
     assert "Không tìm thấy: Sở Vũ Trụ" in say(app, "operator", "so-yte; Sở Vũ Trụ")
     confirm = say(app, "operator", "so-yte; Sở Tài chính")
     assert "Gửi tới 2 cơ quan: Sở Y tế, Sở Tài chính" in confirm
+    assert f"Câu hỏi: {question}" in confirm
     created = say(app, "operator", "1")
     assert "Đã tạo yêu cầu adhoc-1" in created and "hạn 20/11/2026" in created
     with app.make_session() as session:
@@ -40,11 +44,18 @@ def test_an_adhoc_request_reaches_the_chosen_agencies_focal_points(app):
     )
     assert not any("y tế" in t for t in telegram.texts("2002"))
     assert "chọn kỳ báo cáo" in say(app, "2001", "/report", channel="telegram").casefold()
+    asked = say(app, "2001", "1", channel="telegram")  # the request is due first
+    assert question in asked and "Nhiệm vụ" not in asked  # its own question, not the yearly form
+    say(app, "2001", "12 bệnh viện và 3 trung tâm y tế", channel="telegram")
+    review = say(app, "2001", "Xong", channel="telegram")  # no files
+    assert "12 bệnh viện và 3 trung tâm y tế" in review
+    assert "ĐÃ NỘP BÁO CÁO ADHOC-1-SO-YTE" in say(app, "2001", "1", channel="telegram")
 
 
 def test_request_to_all_and_cancel(app):
     say(app, "operator", "/request")
     say(app, "operator", "Số liệu đầu tư")
+    say(app, "operator", "1")  # «Hỏi chung về nội dung trên»
     say(app, "operator", "30/11/2026")
     assert "Gửi tới 29 cơ quan" in say(app, "operator", "Tất cả cơ quan")
     assert "không gửi gì" in say(app, "operator", "2")

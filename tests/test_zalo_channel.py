@@ -173,7 +173,8 @@ def test_the_secretariat_works_from_zalo(start_zalo, zalo: FakeZaloBot):
     assert "Sở Y tế: Nguyễn Thị Lan (zalo)" in agencies
     assert "chưa nộp báo cáo" in bot.say(ha, "/view so-yte")
     summary = bot.say(ha, "/summary")
-    assert "CÒN THIẾU (26)" in summary and "Sở Y tế" in summary  # the 3 requested bodies are not chased
+    # The 3 bodies the plan only requests are not chased.
+    assert "CÒN THIẾU (26)" in summary and "Sở Y tế" in summary
     # The chart is a file: Zalo cannot send files, and without a public URL there is no link.
     assert "Zalo không cho bot gửi tệp, nên tệp “bieu-do-2026.png”" in summary
     assert "1. Cơ quan còn thiếu" in summary  # its options, numbered

@@ -86,6 +86,9 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
         "--agencies", required=True, help='agency codes or names, comma-separated, or "all"'
     )
     request.add_argument("--topic", required=True, help="what the agencies must report on")
+    request.add_argument(
+        "--question", help="the question asked (default: one about the topic)", default=None
+    )
     request.add_argument("--due", required=True, help="deadline, YYYY-MM-DD or DD/MM/YYYY")
     request.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
 
@@ -295,6 +298,7 @@ def request_(settings: Settings, args: argparse.Namespace) -> int:
                     agency_ids=agency_ids,
                     clock=app.clock,
                     today=now.astimezone(settings.zone).date(),
+                    question=args.question,
                 )
             except RequestError as error:
                 print(
