@@ -1,8 +1,8 @@
 """Export benchmark: the secretariat's files on a large database.
 
 100 agencies x 50 tasks x 10 yearly periods, every agency answering every task: 50,000 task
-answers (status, percent, results, reason: about 160,000 `ReportAnswer` rows, by question id
-as the bundled questionnaire asks them), plus each agency's answers asked once (funding,
+answers by question id (a lead's status, percent, results or reason; a coordinating agency's
+results: about 60,000 `ReportAnswer` rows with), plus each agency's answers asked once (funding,
 outputs, difficulties, proposals), built with bulk inserts on a temporary SQLite database.
 Measures (median of --runs):
 1. the XLSX export of all 50,000 rows (`baocao export --period all`), and of one period;
