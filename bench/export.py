@@ -2,7 +2,7 @@
 
 100 agencies x 50 tasks x 10 yearly periods, every agency answering every task: 50,000 task
 answers by question id (a lead's status, percent, results or reason; a coordinating agency's
-results: about 60,000 `ReportAnswer` rows with), plus each agency's answers asked once (funding,
+results; about 60,000 `ReportAnswer` rows in all), plus each agency's answers asked once (funding,
 outputs, difficulties, proposals), built with bulk inserts on a temporary SQLite database.
 Measures (median of --runs):
 1. the XLSX export of all 50,000 rows (`baocao export --period all`), and of one period;
