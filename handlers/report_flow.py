@@ -40,6 +40,7 @@ from storage.reports import (
     Conflict,
     Layout,
     agency_duties,
+    answered_layout,
     find_submission,
     get_draft,
     layout_for,
@@ -51,6 +52,7 @@ from storage.reports import (
     submit_draft,
     version_answers,
     version_history,
+    version_roles,
     version_row,
 )
 
@@ -574,13 +576,14 @@ def version_blocks(
     """A submitted version read with the questionnaire it was answered with."""
     row = version_row(ctx.session, submission=submission, version=version)
     answers = version_answers(ctx.session, submission=submission, version=version)
-    layout = layout_for(
-        ctx.session,
-        period=period,
-        agency=agency,
-        answers=answers,
-        form_id=row.questionnaire_id if row else None,
-    )
+    layout = None
+    if row is not None and row.id is not None and row.questionnaire_id is not None:
+        roles = version_roles(ctx.session, version_id=row.id)
+        layout = answered_layout(
+            ctx.session, form_id=row.questionnaire_id, answers=answers, roles=roles
+        )
+    if layout is None:
+        layout = layout_for(ctx.session, period=period, agency=agency, answers=answers)
     shown = [i for i in layout.instances if i.key in answers]
     return report_blocks(ctx, layout.form, shown, answers)
 

@@ -28,9 +28,17 @@ from storage.models import (
     Submission,
     SubmissionState,
     SubmissionVersion,
+    Task,
 )
-from storage.questionnaire import Questionnaire
-from storage.report_form import Answers, Instance, carried_over, kept_answers, lay_out
+from storage.questionnaire import Questionnaire, SectionKind
+from storage.report_form import (
+    Answers,
+    Instance,
+    TaskInfo,
+    carried_over,
+    kept_answers,
+    lay_out,
+)
 from storage.scope import agency_tasks
 
 
@@ -334,6 +342,42 @@ def submit_draft(
     session.delete(draft)
     session.flush()
     return Submitted(submission, version)
+
+
+def answered_layout(
+    session: Session, *, form_id: int, answers: Answers, roles: dict[str, str]
+) -> Layout | None:
+    """The instances a submitted version answered, in form order: what it says is read from
+    its own answers, whatever the agency's scope is today."""
+    form = form_by_id(session, form_id)
+    if form is None:
+        return None
+    task_ids = {int(tail) for key in answers if (tail := key.partition(":")[2]).isdigit()}
+    tasks = {t.id: t for t in session.exec(select(Task).where(col(Task.id).in_(task_ids))).all()}
+    instances: list[Instance] = []
+    for section in form.sections:
+        if section.kind != SectionKind.task:
+            if section.id in answers:
+                instances.append(Instance(section.id, section))
+            continue
+        found = []
+        for key in answers:
+            head, _, tail = key.partition(":")
+            task = tasks.get(int(tail)) if head == section.id and tail.isdigit() else None
+            if task is not None and task.id is not None:
+                info = TaskInfo(task.id, task.number, task.title, task.timeframe)
+                found.append(Instance(key, section, info, roles.get(key, "")))
+        instances += sorted(found, key=lambda i: i.task.number if i.task else 0)
+    return Layout(form_id, form, instances)
+
+
+def version_roles(session: Session, *, version_id: int) -> dict[str, str]:
+    rows = session.exec(
+        select(ReportAnswer.section, ReportAnswer.task_id, ReportAnswer.role)
+        .where(ReportAnswer.version_id == version_id, col(ReportAnswer.task_id).is_not(None))
+        .distinct()
+    ).all()
+    return {instance_key(section, task_id): role for section, task_id, role in rows}
 
 
 def instance_key(section: str, task_id: int | None) -> str:

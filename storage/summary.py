@@ -225,7 +225,13 @@ def load_period(
     assert plan is not None and period.id is not None
     agencies = _agencies(session, period=period, today=today)
     answers = _answers(session, period_id=period.id, with_text=with_text)
-    tasks = _tasks(session, plan_id=plan.id, owing=set(agencies), answered=answers)  # type: ignore[arg-type]
+    tasks = _tasks(
+        session,
+        plan_id=plan.id,  # type: ignore[arg-type]
+        owing=set(agencies),
+        answered=answers,
+        periodic=period.kind == PeriodKind.periodic,
+    )
     secretariat = (
         session.get(Agency, plan.secretariat_agency_id) if plan.secretariat_agency_id else None
     )
@@ -425,6 +431,7 @@ def _tasks(
     plan_id: int,
     owing: set[int],
     answered: dict[tuple[int, int | None], Answer],
+    periodic: bool = True,
 ) -> list[TaskFacts]:
     """Active tasks, and retired ones that still have answers, with who is expected on each."""
     answered_tasks = {task_id for _, task_id in answered if task_id is not None}
@@ -448,7 +455,9 @@ def _tasks(
         (task.lead_names if lead else task.coordinating_names).append(name)
     # Expected on a task: the agencies whose scope requires it; one that may contribute
     # (optional) is shown once it answers (PeriodFacts.task_rows).
-    for task_id, by_agency in plan_scope(session, plan_id=plan_id).items():
+    # An ad-hoc request asks about its own topic, not the tasks.
+    scope = plan_scope(session, plan_id=plan_id) if periodic else {}
+    for task_id, by_agency in scope.items():
         task = tasks.get(task_id)
         if task is None:
             continue
@@ -519,8 +528,9 @@ def summarize(facts: PeriodFacts) -> PeriodSummary:
 
 
 def _tally(answers: list[Answer | None]) -> RoleTally:
-    given = [a for a in answers if a is not None and a.status in TaskStatus.all]
-    counts = Counter(a.status for a in given)
+    # An answer without a status (a coordinating agency's short form) still counts as reported.
+    given = [a for a in answers if a is not None and (a.status in TaskStatus.all or not a.status)]
+    counts = Counter(a.status for a in given if a.status)
     percents = [
         a.percent for a in given if a.percent is not None and a.status != TaskStatus.not_applicable
     ]

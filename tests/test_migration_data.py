@@ -1,0 +1,147 @@
+"""Migration 0006 on a database filled by the code before it: task reports become answers per
+question id under a stored legacy questionnaire, nothing is lost, the bot reads them, and the
+downgrade puts them back (issue 11)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from bot.app import App
+from bot.settings import load_settings
+from storage import migrate
+from storage.db import create_db_engine
+from storage.models import QuestionnaireVersion, ReportAnswer, ReportDraft, SubmissionVersion
+from tests.people import say
+
+NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+
+
+def fill_with_reports_of_revision_0005(engine: sa.Engine) -> None:
+    """What the code of revision 0005 stored for one agency: a plan, a submitted version with
+    two task reports (one with an attachment) and the general part, and a draft in progress."""
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    t = meta.tables
+    with engine.begin() as db:
+        db.execute(t["plan"].insert().values(
+            id=1, code="452/KH-UBND", title="Kế hoạch", issuer="UBND tỉnh",
+            agencies_due_month=11, agencies_due_day=30, consolidation_due_month=12,
+            consolidation_due_day=20, reporting_note="", adhoc_allowed=True, imported_at=NOW,
+        ))
+        for agency_id, code, name in ((1, "so-yte", "Sở Y tế"), (2, "so-khcn", "Sở KH&CN")):
+            db.execute(t["agency"].insert().values(
+                id=agency_id, code=code, name=name, kind="department", is_group=False,
+                reports=True, created_at=NOW, updated_at=NOW,
+            ))
+        for number in (1, 2):
+            db.execute(t["task"].insert().values(
+                id=10 + number, plan_id=1, number=number, title=f"Nhiệm vụ {number}",
+                timeframe="Hàng năm", retired=False,
+            ))
+        db.execute(t["reporting_period"].insert().values(
+            id=1, plan_id=1, key="2026", kind="periodic", title="Báo cáo năm 2026",
+            due_on=date(2026, 11, 30), status="open", created_at=NOW,
+        ))
+        for agency_id in (1, 2):
+            db.execute(t["period_agency"].insert().values(period_id=1, agency_id=agency_id))
+        db.execute(t["person"].insert().values(
+            id=1, full_name="Nguyễn Thị Lan", position="Chuyên viên", created_at=NOW
+        ))
+        db.execute(t["submission"].insert().values(
+            id=1, period_id=1, agency_id=1, state="submitted", current_version=1, revision=1,
+            updated_at=NOW, return_comment="", reference="2026-SO-YTE",
+        ))
+        db.execute(t["submission_version"].insert().values(
+            id=1, submission_id=1, version=1, submitted_at=NOW, is_late=False, comment="",
+            submitted_by_person_id=1,
+        ))
+        reports = [
+            (1, 11, "lead", "in_progress", 60, "Tập huấn 120 người", "Thiếu kinh phí", "", ""),
+            (2, 12, "coordinating", "not_applicable", None, "", "", "", "Chưa được mời"),
+            (3, None, "", "", None, "Ban hành kế hoạch", "", "Bổ sung biên chế", ""),
+        ]
+        for rid, task, role, status, percent, results, difficulties, proposals, na in reports:
+            db.execute(t["task_report"].insert().values(
+                id=rid, version_id=1, task_id=task, role=role, status=status, percent=percent,
+                results=results, difficulties=difficulties, proposals=proposals,
+                not_applicable_reason=na,
+            ))
+        db.execute(t["attachment"].insert().values(
+            id=1, task_report_id=1, channel="telegram", file_ref="file-abc",
+            file_name="bao-cao.pdf", mime_type="application/pdf", size=1200,
+        ))
+        db.execute(t["report_draft"].insert().values(
+            id=1, period_id=1, agency_id=2, person_id=1, base_version=0, created_at=NOW,
+            updated_at=NOW, answers={"t11": {"status": "completed", "results": "Xong"},
+                                     "_cursor": {"part": "t11", "field": "results"}},
+        ))  # fmt: skip
+
+
+def test_reports_move_to_answers_and_back_without_loss(db_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    engine = create_db_engine(db_url)
+    try:
+        migrate.upgrade(engine, "0005")
+        fill_with_reports_of_revision_0005(engine)
+        migrate.upgrade(engine)
+        app = App.build(load_settings(database_url=db_url))
+        try:
+            with app.make_session() as session:
+                legacy = session.exec(
+                    select(QuestionnaireVersion).where(QuestionnaireVersion.key == "legacy")
+                ).one()
+                version = session.exec(select(SubmissionVersion)).one()
+                assert version.questionnaire_id == legacy.id
+                answers = {
+                    (a.task_id, a.section, a.question): a.value
+                    for a in session.exec(select(ReportAnswer))
+                }
+                draft = session.exec(select(ReportDraft)).one()
+                assert draft.answers == {"task:11": {"status": "completed", "results": "Xong"}}
+                assert draft.questionnaire_id == legacy.id
+            assert answers == {
+                (11, "task", "status"): "in_progress",
+                (11, "task", "percent"): 60,
+                (11, "task", "results"): "Tập huấn 120 người",
+                (11, "task", "difficulties"): "Thiếu kinh phí",
+                (11, "task", "attachments"): [
+                    {
+                        "channel": "telegram",
+                        "file_ref": "file-abc",
+                        "file_name": "bao-cao.pdf",
+                        "mime_type": "application/pdf",
+                        "size": 1200,
+                    }
+                ],
+                (12, "task", "status"): "not_applicable",
+                (12, "task", "na_reason"): "Chưa được mời",
+                (None, "general", "results"): "Ban hành kế hoạch",
+                (None, "general", "proposals"): "Bổ sung biên chế",
+            }
+            # The secretariat reads the old report with the form it was made with.
+            app.prepare()
+            shown = say(app, "operator", "/view so-yte")
+            assert "Tập huấn 120 người" in shown and "Thiếu kinh phí" in shown
+            assert "bao-cao.pdf" in shown and "Bổ sung biên chế" in shown
+        finally:
+            app.close()
+        migrate.downgrade(engine, "0005")
+        with engine.connect() as db:
+            rows = db.execute(
+                sa.text(
+                    "SELECT task_id, role, status, percent, results, difficulties, proposals,"
+                    " not_applicable_reason FROM task_report ORDER BY id"
+                )
+            ).all()
+            files = db.execute(sa.text("SELECT file_ref, file_name FROM attachment")).all()
+        assert sorted(rows, key=lambda r: r[0] or 0) == [
+            (None, "", "", None, "Ban hành kế hoạch", "", "Bổ sung biên chế", ""),
+            (11, "lead", "in_progress", 60, "Tập huấn 120 người", "Thiếu kinh phí", "", ""),
+            (12, "coordinating", "not_applicable", None, "", "", "", "Chưa được mời"),
+        ]
+        assert files == [("file-abc", "bao-cao.pdf")]
+    finally:
+        engine.dispose()
