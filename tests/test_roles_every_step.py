@@ -10,8 +10,8 @@ from storage.db import transaction
 from storage.models import (
     ConversationState,
     Invite,
-    Membership,
     MemberRole,
+    Membership,
     MemberStatus,
     OutboxMessage,
     Submission,
