@@ -19,7 +19,7 @@ from handlers.context import (
     resolve_actor,
 )
 from handlers.events import IncomingEvent, Reply
-from handlers.guards import may_continue
+from handlers.guards import may_continue, stamp_opener
 from handlers.messages import translate
 from handlers.registry import Registry
 from storage import audit
@@ -184,7 +184,9 @@ class Dispatcher:
             if Role.secretariat in command.roles and Role.focal not in command.roles:
                 return [Reply(ctx.t("refused.role"))]
             return [Reply(ctx.t("refused.focal"))]
-        return command.run(ctx, args)
+        replies = command.run(ctx, args)
+        stamp_opener(self.registry, ctx, command)
+        return replies
 
     @staticmethod
     def _numbered_choice(state: ConversationState, text: str) -> str | None:

@@ -16,11 +16,25 @@ from storage.members import person_identities
 from storage.models import ConversationState
 
 if TYPE_CHECKING:
-    from handlers.registry import Registry
+    from handlers.registry import Command, Registry
+
+# Where the dispatcher notes the roles of the command that opened a flow declaring none
+# (storage.conversations keeps it across the flow's own saves).
+OPENED_BY_KEY = "_opened_by"
+
+
+def stamp_opener(registry: Registry, ctx: Context, command: Command) -> None:
+    """A flow without declared roles keeps needing what the command that opened it needed."""
+    state = ctx.state
+    if state is None or registry.declares_guard(state.flow) or OPENED_BY_KEY in state.data:
+        return
+    state.data = {**state.data, OPENED_BY_KEY: sorted(command.roles)}
+    ctx.session.flush()
 
 
 def may_continue(registry: Registry, ctx: Context, actor: Actor, state: ConversationState) -> bool:
-    guard = registry.guard_for(state.flow)
+    opened_by = state.data.get(OPENED_BY_KEY)
+    guard = registry.guard_for(state.flow, opened_by if isinstance(opened_by, list) else None)
     if not guard.roles.intersection(actor.roles):
         return False
     if guard.agency is not None:

@@ -77,16 +77,19 @@ class Registry:
         """Declare (or tighten) what a flow needs, for flows defined elsewhere."""
         self._guards[flow_name] = FlowGuard(frozenset(roles), agency)
 
-    def guard_for(self, flow_name: str) -> FlowGuard:
-        """A flow's guard; one that declares none needs what its own command needs (the
-        command that starts it has the flow's name), and otherwise a registered role."""
+    def guard_for(self, flow_name: str, opened_by: list[str] | None = None) -> FlowGuard:
+        """A flow's guard. One that declares none needs a role of the command that opened it
+        (`opened_by`, stamped in its state by the dispatcher), or of its namesake command."""
         guard = self._guards.get(flow_name)
         if guard is not None:
             return guard
+        if opened_by:
+            return FlowGuard(frozenset(Role(r) for r in opened_by if r in Role.__members__))
         command = self.commands.get(flow_name)
-        if command is not None:
-            return FlowGuard(command.roles)
-        return FlowGuard(frozenset({Role.focal, Role.secretariat}))
+        return FlowGuard(command.roles if command is not None else frozenset(Role))
+
+    def declares_guard(self, flow_name: str) -> bool:
+        return flow_name in self._guards
 
     def commands_for(self, *roles: Role) -> list[Command]:
         """The commands any of these roles may use, in menu order."""

@@ -107,3 +107,34 @@ def test_a_secretariat_member_cannot_remove_themselves_by_a_slip(app):
     code = CODE.search(say(app, "operator", "/invite thuky")).group(0)
     register(app, "s1", code=code, name="Phạm Quốc Huy")
     assert "Phạm Quốc Huy - thư ký" not in say(app, "s1", "/revoke")
+
+
+def test_a_flow_declaring_no_roles_keeps_needing_those_of_the_command_that_opened_it(app):
+    """A flow added without `roles` is still guarded, by the command that opened it."""
+    from handlers.events import Reply
+    from handlers.flows import StepFlow
+    from handlers.registry import Role
+
+    class Notes(StepFlow):
+        name = "notes"
+
+        def step_one(self, ctx, state, event):
+            return [ctx.ask("notes", "two", {}, "hai?")]
+
+        def step_two(self, ctx, state, event):
+            ctx.end_flow()
+            return [Reply("xong")]
+
+    registry = app.dispatcher.registry
+    registry.flow(Notes())
+    registry.command(
+        "ghichu",
+        lambda ctx, args: [ctx.ask("notes", "one", {}, "một?")],
+        roles={Role.focal},
+        description_key="cmd.help",
+    )
+    assert say(app, "u1", "/ghichu") == "một?"
+    assert say(app, "u1", "a") == "hai?"  # the flow's own save kept what opened it
+    with transaction(app.make_session) as session:
+        session.exec(select(Membership)).one().status = MemberStatus.left
+    assert say(app, "u1", "b") == translate("flow.role_ended", "vi")
