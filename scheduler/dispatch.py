@@ -161,7 +161,7 @@ class Dispatcher:
         except DeliveryError as error:
             limiter.done(slot)
             if error.retry_after:
-                limiter.pause(error.retry_after)
+                limiter.pause(error.retry_after, None if error.whole_channel else item.chat_id)
             return await asyncio.to_thread(self._record_error, row, error)
         except Exception as error:  # an adapter or network fault: treat as transient
             limiter.done(slot)

@@ -177,7 +177,11 @@ class TelegramChannel:
                 await self._blocked(chat)
                 raise DeliveryError(message, permanent=True) from None
             if isinstance(cause, RetryAfter):
-                raise DeliveryError(message, retry_after=retry_after_seconds(cause)) from None
+                raise DeliveryError(
+                    message,
+                    retry_after=retry_after_seconds(cause),
+                    whole_channel=getattr(cause, "whole_bot", True),
+                ) from None
             # A request Telegram refuses as such (chat not found...) will not pass later either.
             raise DeliveryError(message, permanent=isinstance(cause, BadRequest)) from None
 

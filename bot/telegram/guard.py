@@ -1,9 +1,11 @@
 """Every Bot API request except getUpdates passes here: Telegram's flood limits and retries.
 
 Plugged into python-telegram-bot as its rate limiter, so replies, outbox deliveries, menus and
-callback answers all share one budget. A 429 pauses every request for `retry_after` and retries;
-timeouts, 5xx and connection errors retry with exponential backoff; what retrying cannot fix
-(400, 403, 401, 409) is raised at once.
+callback answers all share one budget. A 429 on a request to one chat pauses that chat for
+`retry_after` and retries, while other chats go on; a 429 on a request for no chat, or on
+`GLOBAL_AFTER_CHATS` different chats within one pause, is the whole bot's and pauses every
+request. Timeouts, 5xx and connection errors retry with exponential backoff; what retrying
+cannot fix (400, 403, 401, 409) is raised at once.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -35,6 +38,9 @@ LIMITED_ENDPOINTS = frozenset(
     }
 )  # fmt: skip
 MAX_CHAT_LIMITERS = 1000
+# Telegram does not say whether a 429 is for one chat or for the bot. One chat's is taken as
+# that chat's; this many chats flooded within one wait means the bot as a whole is.
+GLOBAL_AFTER_CHATS = 3
 
 
 @dataclass(frozen=True)
@@ -85,11 +91,15 @@ class RequestGuard(BaseRateLimiter[int]):
         *,
         sleep: Sleep = asyncio.sleep,
         redact: Callable[[str], str] = str,
+        now: Callable[[], float] = time.monotonic,
     ) -> None:
         opt_in_to_timedelta()
         self.limits = limits or Limits()
         self.policy = policy or RetryPolicy()
         self._sleep = sleep
+        self._now = now
+        self._chat_pauses: dict[int | str, _ChatPause] = {}
+        self._recent_floods: dict[int | str, float] = {}  # chat -> when its flood wait ends
         self._redact = redact
         self._overall: AsyncLimiter | None = None
         self._chats: dict[int | str, AsyncLimiter] = {}
@@ -122,6 +132,9 @@ class RequestGuard(BaseRateLimiter[int]):
             attempt += 1
             if self._resumed is not None:
                 await self._resumed.wait()
+            paused = self._chat_pauses.get(_chat_key(chat_id)) if chat_id is not None else None
+            if paused is not None:
+                await paused.resumed.wait()
             try:
                 limiters = self._limiters(chat_id)
                 if not limiters:
@@ -132,10 +145,21 @@ class RequestGuard(BaseRateLimiter[int]):
                     return await callback(*args, **kwargs)
             except RetryAfter as error:
                 wait = retry_after_seconds(error)
+                whole_bot = self._whole_bot(chat_id, wait)
+                # The outbox reads this to pause one chat or the whole channel.
+                error.whole_bot = whole_bot  # type: ignore[attr-defined]
                 if wait > self.policy.max_retry_after or attempt >= self.policy.attempts:
                     raise
-                log.warning("Telegram flood control on %s: waiting %.0f s", endpoint, wait)
-                await self._pause(wait)
+                log.warning(
+                    "Telegram flood control on %s (%s): waiting %.0f s",
+                    endpoint,
+                    "whole bot" if whole_bot else "one chat",
+                    wait,
+                )
+                if whole_bot:
+                    await self._pause(wait)
+                else:
+                    await self._pause_chat(_chat_key(chat_id), wait)
             except BadRequest:
                 raise  # a NetworkError subclass, but the request itself is wrong
             except NetworkError as error:  # timeouts, 5xx, connection errors
@@ -152,6 +176,30 @@ class RequestGuard(BaseRateLimiter[int]):
                     delay,
                 )
                 await self._sleep(delay)
+
+    def _whole_bot(self, chat_id: object, wait: float) -> bool:
+        """Is this 429 the bot's (every chat waits) or one chat's (only it waits)?"""
+        if chat_id is None:
+            return True
+        now = self._now()
+        self._recent_floods = {c: t for c, t in self._recent_floods.items() if t > now}
+        self._recent_floods[_chat_key(chat_id)] = now + wait
+        return len(self._recent_floods) >= GLOBAL_AFTER_CHATS
+
+    async def _pause_chat(self, key: int | str, seconds: float) -> None:
+        """Hold this chat's requests only; other chats go on."""
+        pause = self._chat_pauses.get(key)
+        if pause is None:
+            pause = self._chat_pauses[key] = _ChatPause()
+        pause.holders += 1
+        pause.resumed.clear()
+        try:
+            await self._sleep(seconds)
+        finally:
+            pause.holders -= 1
+            if pause.holders == 0:
+                pause.resumed.set()
+                self._chat_pauses.pop(key, None)
 
     async def _pause(self, seconds: float) -> None:
         """Hold every request (Telegram's flood wait is for the whole bot) while this one waits."""
@@ -183,6 +231,14 @@ class RequestGuard(BaseRateLimiter[int]):
         if self._overall is not None:
             limiters.append(self._overall)
         return limiters
+
+
+class _ChatPause:
+    __slots__ = ("holders", "resumed")
+
+    def __init__(self) -> None:
+        self.holders = 0
+        self.resumed = asyncio.Event()
 
 
 def _chat_key(chat_id: object) -> int | str:
