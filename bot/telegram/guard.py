@@ -16,10 +16,12 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -38,6 +40,23 @@ LIMITED_ENDPOINTS = frozenset(
     }
 )  # fmt: skip
 MAX_CHAT_LIMITERS = 1000
+
+# Set while sending an outbox message: such a send must not be repeated when Telegram may
+# already have it (no person is waiting, and the outbox can hold it for the operator instead).
+AT_MOST_ONCE: ContextVar[bool] = ContextVar("telegram_send_at_most_once", default=False)
+
+# httpx errors raised after the request may have reached Telegram (sent, no answer read).
+_AFTER_SENDING = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError,
+                  httpx.RemoteProtocolError)  # fmt: skip
+
+
+class MaybeDelivered(NetworkError):
+    """A message send failed after Telegram may have processed it; not retried."""
+
+
+def may_have_been_delivered(error: NetworkError) -> bool:
+    """Connect and pool errors happen before the request leaves: retrying them is safe."""
+    return isinstance(error.__cause__, _AFTER_SENDING)
 # Telegram does not say whether a 429 is for one chat or for the bot. One chat's is taken as
 # that chat's; this many chats flooded within one wait means the bot as a whole is.
 GLOBAL_AFTER_CHATS = 3
@@ -163,6 +182,23 @@ class RequestGuard(BaseRateLimiter[int]):
             except BadRequest:
                 raise  # a NetworkError subclass, but the request itself is wrong
             except NetworkError as error:  # timeouts, 5xx, connection errors
+                uncertain = endpoint in LIMITED_ENDPOINTS and may_have_been_delivered(error)
+                if uncertain and AT_MOST_ONCE.get():
+                    log.warning(
+                        "%s to chat %s got no answer after sending (%s): it may have been "
+                        "delivered, so it is not resent",
+                        endpoint,
+                        chat_id,
+                        type(error.__cause__).__name__,
+                    )
+                    raise MaybeDelivered(f"{endpoint}: no answer after sending") from error
+                if uncertain:  # a reply someone waits for: a rare duplicate beats silence
+                    log.warning(
+                        "%s to chat %s got no answer after sending; resending a reply the "
+                        "person is waiting for (it may arrive twice)",
+                        endpoint,
+                        chat_id,
+                    )
                 if attempt >= self.policy.attempts:
                     raise
                 delay = self.policy.delay(attempt)
