@@ -138,3 +138,23 @@ def test_a_flow_declaring_no_roles_keeps_needing_those_of_the_command_that_opene
     with transaction(app.make_session) as session:
         session.exec(select(Membership)).one().status = MemberStatus.left
     assert say(app, "u1", "b") == translate("flow.role_ended", "vi")
+
+
+def test_the_operator_removes_a_secretariat_member_from_the_command_line(
+    app, db_url, capsys, monkeypatch
+):
+    from bot.cli import main
+
+    code = CODE.search(say(app, "operator", "/invite thuky")).group(0)
+    register(app, "s1", code=code, name="Phạm Quốc Huy")
+    say(app, "s1", "/invite")  # the menu is open when the operator acts
+    monkeypatch.setenv("BAOCAO_DATABASE_URL", db_url)
+    assert main(["secretariat", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "Phạm Quốc Huy" in listing
+    person_id = listing.split()[0]
+    assert main(["secretariat", "remove", person_id]) == 0
+    assert "Đã thu hồi quyền thư ký kế hoạch của Phạm Quốc Huy" in capsys.readouterr().out
+    text = say(app, "s1", translate("invite.secretariat_option", "vi"))
+    assert CODE.search(text) is None and text == translate("flow.role_ended", "vi")
+    assert main(["secretariat", "remove", person_id]) == 1
