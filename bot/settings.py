@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, ge=1, le=65535)
     public_url: str | None = None
     download_link_hours: int = Field(default=24, ge=1, le=24 * 30)
+    download_single_use: bool = False  # a download link opens once
 
     require_approval: bool = False
     invite_days: int = Field(default=7, ge=1, le=365)

@@ -1,7 +1,8 @@
 """The bot's own small web endpoint (tornado): download links and the Zalo webhook.
 
-`GET /files/<token>` serves a file the bot made while its link lives (`storage.downloads`);
-an unknown or expired token gets a bare 404, the same for both, so nothing is learnt from it.
+`GET /files/<token>` serves a file the bot made while its link lives, to the person it was made
+for, in the browser that opened it first (`storage.downloads.open_link`); an unknown, expired,
+used or someone else's link gets a bare 404, the same for all, so nothing is learnt from it.
 Channels add their own routes (the Zalo webhook). Behind a reverse proxy, BAOCAO_PUBLIC_URL is
 the address users reach; the server itself listens on BAOCAO_HTTP_LISTEN:BAOCAO_HTTP_PORT.
 """
@@ -21,12 +22,14 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, HTTPError, RequestHandler
 
 from storage.clock import Clock
-from storage.db import SessionFactory
-from storage.downloads import find_link
+from storage.db import SessionFactory, transaction
+from storage.downloads import open_link
 
 log = logging.getLogger(__name__)
 
 FILES_ROUTE = r"/files/([A-Za-z0-9_\-]{1,200})"
+BROWSER_COOKIE = "baocao_dl"  # binds download links to the browser that opened them first
+BROWSER_COOKIE_DAYS = 30
 MAX_BODY = 1024 * 1024  # webhook updates are small; nothing else is posted here
 _TOKEN_IN_PATH = re.compile(r"/files/[^/?#]+")
 
@@ -70,22 +73,39 @@ class FileHandler(PlainHandler):
         self.clock = clock
 
     async def get(self, token: str) -> None:
-        found = await asyncio.to_thread(self._load, token)
+        cookie = self.get_cookie(BROWSER_COOKIE)
+        found = await asyncio.to_thread(self._load, token, cookie)
         if found is None:
             raise HTTPError(404)
-        name, mime_type, data = found
+        name, mime_type, data, new_cookie = found
+        if new_cookie is not None:
+            secure = self.request.protocol == "https" or (
+                self.request.headers.get("X-Forwarded-Proto", "") == "https"
+            )
+            self.set_cookie(
+                BROWSER_COOKIE,
+                new_cookie,
+                path="/files/",
+                expires_days=BROWSER_COOKIE_DAYS,
+                httponly=True,
+                secure=secure,
+                samesite="Lax",  # sent when the link is opened from a chat app
+            )
         self.set_header("Content-Type", mime_type)
         self.set_header("Content-Disposition", content_disposition(name))
         self.finish(data)
 
-    def _load(self, token: str) -> tuple[str, str, bytes] | None:
-        with self.make_session() as session:
-            link = find_link(session, token=token, clock=self.clock)
-            if link is None:
+    def _load(self, token: str, cookie: str | None) -> tuple[str, str, bytes, str | None] | None:
+        if cookie is not None and len(cookie) > 200:
+            cookie = None
+        with transaction(self.make_session) as session:
+            opened = open_link(session, token=token, cookie=cookie, clock=self.clock)
+            if opened is None:
                 return None
+            link = opened.link
             path, name, mime_type = Path(link.file_path), link.file_name, link.mime_type
         try:
-            return name, mime_type, path.read_bytes()
+            return name, mime_type, path.read_bytes(), opened.new_cookie
         except OSError:  # deleted by hand, or by a purge racing this request
             log.warning("download link %s: its file is gone", link.id)
             return None

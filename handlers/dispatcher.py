@@ -8,6 +8,7 @@ through `asyncio.to_thread`, so database work never blocks their event loop.
 from __future__ import annotations
 
 import logging
+import traceback
 
 from handlers.context import (
     OPTIONS_KEY,
@@ -18,6 +19,7 @@ from handlers.context import (
     resolve_actor,
 )
 from handlers.events import IncomingEvent, Reply
+from handlers.guards import may_continue, stamp_opener
 from handlers.messages import translate
 from handlers.registry import Registry
 from storage import audit
@@ -29,6 +31,18 @@ from storage.names import normalise_name
 log = logging.getLogger(__name__)
 
 
+def describe_chain(error: BaseException) -> str:
+    """'DataError <- NotNullViolation': the exception types, without their messages."""
+    names = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        names.append(f"{type(current).__module__}.{type(current).__qualname__}")
+        current = current.__cause__ or current.__context__
+    return " <- ".join(names)
+
+
 def parse_command(text: str) -> tuple[str, str] | None:
     """'/start@baocao_bot  abc ' -> ('start', 'abc'); None when not a command."""
     if not text.startswith("/") or len(text) < 2:
@@ -36,6 +50,16 @@ def parse_command(text: str) -> tuple[str, str] | None:
     head, _, rest = text[1:].partition(" ")
     name = head.split("@", 1)[0].strip().lower()
     return (name, rest.strip()) if name else None
+
+
+def addressed_elsewhere(text: str, bot_username: str | None) -> bool:
+    """'/help@otherbot' in a group is for another bot: ours must stay silent. Without a known
+    username (a channel without them) every command is ours."""
+    if not bot_username or not text.startswith("/"):
+        return False
+    head = text[1:].split(None, 1)[0] if text[1:].strip() else ""
+    _name, at, target = head.partition("@")
+    return bool(at) and target.casefold() != bot_username.lstrip("@").casefold()
 
 
 class Dispatcher:
@@ -64,12 +88,16 @@ class Dispatcher:
                     session, event, actor, self.config, self.clock, self.registry, self.links
                 )
                 return self._route(ctx)
-        except Exception:
-            log.exception(
-                "handling failed: channel=%s user=%s chat=%s",
+        except Exception as error:
+            # Exception messages may quote what the user typed (a database error its SQL
+            # parameters): log the types and the stack only, never the text.
+            log.error(
+                "handling failed: channel=%s user=%s chat=%s: %s\n%s",
                 event.channel,
                 event.user_id,
                 event.chat_id,
+                describe_chain(error),
+                "".join(traceback.format_tb(error.__traceback__)).rstrip(),
             )
             self._audit_failure(event)
             return [Reply(translate("error.internal", self.config.language))]
@@ -95,12 +123,16 @@ class Dispatcher:
         if choice is not None and choice.startswith("/"):
             text, choice = choice, None
         state = ctx.state
+        if event.channel == "telegram" and addressed_elsewhere(text, self.links.telegram_username):
+            return []
         command = parse_command(text) if text else None
 
         if command is not None:
             name, args = command
             flow = self.registry.flows.get(state.flow) if state else None
             if state is not None and flow is not None and name in flow.commands:
+                if not may_continue(self.registry, ctx, ctx.actor, state):
+                    return self._role_ended(ctx, state)
                 return flow.on_input(ctx, state, event)
             return self._run_command(ctx, name, args)
 
@@ -108,6 +140,8 @@ class Dispatcher:
             flow = self.registry.flows.get(state.flow)
             if flow is None:  # a flow from an older version of the bot: drop it
                 ctx.end_flow()
+            elif not may_continue(self.registry, ctx, ctx.actor, state):
+                return self._role_ended(ctx, state)
             else:
                 if choice is None and text:
                     choice = self._numbered_choice(state, text)
@@ -131,6 +165,13 @@ class Dispatcher:
             return [Reply(ctx.t("attachment.unexpected"))]
         return [Reply(ctx.t("unknown.text"))]
 
+    @staticmethod
+    def _role_ended(ctx: Context, state: ConversationState) -> list[Reply]:
+        """The role the conversation needs ended since it began: stop it, say why."""
+        ctx.audit(f"flow:{state.flow}", "refused", step=state.step, roles=sorted(ctx.actor.roles))
+        ctx.end_flow()
+        return [Reply(ctx.t("flow.role_ended"))]
+
     def _run_command(self, ctx: Context, name: str, args: str) -> list[Reply]:
         command = self.registry.commands.get(name)
         if command is None:
@@ -143,7 +184,9 @@ class Dispatcher:
             if Role.secretariat in command.roles and Role.focal not in command.roles:
                 return [Reply(ctx.t("refused.role"))]
             return [Reply(ctx.t("refused.focal"))]
-        return command.run(ctx, args)
+        replies = command.run(ctx, args)
+        stamp_opener(self.registry, ctx, command)
+        return replies
 
     @staticmethod
     def _numbered_choice(state: ConversationState, text: str) -> str | None:

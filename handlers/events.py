@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from handlers.text import clean_input, normalise_text
+
 
 @dataclass(frozen=True)
 class IncomingAttachment:
@@ -13,6 +15,10 @@ class IncomingAttachment:
     file_name: str = ""
     mime_type: str = ""
     size: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "file_name", normalise_text(self.file_name) or "")
+        object.__setattr__(self, "mime_type", normalise_text(self.mime_type) or "")
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,13 @@ class IncomingEvent:
     choice: str | None = None  # the value of an option the user picked (a pressed button)
     attachment: IncomingAttachment | None = None
     user_name: str = ""
+
+    def __post_init__(self) -> None:
+        # Cleaned once here, whatever the channel, so no handler ever sees (or stores) a NUL,
+        # a control character or an invisible-only answer.
+        object.__setattr__(self, "text", clean_input(self.text))
+        object.__setattr__(self, "choice", normalise_text(self.choice))
+        object.__setattr__(self, "user_name", normalise_text(self.user_name) or "")
 
 
 @dataclass(frozen=True)

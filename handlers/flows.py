@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from handlers.context import Context
+from handlers.context import Context, Role
 from handlers.events import IncomingEvent, Reply
 from storage.models import ConversationState
 
@@ -16,6 +16,9 @@ class StepFlow:
 
     name: str = ""
     commands: frozenset[str] = frozenset()
+    # The roles the flow needs; the dispatcher checks them before every step (None: the roles
+    # of the command with the flow's name).
+    roles: frozenset[Role] | None = None
 
     def on_input(self, ctx: Context, state: ConversationState, event: IncomingEvent) -> list[Reply]:
         handler: StepHandler | None = getattr(self, f"step_{state.step}", None)

@@ -75,6 +75,7 @@ def invite(ctx: Context, args: str) -> list[Reply]:
 
 class InviteFlow(StepFlow):
     name = INVITE_FLOW
+    roles = frozenset({Role.secretariat})
 
     def step_agency(
         self, ctx: Context, state: ConversationState, event: IncomingEvent
@@ -134,6 +135,7 @@ def issue_handover(ctx: Context, membership: Membership, agency: Agency) -> list
 
 class HandoverFlow(StepFlow):
     name = HANDOVER_FLOW
+    roles = frozenset({Role.focal})
 
     def step_agency(
         self, ctx: Context, state: ConversationState, event: IncomingEvent

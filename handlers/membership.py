@@ -8,6 +8,7 @@ from handlers.basic import EVERYONE
 from handlers.context import Context, Role
 from handlers.events import IncomingEvent, Option, Reply
 from handlers.flows import StepFlow, chosen_id
+from handlers.guards import end_conversations_of
 from handlers.invites import own_focal_memberships
 from handlers.notify import notify_person, notify_secretariat
 from handlers.registry import Registry
@@ -18,9 +19,17 @@ from storage.members import (
     end_membership,
     pending_members,
     person_identities,
+    secretariat_members,
     set_away,
 )
-from storage.models import Agency, ConversationState, Membership, MemberStatus, Person
+from storage.models import (
+    Agency,
+    ConversationState,
+    MemberRole,
+    Membership,
+    MemberStatus,
+    Person,
+)
 from storage.people import memberships
 from storage.periods import reporting_agencies
 
@@ -153,6 +162,7 @@ def _leave_confirm(ctx: Context, membership: Membership, agency: Agency) -> Repl
 
 class LeaveFlow(StepFlow):
     name = LEAVE_FLOW
+    roles = frozenset({Role.focal})
 
     def step_agency(
         self, ctx: Context, state: ConversationState, event: IncomingEvent
@@ -179,6 +189,7 @@ class LeaveFlow(StepFlow):
         end_membership(
             ctx.session, membership=membership, status=MemberStatus.left, clock=ctx.clock
         )
+        end_conversations_of(ctx, person_id=membership.person_id)
         ctx.audit("leave", "ok", membership_id=membership.id, agency=agency.code)
         name = ctx.actor.person.full_name if ctx.actor.person else ""
         replies = [Reply(ctx.t("leave.done", agency=agency.name))]
@@ -222,6 +233,11 @@ REVOKE_FLOW = "revoke"
 
 def revoke(ctx: Context, args: str) -> list[Reply]:
     options = []
+    # Secretariat members first: removing one must be as easy as removing a focal point.
+    for membership, person in secretariat_members(ctx.session):
+        if person.id != ctx.actor.person_id:  # nobody locks themselves out by a slip
+            label = f"{person.full_name} - {ctx.t('role.name.secretariat')}"
+            options.append(Option(label, f"member:{membership.id}"))
     for agency in reporting_agencies(ctx.session):
         for membership, person in agency_members(
             ctx.session,
@@ -236,19 +252,25 @@ def revoke(ctx: Context, args: str) -> list[Reply]:
 
 def _member_and_agency(
     ctx: Context, membership_id: object
-) -> tuple[Membership, Person, Agency] | None:
+) -> tuple[Membership, Person, Agency | None] | None:
+    """The membership to revoke, its person, and its agency (None for the secretariat)."""
     membership = ctx.session.get(Membership, membership_id)
     if membership is None or membership.status not in (MemberStatus.active, MemberStatus.pending):
         return None
     person = ctx.session.get(Person, membership.person_id)
     agency = ctx.session.get(Agency, membership.agency_id) if membership.agency_id else None
-    if person is None or agency is None:
+    if person is None or (agency is None and membership.role != MemberRole.secretariat):
         return None
     return membership, person, agency
 
 
+def _role_label(ctx: Context, agency: Agency | None) -> str:
+    return agency.name if agency is not None else ctx.t("role.name.secretariat")
+
+
 class RevokeFlow(StepFlow):
     name = REVOKE_FLOW
+    roles = frozenset({Role.secretariat})
 
     def step_person(
         self, ctx: Context, state: ConversationState, event: IncomingEvent
@@ -266,7 +288,11 @@ class RevokeFlow(StepFlow):
                 REVOKE_FLOW,
                 "confirm",
                 {"membership_id": membership.id},
-                ctx.t("revoke.confirm", name=person.full_name, agency=agency.name),
+                ctx.t(
+                    "revoke.confirm" if agency else "revoke.confirm_secretariat",
+                    name=person.full_name,
+                    agency=_role_label(ctx, agency),
+                ),
                 options,
             )
         ]
@@ -286,15 +312,24 @@ class RevokeFlow(StepFlow):
         end_membership(
             ctx.session, membership=membership, status=MemberStatus.revoked, clock=ctx.clock
         )
-        ctx.audit("revoke", "ok", membership_id=membership.id, agency=agency.code)
+        end_conversations_of(ctx, person_id=membership.person_id)
+        label = _role_label(ctx, agency)
+        ctx.audit(
+            "revoke", "ok", membership_id=membership.id, agency=agency.code if agency else None
+        )
         notify_person(
             ctx,
             person_id=person.id,
             key=f"revoked:{membership.id}:{ctx.clock.now().isoformat()}",  # type: ignore[arg-type]
             kind="revoked",
-            text=ctx.t("revoke.notice", agency=agency.name),
+            text=ctx.t(
+                "revoke.notice" if agency is not None else "revoke.notice_secretariat", agency=label
+            ),
         )
-        replies = [Reply(ctx.t("revoke.done", name=person.full_name, agency=agency.name))]
+        done = "revoke.done" if agency is not None else "revoke.done_secretariat"
+        replies = [Reply(ctx.t(done, name=person.full_name, agency=label))]
+        if agency is None:
+            return replies
         if not available_members(ctx.session, agency_id=agency.id, today=ctx.today()):  # type: ignore[arg-type]
             replies.append(
                 Reply(
@@ -324,6 +359,7 @@ def approve(ctx: Context, args: str) -> list[Reply]:
 
 class ApproveFlow(StepFlow):
     name = APPROVE_FLOW
+    roles = frozenset({Role.secretariat})
 
     def step_person(
         self, ctx: Context, state: ConversationState, event: IncomingEvent

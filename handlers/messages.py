@@ -312,14 +312,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "agencies.none": ("chưa có đầu mối", "no focal point yet"),
     # --- /revoke, /approve ---
-    "revoke.choose": ("Thu hồi quyền của đầu mối nào?", "Revoke which focal point?"),
-    "revoke.none": ("Chưa có đầu mối nào để thu hồi.", "There is no focal point to revoke."),
+    "revoke.choose": (
+        "Thu hồi quyền của ai (đầu mối hoặc thư ký)?",
+        "Revoke whom (a focal point or a secretariat member)?",
+    ),
+    "revoke.none": ("Chưa có ai để thu hồi quyền.", "There is nobody to revoke."),
     "revoke.confirm": (
         "Thu hồi quyền đầu mối của {name} ({agency})? Các báo cáo đã nộp vẫn thuộc về cơ quan.",
         "Revoke {name} as focal point of {agency}? Reports already submitted stay with the agency.",
     ),
+    "revoke.confirm_secretariat": (
+        "Thu hồi quyền thư ký kế hoạch của {name}? Người này sẽ không còn xem được báo cáo của "
+        "các cơ quan.",
+        "Remove {name} from the secretariat? They will no longer see the agencies' reports.",
+    ),
     "revoke.yes": ("Thu hồi", "Revoke"),
     "revoke.no": ("Không", "No"),
+    "revoke.notice_secretariat": (
+        "Bạn không còn là thư ký kế hoạch trên bot báo cáo. Nếu có nhầm lẫn, hãy liên hệ "
+        "Sở Khoa học và Công nghệ.",
+        "You are no longer a member of the plan's secretariat on the reporting bot. If this is a "
+        "mistake, contact the Department of Science and Technology.",
+    ),
+    "revoke.done_secretariat": (
+        "Đã thu hồi quyền thư ký kế hoạch của {name}.",
+        "{name} removed from the secretariat.",
+    ),
     "revoke.done": (
         "Đã thu hồi quyền đầu mối của {name} ({agency}).",
         "{name} ({agency}) revoked.",
@@ -348,6 +366,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "approve.notice_no": (
         "Thư ký kế hoạch chưa duyệt đăng ký đầu mối của bạn cho {agency}. Hãy liên hệ thư ký.",
         "The secretariat did not approve your registration for {agency}. Please contact them.",
+    ),
+    "flow.role_ended": (
+        "Bạn không còn quyền để tiếp tục việc này (vai trò của bạn trên bot đã thay đổi), nên bot "
+        "đã dừng lại. Những gì đã lưu vẫn được giữ. Gửi /whoami để xem vai trò hiện tại.",
+        "You no longer have the role this needs (your role on the bot has changed), so the bot "
+        "stopped it. What was saved is kept. Send /whoami to see your current role.",
     ),
     "flow.gone": (
         "Mục bạn chọn không còn nữa (có thể đã được người khác xử lý).",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from handlers.context import Context
+from handlers.context import Context, Role
 from handlers.events import IncomingEvent, Option, Reply
 from handlers.flows import StepFlow
+from handlers.guards import end_conversations_of
 from handlers.notify import notify_person, notify_secretariat
 from handlers.validation import Invalid, check_full_name, check_position
 from storage.invites import InviteProblem, check_invite, get_usable_invite
@@ -84,6 +85,8 @@ def _typed(ctx: Context, event: IncomingEvent) -> str | Invalid:
 
 class RegistrationFlow(StepFlow):
     name = FLOW
+    # Anyone may finish registering: a stranger, or someone adding a role they lack.
+    roles = frozenset(Role)
 
     def step_name(
         self, ctx: Context, state: ConversationState, event: IncomingEvent
@@ -202,6 +205,7 @@ def finish(ctx: Context, state: ConversationState) -> list[Reply]:
         )
     ]
     if done.replaced is not None:
+        end_conversations_of(ctx, person_id=done.replaced.person_id)
         old = ctx.session.get(Person, done.replaced.person_id)
         old_name = old.full_name if old else "?"
         notify_secretariat(

@@ -35,6 +35,7 @@ def request(ctx: Context, args: str) -> list[Reply]:
 
 class RequestFlow(StepFlow):
     name = REQUEST_FLOW
+    roles = frozenset({Role.secretariat})
 
     def step_topic(
         self, ctx: Context, state: ConversationState, event: IncomingEvent
@@ -174,6 +175,7 @@ def _confirm_close(ctx: Context, period: ReportingPeriod) -> Reply:
 
 class CloseFlow(StepFlow):
     name = CLOSE_FLOW
+    roles = frozenset({Role.secretariat})
 
     def step_period(
         self, ctx: Context, state: ConversationState, event: IncomingEvent

@@ -550,6 +550,7 @@ class BroadcastFlow(StepFlow):
     """/broadcast alone: the text, then everyone or chosen agencies, then send."""
 
     name = BROADCAST_FLOW
+    roles = frozenset({Role.secretariat})
 
     def step_text(
         self, ctx: Context, state: ConversationState, event: IncomingEvent

@@ -8,15 +8,25 @@ from handlers.events import Reply
 
 
 class DeliveryError(Exception):
-    """A send that failed. `retry_after` (seconds) when the platform said when to retry;
-    `permanent` when retrying cannot help (the user blocked the bot, the chat is gone)."""
+    """A send that failed. `retry_after` (seconds) when the platform said when to retry, for
+    the whole channel or (`whole_channel=False`) for this chat only; `permanent` when retrying
+    cannot help (the user blocked the bot, the chat is gone); `uncertain` when the platform may
+    have delivered it though no answer came (never resent automatically)."""
 
     def __init__(
-        self, message: str, *, retry_after: float | None = None, permanent: bool = False
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        whole_channel: bool = True,
+        uncertain: bool = False,
     ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.permanent = permanent
+        self.whole_channel = whole_channel
+        self.uncertain = uncertain
 
 
 class Channel(Protocol):

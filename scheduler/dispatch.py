@@ -40,8 +40,10 @@ class DeliveryReport:
     retried: int = 0
     failed: int = 0
     lost_claims: int = 0  # another process took the row first
+    uncertain: int = 0  # may have gone out: left to be held, never resent automatically
 
     def __iadd__(self, other: DeliveryReport) -> DeliveryReport:
+        self.uncertain += other.uncertain
         self.sent += other.sent
         self.retried += other.retried
         self.failed += other.failed
@@ -160,8 +162,13 @@ class Dispatcher:
             await self.channels[item.channel].deliver(row.chat_id, reply)
         except DeliveryError as error:
             limiter.done(slot)
+            if error.uncertain:
+                # Left "sending": the held policy below takes it after `stale_after`, tells
+                # the secretariat, and the operator releases or dismisses it. Never resent.
+                log.warning("outbox row %s may have been delivered; it will be held", row.id)
+                return DeliveryReport(uncertain=1)
             if error.retry_after:
-                limiter.pause(error.retry_after)
+                limiter.pause(error.retry_after, None if error.whole_channel else item.chat_id)
             return await asyncio.to_thread(self._record_error, row, error)
         except Exception as error:  # an adapter or network fault: treat as transient
             limiter.done(slot)

@@ -100,13 +100,25 @@ class RateLimiter:
         self._group_seconds = limit.group_seconds * stretch
         self._groups: dict[str, _Window] = {}
         self._paused_until = 0.0
+        self._chat_paused_until: dict[str, float] = {}
 
-    def pause(self, seconds: float) -> None:
-        """The platform said 'retry after': nothing goes out on this channel until then."""
-        self._paused_until = max(self._paused_until, self._now() + seconds)
+    def pause(self, seconds: float, chat_id: str | None = None) -> None:
+        """The platform said 'retry after': nothing goes out until then, on the whole channel,
+        or (a 429 for one chat) to `chat_id` only, while other chats go on."""
+        until = self._now() + seconds
+        if chat_id is None:
+            self._paused_until = max(self._paused_until, until)
+            return
+        self._chat_paused_until[chat_id] = max(self._chat_paused_until.get(chat_id, 0.0), until)
 
     def _wait(self, chat_id: str, now: float) -> float:
         waits = [self._paused_until - now, self._next_grant - now, self._overall.wait(now)]
+        chat_pause = self._chat_paused_until.get(chat_id)
+        if chat_pause is not None:
+            if chat_pause <= now:
+                del self._chat_paused_until[chat_id]
+            else:
+                waits.append(chat_pause - now)
         last = self._chat_last.get(chat_id)
         if last is not None:
             waits.append(POLL if last.at == IN_FLIGHT else last.at + self._chat_interval - now)

@@ -33,16 +33,19 @@ def prepare_database(
     zone: ZoneInfo,
     plan_file: Path | None = None,
 ) -> BootReport:
-    migrate.upgrade(engine)
     report = BootReport()
-    with transaction(make_session) as session:
-        if not list_plans(session):
-            document = parse_yaml(plan_file or BUNDLED_PLAN)
-            import_document(session, document=document, clock=clock)
-            report.imported_plan = document.plan.code
-        for plan in list_plans(session):  # a database made before questionnaires were data
-            ensure_forms(session, plan=plan, clock=clock)
-    report.opened_periods = open_current_periods(make_session, clock=clock, zone=zone)
+    # Several `baocao run` may start at once on an empty database: one migrates and imports,
+    # the others wait, then find the schema at head and the plan there.
+    with migrate.schema_lock(engine):
+        migrate.upgrade(engine, lock=False)
+        with transaction(make_session) as session:
+            if not list_plans(session):
+                document = parse_yaml(plan_file or BUNDLED_PLAN)
+                import_document(session, document=document, clock=clock)
+                report.imported_plan = document.plan.code
+            for plan in list_plans(session):  # a database made before questionnaires were data
+                ensure_forms(session, plan=plan, clock=clock)
+        report.opened_periods = open_current_periods(make_session, clock=clock, zone=zone)
     return report
 
 

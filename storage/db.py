@@ -22,6 +22,8 @@ def normalise_url(url: str) -> str:
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
+    # Errors and echo never print SQL parameters: they are people's names and answers.
+    kwargs.setdefault("hide_parameters", True)
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

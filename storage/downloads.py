@@ -2,20 +2,29 @@
 
 The token in the link is random (256 bits) and shown once; only its SHA-256 is stored, so the
 table alone opens nothing. A link works until it expires; then it opens nothing either.
+
+A link is also bound to the person it was made for (`open_link`):
+- it opens only while that person still holds an active role: a revoked focal point's or a
+  removed secretariat member's links stop working at once;
+- the first browser that opens it gets a random cookie, whose hash the link keeps; from then on
+  only a request carrying that cookie opens it, so a link forwarded after its owner opened it
+  (or copied from a chat history) opens nothing;
+- a single-use link opens once (BAOCAO_DOWNLOAD_SINGLE_USE).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from storage.clock import Clock
-from storage.models import DownloadLink
+from storage.models import DownloadLink, Membership, MemberStatus
 
 TOKEN_BYTES = 32
 
@@ -43,6 +52,7 @@ def create_link(
     valid_for: timedelta,
     clock: Clock,
     person_id: int | None = None,
+    single_use: bool = False,
 ) -> NewLink:
     token = new_token()
     now = clock.now()
@@ -54,6 +64,7 @@ def create_link(
         created_at=now,
         expires_at=now + valid_for,
         person_id=person_id,
+        single_use=single_use,
     )
     session.add(link)
     session.flush()
@@ -70,6 +81,57 @@ def find_link(session: Session, *, token: str, clock: Clock) -> DownloadLink | N
     if link is None or link.expires_at <= clock.now():
         return None
     return link
+
+
+@dataclass(frozen=True)
+class Opened:
+    link: DownloadLink
+    new_cookie: str | None  # for the browser that just claimed the link; None if it had one
+
+
+def open_link(
+    session: Session, *, token: str, cookie: str | None, clock: Clock
+) -> Opened | None:
+    """The link a request may open, or None (unknown, expired, used, its person without a
+    role, or another browser's). Call inside a transaction: claiming and using are written."""
+    link = find_link(session, token=token, clock=clock)
+    if link is None or (link.single_use and link.used_at is not None):
+        return None
+    if link.person_id is not None and not _has_role(session, link.person_id):
+        return None
+    new_cookie = None
+    if link.claim_hash is None:
+        new_cookie = cookie or new_token()
+        claimed = session.execute(
+            update(DownloadLink)
+            .where(col(DownloadLink.id) == link.id, col(DownloadLink.claim_hash).is_(None))
+            .values(claim_hash=hash_token(new_cookie))
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]  # another browser was first
+            return None
+        new_cookie = None if cookie else new_cookie
+    elif cookie is None or not hmac.compare_digest(link.claim_hash, hash_token(cookie)):
+        return None
+    if link.single_use:
+        used = session.execute(
+            update(DownloadLink)
+            .where(col(DownloadLink.id) == link.id, col(DownloadLink.used_at).is_(None))
+            .values(used_at=clock.now())
+        )
+        if used.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+    return Opened(link, new_cookie)
+
+
+def _has_role(session: Session, person_id: int) -> bool:
+    return (
+        session.exec(
+            select(Membership.id).where(
+                Membership.person_id == person_id, Membership.status == MemberStatus.active
+            )
+        ).first()
+        is not None
+    )
 
 
 def purge_expired(session: Session, *, clock: Clock) -> list[str]:

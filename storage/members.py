@@ -163,3 +163,18 @@ def person_identities(session: Session, *, person_id: int) -> list[Identity]:
             select(Identity).where(Identity.person_id == person_id).order_by(col(Identity.id))
         ).all()
     )
+
+
+def secretariat_members(session: Session) -> list[tuple[Membership, Person]]:
+    """Active secretariat members (BAOCAO_ADMINS are settings, not rows: not listed)."""
+    return list(
+        session.exec(
+            select(Membership, Person)
+            .join(Person, col(Person.id) == col(Membership.person_id))
+            .where(
+                Membership.role == MemberRole.secretariat,
+                Membership.status == MemberStatus.active,
+            )
+            .order_by(col(Membership.id))
+        ).all()
+    )

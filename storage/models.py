@@ -434,6 +434,10 @@ class DownloadLink(SQLModel, table=True):
     created_at: datetime = _instant()
     expires_at: datetime = _instant()
     person_id: int | None = Field(default=None, foreign_key="person.id")
+    single_use: bool = False
+    used_at: datetime | None = _instant(nullable=True)
+    # SHA-256 of the cookie given to the browser that opened the link first: only it may again.
+    claim_hash: str | None = Field(default=None, max_length=64)
 
 
 class AuditLog(SQLModel, table=True):

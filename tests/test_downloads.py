@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import urllib.error
+import urllib.request
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +44,17 @@ def new_link(app, path: Path, *, hours: int = 24) -> str:
             valid_for=timedelta(hours=hours),
             clock=app.clock,
         ).token
+
+
+def get_as(url: str, cookie: str | None) -> tuple[int, bytes, dict[str, str]]:
+    """GET as a browser holding `cookie` ('name=value'), as download links expect."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status), response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        with error:
+            return int(error.code), error.read(), dict(error.headers)
 
 
 # --- storage ---------------------------------------------------------------------------------
@@ -89,10 +102,11 @@ def test_a_link_works_before_it_expires_and_is_404_after(app, clock, web, tmp_pa
     assert disposition.startswith("attachment;")
     assert "filename*=UTF-8''T%E1%BB%95ng%20h%E1%BB%A3p" in disposition
 
+    cookie = headers["Set-Cookie"].split(";", 1)[0]  # the browser that opened it first
     clock.advance(timedelta(hours=23, minutes=59))
-    assert get(f"{web.url}/files/{token}")[0] == 200
+    assert get_as(f"{web.url}/files/{token}", cookie)[0] == 200
     clock.advance(timedelta(minutes=1))
-    expired = get(f"{web.url}/files/{token}")
+    expired = get_as(f"{web.url}/files/{token}", cookie)
     wrong = get(f"{web.url}/files/{token[:-2]}zz")
     assert expired[0] == wrong[0] == 404
     assert expired[1] == wrong[1] == b"404 Not Found\n"  # the same bare answer: nothing learnt
@@ -174,3 +188,63 @@ def test_a_failing_lookup_is_a_bare_500_and_logs_no_token(app, loop, caplog):
         loop.run(server.stop())
     assert status == 500 and body == b"500 Internal Server Error\n"
     assert "database down" in caplog.text and "SeCrEtToKeN123" not in caplog.text
+
+
+# --- bound to the person and the browser (issue 18, 8) -------------------------------------
+
+
+def person_link(app, path: Path, *, single_use: bool = False) -> tuple[str, int]:
+    """A link made for a registered focal point (u1); returns the token and the person id."""
+    from storage.models import Person
+    from tests.people import register
+
+    register(app, "u1")
+    path.write_bytes(EXPORT.data)
+    with transaction(app.make_session) as session:
+        person_id = session.exec(select(Person.id)).one()
+        token = create_link(
+            session,
+            file_path=str(path),
+            file_name=EXPORT.file_name,
+            mime_type=EXPORT.mime_type,
+            valid_for=timedelta(hours=24),
+            clock=app.clock,
+            person_id=person_id,
+            single_use=single_use,
+        ).token
+    return token, person_id
+
+
+def test_a_link_opens_only_in_the_browser_that_opened_it_first(app, web, tmp_path):
+    token, _ = person_link(app, tmp_path / "a.xlsx")
+    url = f"{web.url}/files/{token}"
+    status, body, headers = get_as(url, None)
+    assert status == 200 and body == EXPORT.data
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    assert "httponly" in headers["Set-Cookie"].lower()
+    assert get_as(url, None)[0] == 404  # the link forwarded to someone else
+    assert get_as(url, "baocao_dl=someone-elses-browser")[0] == 404
+    assert get_as(url, cookie)[:2] == (200, EXPORT.data)  # its owner, again
+
+
+def test_a_link_stops_working_when_its_person_loses_their_role(app, web, tmp_path):
+    from storage.models import Membership, MemberStatus
+
+    token, person_id = person_link(app, tmp_path / "a.xlsx")
+    url = f"{web.url}/files/{token}"
+    status, _body, headers = get_as(url, None)
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    assert status == 200
+    with transaction(app.make_session) as session:
+        session.exec(select(Membership).where(Membership.person_id == person_id)).one().status = (
+            MemberStatus.revoked
+        )
+    assert get_as(url, cookie)[0] == 404
+
+
+def test_a_single_use_link_opens_once(app, web, tmp_path):
+    token, _ = person_link(app, tmp_path / "a.xlsx", single_use=True)
+    url = f"{web.url}/files/{token}"
+    status, _body, headers = get_as(url, None)
+    assert status == 200
+    assert get_as(url, headers["Set-Cookie"].split(";", 1)[0])[0] == 404

@@ -18,7 +18,7 @@ from storage.agencies import find_agency, rename_agency
 from storage.agency_merge import MergeError, merge_agencies
 from storage.db import transaction
 from storage.invites import create_invite
-from storage.members import agency_members
+from storage.members import agency_members, end_membership, secretariat_members
 from storage.models import MemberRole, MemberStatus
 from storage.periods import reporting_agencies
 
@@ -63,7 +63,49 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
     )
     merge.add_argument("source", help="the agency that is merged away (code or name)")
     merge.add_argument("target", help="the agency that continues (code or name)")
-    return {"invite": run_invite, "agency": run_agency}
+    secretariat = commands.add_parser(
+        "secretariat", help="secretariat members: list, remove"
+    ).add_subparsers(dest="secretariat_command", required=True)
+    secretariat.add_parser("list", help="active secretariat members, with their person ids")
+    remove = secretariat.add_parser("remove", help="end a person's secretariat role")
+    remove.add_argument("person_id", type=int, help="the id shown by `baocao secretariat list`")
+    return {"invite": run_invite, "agency": run_agency, "secretariat": run_secretariat}
+
+
+def run_secretariat(settings: Settings, args: argparse.Namespace) -> int:
+    app = App.build(settings)
+    try:
+        app.prepare()
+        with transaction(app.make_session) as session:
+            members = secretariat_members(session)
+            if args.secretariat_command == "list":
+                for _membership, person in members:
+                    print(f"{person.id:>6}  {person.full_name} ({person.position})")
+                if not members:
+                    print("Chưa có thư ký nào đăng ký qua bot (BAOCAO_ADMINS không được liệt kê).")
+                return 0
+            found = [(m, p) for m, p in members if p.id == args.person_id]
+            if not found:
+                print(f"Không có thư ký đang hoạt động với mã {args.person_id}.", file=sys.stderr)
+                return 1
+            membership, person = found[0]
+            # Their conversations check roles on their next step, so an open /invite menu or
+            # export stops there (handlers/guards.py).
+            end_membership(
+                session, membership=membership, status=MemberStatus.revoked, clock=app.clock
+            )
+            audit.record(
+                session,
+                clock=app.clock,
+                action="revoke",
+                outcome="ok",
+                channel="cli",
+                detail={"membership_id": membership.id, "role": "secretariat"},
+            )
+            print(f"Đã thu hồi quyền thư ký kế hoạch của {person.full_name}.")
+            return 0
+    finally:
+        app.close()
 
 
 def telegram_username(

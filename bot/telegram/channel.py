@@ -20,7 +20,14 @@ from bot.app import App
 from bot.channel_errors import ChannelStartError
 from bot.logs import Redaction
 from bot.telegram.blocked import record_blocked
-from bot.telegram.guard import Limits, RequestGuard, RetryPolicy, Sleep, retry_after_seconds
+from bot.telegram.guard import (
+    Limits,
+    MaybeDelivered,
+    RequestGuard,
+    RetryPolicy,
+    Sleep,
+    retry_after_seconds,
+)
 from bot.telegram.keyboard import CallbackCodec
 from bot.telegram.menus import CommandMenus, Roles, known_chat_roles
 from bot.telegram.processor import PerChatUpdateProcessor
@@ -169,15 +176,21 @@ class TelegramChannel:
         except ValueError:
             raise DeliveryError(f"not a Telegram chat id: {chat_id!r}", permanent=True) from None
         try:
-            await self._sender.send(chat, reply)
+            await self._sender.send(chat, reply, at_most_once=True)
         except SendFailed as failed:
             cause = failed.cause
             message = f"{type(cause).__name__}: {self._redaction(str(cause))}"
+            if isinstance(cause, MaybeDelivered):
+                raise DeliveryError(message, uncertain=True) from None
             if isinstance(cause, Forbidden):
                 await self._blocked(chat)
                 raise DeliveryError(message, permanent=True) from None
             if isinstance(cause, RetryAfter):
-                raise DeliveryError(message, retry_after=retry_after_seconds(cause)) from None
+                raise DeliveryError(
+                    message,
+                    retry_after=retry_after_seconds(cause),
+                    whole_channel=getattr(cause, "whole_bot", True),
+                ) from None
             # A request Telegram refuses as such (chat not found...) will not pass later either.
             raise DeliveryError(message, permanent=isinstance(cause, BadRequest)) from None
 

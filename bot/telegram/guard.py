@@ -1,9 +1,11 @@
 """Every Bot API request except getUpdates passes here: Telegram's flood limits and retries.
 
 Plugged into python-telegram-bot as its rate limiter, so replies, outbox deliveries, menus and
-callback answers all share one budget. A 429 pauses every request for `retry_after` and retries;
-timeouts, 5xx and connection errors retry with exponential backoff; what retrying cannot fix
-(400, 403, 401, 409) is raised at once.
+callback answers all share one budget. A 429 on a request to one chat pauses that chat for
+`retry_after` and retries, while other chats go on; a 429 on a request for no chat, or on
+`GLOBAL_AFTER_CHATS` different chats within one pause, is the whole bot's and pauses every
+request. Timeouts, 5xx and connection errors retry with exponential backoff; what retrying
+cannot fix (400, 403, 401, 409) is raised at once.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -35,6 +40,26 @@ LIMITED_ENDPOINTS = frozenset(
     }
 )  # fmt: skip
 MAX_CHAT_LIMITERS = 1000
+
+# Set while sending an outbox message: such a send must not be repeated when Telegram may
+# already have it (no person is waiting, and the outbox can hold it for the operator instead).
+AT_MOST_ONCE: ContextVar[bool] = ContextVar("telegram_send_at_most_once", default=False)
+
+# httpx errors raised after the request may have reached Telegram (sent, no answer read).
+_AFTER_SENDING = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError,
+                  httpx.RemoteProtocolError)  # fmt: skip
+
+
+class MaybeDelivered(NetworkError):
+    """A message send failed after Telegram may have processed it; not retried."""
+
+
+def may_have_been_delivered(error: NetworkError) -> bool:
+    """Connect and pool errors happen before the request leaves: retrying them is safe."""
+    return isinstance(error.__cause__, _AFTER_SENDING)
+# Telegram does not say whether a 429 is for one chat or for the bot. One chat's is taken as
+# that chat's; this many chats flooded within one wait means the bot as a whole is.
+GLOBAL_AFTER_CHATS = 3
 
 
 @dataclass(frozen=True)
@@ -85,11 +110,15 @@ class RequestGuard(BaseRateLimiter[int]):
         *,
         sleep: Sleep = asyncio.sleep,
         redact: Callable[[str], str] = str,
+        now: Callable[[], float] = time.monotonic,
     ) -> None:
         opt_in_to_timedelta()
         self.limits = limits or Limits()
         self.policy = policy or RetryPolicy()
         self._sleep = sleep
+        self._now = now
+        self._chat_pauses: dict[int | str, _ChatPause] = {}
+        self._recent_floods: dict[int | str, float] = {}  # chat -> when its flood wait ends
         self._redact = redact
         self._overall: AsyncLimiter | None = None
         self._chats: dict[int | str, AsyncLimiter] = {}
@@ -122,6 +151,9 @@ class RequestGuard(BaseRateLimiter[int]):
             attempt += 1
             if self._resumed is not None:
                 await self._resumed.wait()
+            paused = self._chat_pauses.get(_chat_key(chat_id)) if chat_id is not None else None
+            if paused is not None:
+                await paused.resumed.wait()
             try:
                 limiters = self._limiters(chat_id)
                 if not limiters:
@@ -132,13 +164,41 @@ class RequestGuard(BaseRateLimiter[int]):
                     return await callback(*args, **kwargs)
             except RetryAfter as error:
                 wait = retry_after_seconds(error)
+                whole_bot = self._whole_bot(chat_id, wait)
+                # The outbox reads this to pause one chat or the whole channel.
+                error.whole_bot = whole_bot  # type: ignore[attr-defined]
                 if wait > self.policy.max_retry_after or attempt >= self.policy.attempts:
                     raise
-                log.warning("Telegram flood control on %s: waiting %.0f s", endpoint, wait)
-                await self._pause(wait)
+                log.warning(
+                    "Telegram flood control on %s (%s): waiting %.0f s",
+                    endpoint,
+                    "whole bot" if whole_bot else "one chat",
+                    wait,
+                )
+                if whole_bot:
+                    await self._pause(wait)
+                else:
+                    await self._pause_chat(_chat_key(chat_id), wait)
             except BadRequest:
                 raise  # a NetworkError subclass, but the request itself is wrong
             except NetworkError as error:  # timeouts, 5xx, connection errors
+                uncertain = endpoint in LIMITED_ENDPOINTS and may_have_been_delivered(error)
+                if uncertain and AT_MOST_ONCE.get():
+                    log.warning(
+                        "%s to chat %s got no answer after sending (%s): it may have been "
+                        "delivered, so it is not resent",
+                        endpoint,
+                        chat_id,
+                        type(error.__cause__).__name__,
+                    )
+                    raise MaybeDelivered(f"{endpoint}: no answer after sending") from error
+                if uncertain:  # a reply someone waits for: a rare duplicate beats silence
+                    log.warning(
+                        "%s to chat %s got no answer after sending; resending a reply the "
+                        "person is waiting for (it may arrive twice)",
+                        endpoint,
+                        chat_id,
+                    )
                 if attempt >= self.policy.attempts:
                     raise
                 delay = self.policy.delay(attempt)
@@ -152,6 +212,30 @@ class RequestGuard(BaseRateLimiter[int]):
                     delay,
                 )
                 await self._sleep(delay)
+
+    def _whole_bot(self, chat_id: object, wait: float) -> bool:
+        """Is this 429 the bot's (every chat waits) or one chat's (only it waits)?"""
+        if chat_id is None:
+            return True
+        now = self._now()
+        self._recent_floods = {c: t for c, t in self._recent_floods.items() if t > now}
+        self._recent_floods[_chat_key(chat_id)] = now + wait
+        return len(self._recent_floods) >= GLOBAL_AFTER_CHATS
+
+    async def _pause_chat(self, key: int | str, seconds: float) -> None:
+        """Hold this chat's requests only; other chats go on."""
+        pause = self._chat_pauses.get(key)
+        if pause is None:
+            pause = self._chat_pauses[key] = _ChatPause()
+        pause.holders += 1
+        pause.resumed.clear()
+        try:
+            await self._sleep(seconds)
+        finally:
+            pause.holders -= 1
+            if pause.holders == 0:
+                pause.resumed.set()
+                self._chat_pauses.pop(key, None)
 
     async def _pause(self, seconds: float) -> None:
         """Hold every request (Telegram's flood wait is for the whole bot) while this one waits."""
@@ -183,6 +267,14 @@ class RequestGuard(BaseRateLimiter[int]):
         if self._overall is not None:
             limiters.append(self._overall)
         return limiters
+
+
+class _ChatPause:
+    __slots__ = ("holders", "resumed")
+
+    def __init__(self) -> None:
+        self.holders = 0
+        self.resumed = asyncio.Event()
 
 
 def _chat_key(chat_id: object) -> int | str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
+from bot.telegram.guard import AT_MOST_ONCE
 from bot.telegram.keyboard import CallbackCodec, inline_keyboard
 from bot.telegram.outbound import DocumentPart, Part, TextPart, escape, plan_reply
 from handlers.events import Reply
@@ -24,13 +25,19 @@ class ReplySender:
         self.bot = bot
         self.codec = codec
 
-    async def send(self, chat_id: int, reply: Reply) -> None:
+    async def send(self, chat_id: int, reply: Reply, *, at_most_once: bool = False) -> None:
+        """`at_most_once` for outbox messages: a part Telegram may already have is not resent
+        (the guard raises MaybeDelivered instead)."""
         parts = plan_reply(reply)
-        for index, part in enumerate(parts):
-            try:
-                await self.send_part(chat_id, part)
-            except Exception as error:
-                raise SendFailed(error, parts[index:]) from error
+        token = AT_MOST_ONCE.set(at_most_once)
+        try:
+            for index, part in enumerate(parts):
+                try:
+                    await self.send_part(chat_id, part)
+                except Exception as error:
+                    raise SendFailed(error, parts[index:]) from error
+        finally:
+            AT_MOST_ONCE.reset(token)
 
     async def send_part(self, chat_id: int, part: Part) -> None:
         markup = inline_keyboard(part.options, self.codec) if part.options else None

@@ -89,6 +89,7 @@ class ZaloChannel:
             public_url=settings.public_url,
             valid_for=timedelta(hours=settings.download_link_hours),
             files_dir=self.options.files_dir,
+            single_use=settings.download_single_use,
         )
         self.processor = ChatProcessor()
         self.web: WebServer | None = None

@@ -49,7 +49,9 @@ class FilePublisher:
         valid_for: timedelta,
         files_dir: Path,
         channel: str = "zalo",
+        single_use: bool = False,
     ) -> None:
+        self.single_use = single_use
         self.make_session = make_session
         self.clock = clock
         self.zone = zone
@@ -82,6 +84,7 @@ class FilePublisher:
                 valid_for=self.valid_for,
                 clock=self.clock,
                 person_id=person_id,
+                single_use=self.single_use,
             )
         self.remove(expired)
         expires = new.link.expires_at.astimezone(self.zone).strftime("%H:%M %d/%m/%Y")
