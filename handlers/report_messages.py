@@ -35,8 +35,8 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "report.opt.edit": ("Sửa báo cáo", "Edit the report"),
     "report.opt.view": ("Xem báo cáo đã nộp", "See the submitted report"),
     "report.start": (
-        "{title}, hạn {due}. Mỗi câu trả lời được lưu ngay. /back: câu trước, /cancel: dừng.",
-        "{title}, due {due}. Every answer is saved at once. /back: previous, /cancel: stop.",
+        "{title} - {agency}, hạn {due}. Câu trả lời được lưu ngay. /back: câu trước, /cancel: dừng.",
+        "{title} - {agency}, due {due}. Answers are saved at once. /back: previous, /cancel: stop.",
     ),
     "report.start_from": (
         "Đơn vị đã nộp {title}. Dùng lại các câu trả lời đó rồi xem lại, sửa chỗ thay đổi?",

@@ -14,9 +14,10 @@ import tests.test_report_flow as report_walk
 from handlers.events import IncomingEvent
 from handlers.messages import translate
 from handlers.validation import Invalid, check_free_text, check_percent, check_position
-from storage.models import Person, Submission, TaskReport
+from storage.models import Person, ReportAnswer, Submission
 from tests.people import register, say
-from tests.plan_files import small_plan, write_yaml
+from tests.plan_files import write_yaml
+from tests.test_report_flow import reporting_plan
 
 INVISIBLE = ["\u200b\u200b\u200b", "\x00", "\ufeff", " \u200b\n\u2060 ", "\u3164", "\u200d"]
 
@@ -24,7 +25,7 @@ INVISIBLE = ["\u200b\u200b\u200b", "\x00", "\ufeff", " \u200b\n\u2060 ", "\u3164
 @pytest.fixture
 def app(make_app, tmp_path):
     """Plan 99/KH-TEST; u1 is a focal point of Sở A; the console operator is secretariat."""
-    app = make_app(plan_file=str(write_yaml(tmp_path / "small.yaml", small_plan())))
+    app = make_app(plan_file=str(write_yaml(tmp_path / "small.yaml", reporting_plan())))
     register(app, "u1", "so-a", name="Nguyễn Thị Lan")
     return app
 
@@ -52,7 +53,7 @@ def test_a_report_with_nul_and_zero_width_characters_in_every_answer_is_submitte
     assert "ĐÃ NỘP BÁO CÁO" in say(app, "u1", "1")
     with app.make_session() as session:
         assert session.exec(select(Submission)).one().current_version == 1
-        stored = " ".join(str(r.results) for r in session.exec(select(TaskReport)).all())
+        stored = " ".join(str(r.value) for r in session.exec(select(ReportAnswer)).all())
     assert "Đã tổ chức 2 hội thảo, 150 người dự" in stored and "\x00" not in stored
 
 
@@ -120,8 +121,8 @@ def test_emoji_are_refused(answer):
 def test_a_result_with_degrees_and_percent_is_accepted_in_the_conversation(app):
     say(app, "u1", "/report")
     say(app, "u1", "2")  # in progress
-    assert "Kết quả đạt được" in say(app, "u1", "70%")
-    assert "Khó khăn" in say(app, "u1", "Nuôi cấy ở 30°C đạt 95% ©")
+    assert "Kết quả trong năm" in say(app, "u1", "70%")
+    assert "Nhiệm vụ 2" in say(app, "u1", "Nuôi cấy ở 30°C đạt 95% ©")
 
 
 # --- 7: an answer nobody can see is no answer ---------------------------------------------------
@@ -131,10 +132,10 @@ def test_a_result_with_degrees_and_percent_is_accepted_in_the_conversation(app):
 def test_invisible_answers_do_not_satisfy_a_required_question(app, invisible):
     say(app, "u1", "/report")
     say(app, "u1", "2")
-    assert "Kết quả đạt được" in say(app, "u1", "70%")
+    assert "Kết quả trong năm" in say(app, "u1", "70%")
     reply = say(app, "u1", invisible)
     assert translate("report.empty", "vi") in reply
-    assert "Khó khăn" not in reply
+    assert "Nhiệm vụ 2" not in reply
     assert check_free_text(invisible, max_length=100, required=True) == Invalid("report.empty", {})
 
 

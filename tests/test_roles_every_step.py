@@ -18,13 +18,13 @@ from storage.models import (
 )
 from tests.people import CODE, register, say
 from tests.plan_files import small_plan, write_yaml
-from tests.test_report_flow import walk_full_report
+from tests.test_report_flow import reporting_plan, walk_full_report
 
 
 @pytest.fixture
 def app(make_app, tmp_path):
     """Plan 99/KH-TEST; u1 is a focal point of Sở A; the console operator is secretariat."""
-    app = make_app(plan_file=str(write_yaml(tmp_path / "small.yaml", small_plan())))
+    app = make_app(plan_file=str(write_yaml(tmp_path / "small.yaml", reporting_plan())))
     register(app, "u1", "so-a", name="Nguyễn Thị Lan")
     return app
 
