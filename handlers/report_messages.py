@@ -35,7 +35,8 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "report.opt.edit": ("Sửa báo cáo", "Edit the report"),
     "report.opt.view": ("Xem báo cáo đã nộp", "See the submitted report"),
     "report.start": (
-        "{title} - {agency}, hạn {due}. Câu trả lời được lưu ngay. /back: câu trước, /cancel: dừng.",
+        "{title} - {agency}, hạn {due}. Câu trả lời được lưu ngay. "
+        "/back: câu trước, /cancel: dừng.",
         "{title} - {agency}, due {due}. Answers are saved at once. /back: previous, /cancel: stop.",
     ),
     "report.start_from": (
