@@ -657,11 +657,10 @@ class ReportFlow(StepFlow):
     def step_start_from(
         self, ctx: Context, state: ConversationState, event: IncomingEvent
     ) -> list[Reply]:
-        agency = self._agency(ctx, state)
-        period = ctx.session.get(ReportingPeriod, state.data.get("period_id"))
-        if agency is None or period is None or period.status != PeriodStatus.open:
-            ctx.end_flow()
-            return [Reply(ctx.t("report.closed", secretariat=ctx.secretariat_name()))]
+        found = self._open(ctx, state)
+        if isinstance(found, Reply):
+            return [found]
+        agency, period = found
         if event.choice not in {"st:reuse", "st:fresh"}:
             return [Reply(ctx.t("pick.one"))]
         return begin(ctx, agency, period, from_previous=event.choice == "st:reuse")
@@ -669,11 +668,10 @@ class ReportFlow(StepFlow):
     def step_existing(
         self, ctx: Context, state: ConversationState, event: IncomingEvent
     ) -> list[Reply]:
-        agency = self._agency(ctx, state)
-        period = ctx.session.get(ReportingPeriod, state.data.get("period_id"))
-        if agency is None or period is None or period.status != PeriodStatus.open:
-            ctx.end_flow()
-            return [Reply(ctx.t("report.closed", secretariat=ctx.secretariat_name()))]
+        found = self._open(ctx, state)
+        if isinstance(found, Reply):
+            return [found]
+        agency, period = found
         if event.choice == "ex:view":
             options = (Option(ctx.t("report.opt.edit"), "ex:edit"),)
             shown = show_latest(ctx, agency, period)
@@ -693,6 +691,17 @@ class ReportFlow(StepFlow):
         rep = Report.load(ctx, draft)
         assert rep is not None
         return review(ctx, rep)
+
+    def _open(
+        self, ctx: Context, state: ConversationState
+    ) -> tuple[Agency, ReportingPeriod] | Reply:
+        """The agency and period the conversation is about, while the period is open."""
+        agency = self._agency(ctx, state)
+        period = ctx.session.get(ReportingPeriod, state.data.get("period_id"))
+        if agency is None or period is None or period.status != PeriodStatus.open:
+            ctx.end_flow()
+            return Reply(ctx.t("report.closed", secretariat=ctx.secretariat_name()))
+        return agency, period
 
     @staticmethod
     def _agency(ctx: Context, state: ConversationState) -> Agency | None:

@@ -337,29 +337,8 @@ def test_two_focal_points_editing_at_once(app):
     assert stored_answers(app, 2)[(2, "lead", "results")] == "Mô hình đã nhân rộng ra 3 huyện"
 
 
-def test_next_year_starts_from_last_years_answers(app):
-    submit_full(app)
-    with app.make_session() as session:
-        period = session.exec(select(ReportingPeriod)).one()
-        period.status = "closed"
-        session.add(period)
-        session.commit()
-    app.clock.set(datetime(2027, 11, 2, 9, 0, tzinfo=VN))
-    app.prepare()  # opens the 2027 period, as the daily job does
-    offer = say(app, "u1", "/report")
-    assert "Đơn vị đã nộp Báo cáo năm 2026" in offer and "Dùng lại" in offer
-    review = say(app, "u1", "1")
-    assert "XEM LẠI" in review and "Cung cấp số liệu cho Sở B" in review
-    assert "ĐÃ NỘP BÁO CÁO 2027-SO-A" in say(app, "u1", "1")
-    assert stored_answers(app, 1) == {  # both years' version 1, identical answers
-        **{k: v for k, v in stored_answers(app, 1).items()},
-    }
-    with app.make_session() as session:
-        counts = session.exec(select(ReportAnswer.version_id)).all()
-        assert len(counts) == 2 * 16
-
-
-def test_from_scratch_when_last_year_is_not_wanted(app):
+def a_year_later(app) -> None:
+    """2026's report submitted, its period closed; the 2027 period opened by the daily job."""
     submit_full(app)
     with app.make_session() as session:
         period = session.exec(select(ReportingPeriod)).one()
@@ -368,6 +347,37 @@ def test_from_scratch_when_last_year_is_not_wanted(app):
         session.commit()
     app.clock.set(datetime(2027, 11, 2, 9, 0, tzinfo=VN))
     app.prepare()
+
+
+def answers_by_period(app) -> dict[str, dict[tuple[int | None, str, str], object]]:
+    with app.make_session() as session:
+        rows = session.exec(
+            select(ReportAnswer, Task.number, ReportingPeriod.key)
+            .join(SubmissionVersion, SubmissionVersion.id == ReportAnswer.version_id)
+            .join(Submission, Submission.id == SubmissionVersion.submission_id)
+            .join(ReportingPeriod, ReportingPeriod.id == Submission.period_id)
+            .join(Task, Task.id == ReportAnswer.task_id, isouter=True)
+        ).all()
+    out: dict[str, dict[tuple[int | None, str, str], object]] = {}
+    for answer, number, key in rows:
+        out.setdefault(key, {})[(number, answer.section, answer.question)] = answer.value
+    return out
+
+
+def test_next_year_starts_from_last_years_answers(app):
+    a_year_later(app)
+    offer = say(app, "u1", "/report")
+    assert "Đơn vị đã nộp Báo cáo năm 2026" in offer and "Dùng lại" in offer
+    review = say(app, "u1", "1")
+    assert "XEM LẠI" in review and "Cung cấp số liệu cho Sở B" in review
+    assert "ĐÃ NỘP BÁO CÁO 2027-SO-A" in say(app, "u1", "1")
+    by_period = answers_by_period(app)
+    assert len(by_period["2026"]) == 16
+    assert by_period["2027"] == by_period["2026"]  # kept as they were, nothing retyped
+
+
+def test_from_scratch_when_last_year_is_not_wanted(app):
+    a_year_later(app)
     say(app, "u1", "/report")
     fresh = say(app, "u1", "2")
     assert "[1/6] Nhiệm vụ 1" in fresh and "Đang ghi" not in fresh
