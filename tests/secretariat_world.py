@@ -97,7 +97,12 @@ SO_C = [
 
 
 def build_world(make_app, tmp_path: Path) -> App:
-    """The period of the module docstring; the clock ends on 02/12/2026 10:00."""
+    """The period of the module docstring; the clock ends on 02/12/2026 10:00. Built through
+    the conversations once per test process and database; each test gets a copy."""
+    return make_app.shared("secretariat world", lambda: _build_world(make_app, tmp_path))
+
+
+def _build_world(make_app, tmp_path: Path) -> App:
     app = make_world_app(make_app, tmp_path)
     register(app, "u1", "so-a", name="Nguyễn Thị Lan")
     register(app, "u2", "so-b", name="Trần Văn Bình")

@@ -47,6 +47,7 @@ def new_link(app, path: Path, *, hours: int = 24) -> str:
 # --- storage ---------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_links_are_random_stored_hashed_and_expire(app, clock, tmp_path):
     token = new_link(app, tmp_path / "a.xlsx")
     other = new_link(app, tmp_path / "b.xlsx")

@@ -24,6 +24,9 @@ from tests.secretariat_world import (
     submit_report,
 )
 
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = [
     "Stt",

@@ -25,6 +25,9 @@ from handlers.events import Reply
 from storage.models import OutboxStatus
 from tests.test_reminders_support import at, focal, outbox, service
 
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
+
 REPO = Path(__file__).resolve().parents[1]
 RECIPIENTS = [f"10{i:02d}" for i in range(8)]
 AGENCIES = ["so-yte", "so-tnmt", "so-congthuong", "so-noivu", "so-khdt", "so-taichinh"]

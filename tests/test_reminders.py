@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from handlers.events import Option
@@ -22,6 +23,9 @@ from tests.test_reminders_support import (
     submit,
     tick,
 )
+
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
 
 
 def test_focal_point_is_reminded_14_working_days_before_the_deadline(app, clock) -> None:

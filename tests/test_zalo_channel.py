@@ -64,6 +64,7 @@ def small(tmp_path):
     return {"plan_file": str(write_yaml(tmp_path / "small.yaml", small_plan()))}
 
 
+@pytest.mark.both_databases
 def test_a_full_report_on_zalo_with_numbered_options_and_a_photo(
     start_zalo, zalo: FakeZaloBot, small
 ):
