@@ -159,6 +159,7 @@ def test_a_failing_handler_apologises_and_keeps_serving(app, chat_user):
         assert session.exec(select(AuditLog.outcome)).all() == ["error"]
 
 
+@pytest.mark.processes
 def test_quickstart_command_answers_help_in_vietnamese(tmp_path):
     """The README's first command: `baocao run` with no token opens the console chat."""
     result = subprocess.run(

@@ -27,7 +27,7 @@ from storage.models import OutboxStatus
 from tests.test_reminders_support import at, focal, outbox, service
 
 # Storage-level: runs on PostgreSQL as well as SQLite.
-pytestmark = pytest.mark.both_databases
+pytestmark = [pytest.mark.both_databases, pytest.mark.processes]
 
 REPO = Path(__file__).resolve().parents[1]
 RECIPIENTS = [f"10{i:02d}" for i in range(8)]
