@@ -163,6 +163,7 @@ class AppMaker:
         and database kind: later tests start on a copy of the database it left, with the clock
         where it left it and an App built with the same settings. For a costly world that a
         module's tests only read or add to; `build()`'s own checks run once."""
+        name = f"{name} from {self.clock.now().isoformat()}"  # a world depends on its start
         kept = self.database.templates.snapshot(self.database.kind, name)
         if kept is not None and self.database.restore(kept):
             self.clock.set(kept.instant)
