@@ -66,8 +66,7 @@ def worker() -> None:
     INSTANTS is one ISO instant, or several separated by commas: a "tick" process then plans
     and delivers at each in turn, as one running scheduler would (a process start costs
     seconds on the shared machine, so a restart is one process, not one per tick)."""
-    from bot.app import App
-    from bot.commands.reminders import admin_chats, policy_from_settings
+    from bot.app import App, admin_chats, policy_from_settings
     from bot.settings import load_settings
     from scheduler.service import SchedulerService
     from storage.clock import FrozenClock

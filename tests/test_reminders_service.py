@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.commands.reminders import policy_from_settings
+from bot.app import policy_from_settings
 from scheduler.service import SchedulerService
 from tests.test_reminders_support import FakeChannel, at, fake_limiter, focal, outbox
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from bot.app import admin_chats, policy_from_settings
 from bot.channels import start_channels
-from bot.commands.reminders import admin_chats, policy_from_settings
 from bot.zalo import ZaloStartError
 from scheduler.service import SchedulerService
 from storage.models import Attachment, Identity, InboundUpdate, OutboxMessage, Submission
