@@ -36,8 +36,7 @@ from sqlmodel import col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import App
-from bot.commands.reminders import policy_from_settings
+from bot.app import App, policy_from_settings
 from bot.settings import load_settings
 from handlers.events import Reply
 from scheduler.delivery import DeliveryError

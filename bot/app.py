@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
@@ -10,6 +11,9 @@ from bot.settings import Settings
 from handlers.context import HandlerConfig
 from handlers.dispatcher import Dispatcher
 from handlers.setup import build_registry
+from scheduler.calendar import WorkCalendar
+from scheduler.planner import ReminderPlanner
+from scheduler.policy import ReminderPolicy
 from storage.bootstrap import BootReport, prepare_database
 from storage.clock import Clock, SystemClock
 from storage.db import SessionFactory, create_db_engine, session_factory
@@ -22,6 +26,7 @@ class App:
     engine: Engine
     make_session: SessionFactory
     dispatcher: Dispatcher
+    reminders: ReminderPlanner  # the one reminder service: the scheduler and /remind ask it
     boot: BootReport | None = field(default=None)
 
     @classmethod
@@ -29,7 +34,9 @@ class App:
         clock = clock or SystemClock()
         engine = create_db_engine(settings.database_url)
         make_session = session_factory(engine)
+        reminders = planner_from_settings(settings)
         config = HandlerConfig(
+            reminders=reminders,
             language=settings.language,
             zone=settings.zone,
             admins=frozenset((i.channel, i.user_id) for i in settings.admins),
@@ -41,7 +48,7 @@ class App:
         dispatcher = Dispatcher(
             make_session=make_session, config=config, clock=clock, registry=build_registry()
         )
-        return cls(settings, clock, engine, make_session, dispatcher)
+        return cls(settings, clock, engine, make_session, dispatcher, reminders)
 
     def prepare(self) -> BootReport:
         """Migrate, import the bundled plan into an empty database, open this year's period."""
@@ -56,3 +63,27 @@ class App:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def policy_from_settings(settings: Settings) -> ReminderPolicy:
+    """The reminder policy the settings configure (calendar, days, time of day)."""
+    return ReminderPolicy(
+        calendar=WorkCalendar(
+            extra_days_off=settings.extra_days_off,
+            makeup_working_days=settings.makeup_working_days,
+        ),
+        zone=settings.zone,
+        days_before=settings.reminder_days,
+        overdue_every=settings.reminder_overdue_every,
+        at=settings.reminder_time,
+        grace=timedelta(hours=settings.reminder_grace_hours),
+    )
+
+
+def admin_chats(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """BAOCAO_ADMINS as chats: an admin's private chat id is their user id."""
+    return tuple((a.channel, a.user_id) for a in settings.admins)
+
+
+def planner_from_settings(settings: Settings) -> ReminderPlanner:
+    return ReminderPlanner(policy=policy_from_settings(settings), admins=admin_chats(settings))

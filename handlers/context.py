@@ -12,6 +12,8 @@ from sqlmodel import Session
 
 from handlers.events import IncomingEvent, Option, Reply
 from handlers.messages import Language, translate
+from scheduler.planner import ReminderPlanner
+from scheduler.policy import ReminderPolicy
 from storage import audit
 from storage.clock import Clock
 from storage.conversations import clear_state, get_state, save_state
@@ -42,6 +44,10 @@ class HandlerConfig:
     invite_days: int = 7
     max_upload_mb: int = 20
     review_notify: str = "instant"  # instant | digest
+    # The one reminder service, with the configured calendar (built by the composition root).
+    reminders: ReminderPlanner = field(
+        default_factory=lambda: ReminderPlanner(policy=ReminderPolicy())
+    )
 
 
 CONSOLE_OPERATOR = "operator"

@@ -19,8 +19,7 @@ from handlers.registry import Registry
 from handlers.report_render import chunk
 from handlers.validation import check_free_text
 from scheduler import texts as reminder_texts
-from scheduler.policy import ReminderPolicy
-from scheduler.reminders import OVERDUE, REMINDER
+from scheduler.reminders import OVERDUE, REMINDER, manual_key
 from storage.agencies import AgencyIndex
 from storage.models import ConversationState, PeriodStatus, Plan, ReportingPeriod
 from storage.outbox import enqueue
@@ -356,9 +355,9 @@ def remind(ctx: Context, args: str) -> list[Reply]:
         for chat in reachable_focal_chats(ctx.session, agency_ids=set(absent))
         if chat.away_until is None or chat.away_until < today
     ]
-    # The planner's policy with the default calendar (Vietnamese public holidays) words the
-    # "working days left"; extra days off configured for the scheduler are not known here.
-    days_left = ReminderPolicy(zone=ctx.config.zone).days_left(today, period.due_on)
+    # The reminder service words the "working days left" by the configured calendar, and
+    # counts this reminder as the day's: its own step for that chat is then not sent.
+    days_left = ctx.config.reminders.days_left(today, period.due_on)
     requester = facts.secretariat_name
     queued = skipped = 0
     reached: set[int] = set()
@@ -381,7 +380,7 @@ def remind(ctx: Context, args: str) -> list[Reply]:
             text += "\n" + ctx.t("remind.returned", comment=agency.return_comment)
         row = enqueue(
             ctx.session,
-            dedupe_key=f"remind:{period.id}:{today:%Y%m%d}:a{agency.id}:i{chat.identity_id}",
+            dedupe_key=manual_key(period.id or 0, today, agency.id, chat.identity_id),
             channel=chat.channel,
             chat_id=chat.chat_id,
             kind=kind,

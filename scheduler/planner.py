@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -20,6 +20,8 @@ from scheduler.reminders import (
     PLANNED_KINDS,
     PlannedMessage,
     Planning,
+    manual_key,
+    manual_prefix,
     period_prefix,
     plan_messages,
 )
@@ -33,16 +35,28 @@ class Preview:
 
     planning: Planning
     already: set[str] = field(default_factory=set)  # keys already in the outbox
+    # Keys of agency reminders the secretariat's /remind already stood for that day.
+    covered: set[str] = field(default_factory=set)
 
     @property
     def new_messages(self) -> list[PlannedMessage]:
-        return [m for m in self.planning.messages if m.key not in self.already]
+        return [
+            m for m in self.planning.messages if m.key not in self.already | self.covered
+        ]
 
 
 class ReminderPlanner:
+    """The one reminder service: built once by the composition root with the configured
+    policy (calendar, days, time), asked by the scheduler's ticks, `baocao remind` and the
+    secretariat's /remind alike."""
+
     def __init__(self, *, policy: ReminderPolicy, admins: Iterable[tuple[str, str]] = ()) -> None:
         self.policy = policy
         self.admins = tuple(admins)
+
+    def days_left(self, today: date, deadline: date) -> int:
+        """Working days left (negative: overdue) by the configured calendar."""
+        return self.policy.days_left(today, deadline)
 
     def preview(
         self, session: Session, *, now: datetime, period_ids: Iterable[int] | None = None
@@ -51,9 +65,22 @@ class ReminderPlanner:
         secretariat = store.secretariat_recipients(session, admins=self.admins)
         planning = plan_messages(periods, secretariat, self.policy, now)
         already: set[str] = set()
+        manual: set[str] = set()
+        today = self.policy.local_day(now)
         for period in periods:
             already |= store.existing_keys(session, prefix=period_prefix(period.period_id))
-        return Preview(planning, already)
+            manual |= store.existing_keys(
+                session, prefix=manual_prefix(period.period_id, today)
+            )
+        covered = {
+            m.key
+            for m in planning.messages
+            if m.kind in AGENCY_KINDS
+            and m.agency_id is not None
+            and m.recipient.identity_id is not None
+            and manual_key(m.period_id, today, m.agency_id, m.recipient.identity_id) in manual
+        }
+        return Preview(planning, already, covered - already)
 
     def plan(
         self, session: Session, *, now: datetime, period_ids: Iterable[int] | None = None
@@ -62,6 +89,11 @@ class ReminderPlanner:
         preview = self.preview(session, now=now, period_ids=period_ids)
         fresh = preview.new_messages
         written = set(store.enqueue_many(session, [_row(m) for m in fresh], now=now))
+        # A step /remind stood for today is written as done (cancelled), so that it goes out
+        # neither now, a minute after the secretariat's reminder, nor as tomorrow's catch-up.
+        covered = [m for m in preview.planning.messages if m.key in preview.covered]
+        done = store.enqueue_many(session, [_row(m) for m in covered], now=now)
+        store.cancel_keys(session, keys=done, reason="reminded by /remind the same day")
         return [m for m in fresh if m.key in written]
 
     def cancel_obsolete(self, session: Session) -> int:

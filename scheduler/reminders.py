@@ -96,6 +96,16 @@ def period_prefix(period_id: int) -> str:
     return f"r:{period_id}:"
 
 
+def manual_prefix(period_id: int, day: date) -> str:
+    """Every key of the secretariat's /remind for a period on a local day starts with this."""
+    return f"remind:{period_id}:{day:%Y%m%d}:"
+
+
+def manual_key(period_id: int, day: date, agency_id: int, identity_id: int) -> str:
+    """/remind's key: at most one extra reminder per chat, agency and local day."""
+    return f"{manual_prefix(period_id, day)}a{agency_id}:i{identity_id}"
+
+
 def step_label(step: Step) -> str:
     if step.key == NEW_STEP:
         return "thông báo yêu cầu"

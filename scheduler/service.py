@@ -41,6 +41,7 @@ class SchedulerService:
         channels: Sequence[Channel] = (),
         policy: ReminderPolicy | None = None,
         admins: Iterable[tuple[str, str]] = (),
+        planner: ReminderPlanner | None = None,  # the App's; else one made from `policy`
         limiters: Mapping[str, RateLimiter] | None = None,
         tick_seconds: float = 60,
         deliver_seconds: float = 2,
@@ -50,7 +51,9 @@ class SchedulerService:
         self.make_session = make_session
         self.clock = clock
         self.zone = zone
-        self.planner = ReminderPlanner(policy=policy, admins=admins) if policy else None
+        if planner is None and policy is not None:
+            planner = ReminderPlanner(policy=policy, admins=admins)
+        self.planner = planner
         self.dispatcher = (
             Dispatcher(make_session=make_session, clock=clock, channels=channels, limiters=limiters)
             if channels

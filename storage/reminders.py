@@ -363,6 +363,21 @@ def cancel(session: Session, *, ids: Iterable[int], reason: str) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def cancel_keys(session: Session, *, keys: Iterable[str], reason: str) -> int:
+    """Cancel pending messages by dedupe key (written only to mark a step as done)."""
+    keys = list(keys)
+    if not keys:
+        return 0
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.dedupe_key).in_(keys), OutboxMessage.status == OutboxStatus.pending
+        )
+        .values(status=CANCELLED, last_error=reason)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def open_period_ids(session: Session) -> set[int]:
     return set(
         session.exec(

@@ -148,7 +148,14 @@ def send_back(app: App, agency_code: str, comment: str, *, period_key: str = "20
 
 
 def build_world(make_app, tmp_path: Path, plan: dict | None = None) -> App:
-    """The period of the module docstring; the clock ends on 02/12/2026 10:00."""
+    """The period of the module docstring; the clock ends on 02/12/2026 10:00. With the usual
+    plan it is built once per test process and database, and each test gets a copy."""
+    if plan is not None:
+        return _build_world(make_app, tmp_path, plan)
+    return make_app.shared("secretariat world", lambda: _build_world(make_app, tmp_path))
+
+
+def _build_world(make_app, tmp_path: Path, plan: dict | None = None) -> App:
     app = make_world_app(make_app, tmp_path, plan)
     register(app, "u1", "so-a", name="Nguyễn Thị Lan")
     register(app, "u2", "so-b", name="Trần Văn Bình")

@@ -25,6 +25,9 @@ from tests.test_reminders_support import (
     tick,
 )
 
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
+
 
 def request(app, codes: list[str], *, due: date, title: str = "Tình hình ứng dụng CNSH quý IV"):
     with transaction(app.make_session) as session:

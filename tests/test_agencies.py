@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlmodel import select
 
 from bot.cli import main
@@ -22,6 +23,9 @@ from storage.models import (
 )
 from storage.periods import open_periods
 from tests.people import CODE, register, say
+
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
 
 
 def use_database(app, monkeypatch) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from handlers.channel_notices import record_blocked
 from storage.models import Identity, OutboxMessage
 from tests.conftest import VN
 from tests.people import register
+
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
 
 
 def test_blocked_user_is_reported_to_members_and_configured_admins(app):

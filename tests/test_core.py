@@ -6,6 +6,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+import pytest
 from sqlmodel import select
 
 from bot.app import App
@@ -44,6 +45,7 @@ def test_unknown_command_and_free_text(chat_user):
     assert "/start" in user.say("/START@baocao_bot")  # case and @botname are tolerated
 
 
+@pytest.mark.both_databases
 def test_stranger_refusal_is_audited(app, chat_user):
     app.dispatcher.registry.command(
         "secret",
@@ -129,6 +131,7 @@ def test_cancel_leaves_the_flow(app, chat_user):
     assert "chưa hiểu" in user.say("1")
 
 
+@pytest.mark.both_databases
 def test_conversation_resumes_after_a_restart(make_app, chat_user, db_url, clock):
     first = make_app()
     _with_flow(first)
@@ -156,6 +159,7 @@ def test_a_failing_handler_apologises_and_keeps_serving(app, chat_user):
         assert session.exec(select(AuditLog.outcome)).all() == ["error"]
 
 
+@pytest.mark.processes
 def test_quickstart_command_answers_help_in_vietnamese(tmp_path):
     """The README's first command: `baocao run` with no token opens the console chat."""
     result = subprocess.run(
@@ -173,6 +177,7 @@ def test_quickstart_command_answers_help_in_vietnamese(tmp_path):
     assert (tmp_path / "data" / "baocao.db").exists()
 
 
+@pytest.mark.both_databases
 def test_a_person_who_writes_again_is_reachable_again(app):
     from storage.models import Identity
     from tests.people import register, say

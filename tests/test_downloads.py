@@ -60,6 +60,7 @@ def get_as(url: str, cookie: str | None) -> tuple[int, bytes, dict[str, str]]:
 # --- storage ---------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_links_are_random_stored_hashed_and_expire(app, clock, tmp_path):
     token = new_link(app, tmp_path / "a.xlsx")
     other = new_link(app, tmp_path / "b.xlsx")

@@ -61,6 +61,7 @@ def test_the_draft_has_the_administrative_header_and_title(world):
     assert "Kính gửi: Ủy ban nhân dân tỉnh Đắk Nông." in lines
 
 
+@pytest.mark.both_databases
 def test_the_sections_are_filled_from_the_submissions(world):
     document = docx.Document(io.BytesIO(draft(world, "/report 2026").file.data))
     lines = texts(document)
@@ -116,6 +117,7 @@ def test_the_sections_are_filled_from_the_submissions(world):
     assert signature[0].text.startswith("Nơi nhận:") and signature[1].text == "GIÁM ĐỐC"
 
 
+@pytest.mark.both_databases
 def test_the_annex_is_the_consolidated_table_on_landscape_pages(world):
     document = docx.Document(io.BytesIO(draft(world).file.data))
     lines = texts(document)

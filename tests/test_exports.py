@@ -31,6 +31,9 @@ from tests.secretariat_world import (
     submit,
 )
 
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIXED = [
     "Stt",

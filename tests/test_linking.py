@@ -14,6 +14,9 @@ from storage.links import hash_link_code
 from storage.models import AuditLog, Identity, Invite, Membership, OutboxMessage, Person
 from tests.people import register, say
 
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
+
 LINK_CODE = re.compile(r"/link ([A-Z2-7]{26})\b")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -10,6 +11,9 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (the tables)
 from storage import migrate
 from storage.db import create_db_engine
+
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
 
 
 def test_stairway_up_down_up(db_url):

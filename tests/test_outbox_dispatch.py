@@ -29,6 +29,9 @@ from tests.test_reminders_support import (
     tick,
 )
 
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
+
 # --- the rate limiter ------------------------------------------------------------------------
 
 

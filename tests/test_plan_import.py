@@ -27,6 +27,9 @@ from storage.plan_import import import_file
 from storage.plans import describe_plan, get_plan
 from tests.plan_files import APPENDIX_HEADER, bundled, write_yaml
 
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
+
 DISTRICTS = [
     "Ủy ban nhân dân thành phố Gia Nghĩa",
     "Ủy ban nhân dân huyện Cư Jút",

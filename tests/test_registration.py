@@ -35,6 +35,7 @@ def agency_id(app, code: str) -> int:
         return session.exec(select(Agency.id).where(Agency.code == code)).one()
 
 
+@pytest.mark.both_databases
 def test_registration_through_the_console(make_app):
     app = make_app(admins="telegram:1001")
     code = invite_code(app, "so-yte")
@@ -65,6 +66,7 @@ def test_registration_through_the_console(make_app):
     assert "/away" in help_text and "/invite" not in help_text
 
 
+@pytest.mark.both_databases
 def test_code_is_single_use(app):
     code = invite_code(app)
     register(app, "u1", code=code)
@@ -73,6 +75,7 @@ def test_code_is_single_use(app):
     assert count(app, Person) == 1
 
 
+@pytest.mark.both_databases
 def test_two_people_racing_for_one_code_leave_nothing_half_registered(app):
     code = invite_code(app)
     for user in ("u1", "u2"):
@@ -90,6 +93,7 @@ def test_expired_code(app):
     assert "đã hết hạn" in say(app, "u1", f"/start {code}")
 
 
+@pytest.mark.both_databases
 def test_code_expiring_during_registration_registers_nobody(app):
     code = invite_code(app)
     say(app, "u1", f"/start {code}")
@@ -207,6 +211,7 @@ def test_several_focal_points_per_agency_and_agencies_list(app):
     assert "1 cơ quan đã có đầu mối" in text
 
 
+@pytest.mark.both_databases
 def test_approval_when_required(make_app):
     app = make_app(require_approval=True, admins="zalo:abc")
     assert "Thư ký kế hoạch sẽ duyệt" in register(app, "u1")
@@ -237,6 +242,7 @@ def _submit_for(app, code: str) -> int:
         return submission.id
 
 
+@pytest.mark.both_databases
 def test_handover_keeps_the_agencys_submissions(app):
     register(app, "u1", name="Nguyễn Thị Lan")
     submission_id = _submit_for(app, "so-yte")
@@ -272,6 +278,7 @@ def test_leave_and_the_secretariat_is_told_when_nobody_is_left(make_app):
         assert "Sở Y tế" in notice.text
 
 
+@pytest.mark.both_databases
 def test_away_stops_that_persons_reminders_only(make_app):
     app = make_app(admins="telegram:1001")
     register(app, "u1", name="Nguyễn Thị Lan")
@@ -316,6 +323,7 @@ def test_away_bad_dates(app, typed, expected):
     assert expected in say(app, "u1", f"/away {typed}")
 
 
+@pytest.mark.both_databases
 def test_revoke(make_app):
     app = make_app()
     register(app, "u1")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
-from handlers.events import Option
+from handlers.events import IncomingEvent, Option
 from scheduler.delivery import DeliveryError
 from storage.db import transaction
 from storage.models import Identity
@@ -22,6 +23,9 @@ from tests.test_reminders_support import (
     submit,
     tick,
 )
+
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
 
 
 def test_focal_point_is_reminded_14_working_days_before_the_deadline(app, clock) -> None:
@@ -325,3 +329,26 @@ def test_reminders_for_a_deadline_after_tet(app, clock) -> None:
     ]
     adhoc = [t for t in telegram.texts("1001") if "Kết quả năm 2026" in t]
     assert "thứ Hai, 15/02/2027 (còn 3 ngày làm việc)" in adhoc[3]
+
+
+def test_remind_uses_the_configured_calendar_and_stands_for_that_days_reminder(
+    make_app, clock
+) -> None:
+    """/remind worded the days overdue with the default calendar (a configured day off
+    ignored), and the scheduler sent its own overdue reminder a minute later (issue 15)."""
+    app = make_app(extra_days_off="2026-12-02")
+    focal(app, "A", "so-yte", "1001")
+    clock.set(at("2026-12-03 07:59"))  # deadline Monday 30/11; 1/12 worked, 2/12 off
+    asked = app.dispatcher.handle(IncomingEvent("console", "operator", "operator", "/remind"))
+    assert "Đã xếp 1 tin nhắc" in asked[0].text, asked[0].text
+
+    telegram = FakeChannel()
+    clock.set(at("2026-12-03 08:01"))  # the overdue step of the day came at 08:00
+    tick(service(app, telegram))
+    sent = telegram.texts("1001")
+    assert len(sent) == 1, sent
+    assert "đã quá hạn 2 ngày làm việc" in sent[0]  # 1/12 and 3/12, not 2/12
+    tick(service(app, telegram))  # and not as a catch-up later either
+    clock.set(at("2026-12-04 08:30"))
+    tick(service(app, telegram))
+    assert len(telegram.texts("1001")) == 1

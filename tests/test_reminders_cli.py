@@ -18,6 +18,9 @@ from tests.test_reminders_support import (
     submit,
 )
 
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def cli(app, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.commands.reminders import policy_from_settings
+from bot.app import policy_from_settings
 from scheduler.service import SchedulerService
 from tests.test_reminders_support import FakeChannel, at, fake_limiter, focal, outbox
 
@@ -30,8 +30,10 @@ def test_the_running_scheduler_catches_up_at_start_and_delivers(app, clock) -> N
         try:
             assert svc._scheduler is not None
             jobs = {job.id for job in svc._scheduler.get_jobs()}
-            for _ in range(200):  # wait for the jobs to run, not for time to pass
-                if telegram.sent:
+            # Wait for the jobs to run, not for time to pass: until the reminder is sent and its
+            # row marked (stopping right after the send cancelled the marking under load).
+            for _ in range(400):
+                if telegram.sent and [r.status for r in outbox(app)] == ["sent"]:
                     break
                 await asyncio.sleep(0.05)
             return jobs

@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from bot.app import App
-from bot.commands.reminders import policy_from_settings
+from bot.app import App, policy_from_settings
 from handlers.events import Reply
 from scheduler.delivery import DeliveryError
 from scheduler.ratelimit import RateLimit, RateLimiter

@@ -108,6 +108,7 @@ def stored_answers(app, version: int = 1) -> dict[tuple[int | None, str, str], o
         return {(number, a.section, a.question): a.value for a, number in rows}
 
 
+@pytest.mark.both_databases
 def test_full_report_is_stored_question_by_question(app):
     review = walk_full_report(app)
     assert "Nộp báo cáo" in review
@@ -242,6 +243,7 @@ def submit_full(app) -> str:
     return say(app, "u1", "1")
 
 
+@pytest.mark.both_databases
 def test_late_submission_is_accepted_and_marked_late(app):
     app.clock.set(datetime(2026, 12, 1, 8, 30, tzinfo=VN))
     receipt = submit_full(app)
@@ -250,11 +252,13 @@ def test_late_submission_is_accepted_and_marked_late(app):
         assert session.exec(select(SubmissionVersion.is_late)).one() is True
 
 
+@pytest.mark.both_databases
 def test_submission_on_the_deadline_day_is_on_time(app):
     app.clock.set(datetime(2026, 11, 30, 23, 59, tzinfo=VN))
     assert "đúng hạn" in submit_full(app)
 
 
+@pytest.mark.both_databases
 def test_edit_creates_version_two_and_keeps_version_one(app):
     submit_full(app)
     app.clock.advance(timedelta(days=1))
@@ -289,6 +293,7 @@ def test_edit_creates_version_two_and_keeps_version_one(app):
     assert "phiên bản 2/2" in say(app, "operator", "/view Sở A")
 
 
+@pytest.mark.both_databases
 def test_return_by_the_secretariat_and_resubmission(app):
     submit_full(app)
     answer = say(app, "operator", "/return so-a Cần bổ sung số liệu nhiệm vụ 1")
@@ -314,6 +319,7 @@ def test_return_by_the_secretariat_and_resubmission(app):
     assert "chưa được nộp" in say(app, "operator", "/return so-b Thiếu")
 
 
+@pytest.mark.both_databases
 def test_two_focal_points_editing_at_once(app):
     register(app, "u2", "so-a", name="Hoàng Văn Nam")
     submit_full(app)

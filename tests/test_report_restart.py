@@ -15,6 +15,8 @@ import pytest
 from tests.people import register
 from tests.plan_files import small_plan_with_form, write_yaml
 
+pytestmark = pytest.mark.processes
+
 
 class BotProcess:
     """`baocao chat` as a real process, with lines sent to it and its output collected."""

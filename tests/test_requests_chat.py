@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from storage.models import PeriodAgency, ReportingPeriod
 from tests.people import register, say
 from tests.test_reminders_support import FakeChannel, service, tick
+
+# Storage-level: runs on PostgreSQL as well as SQLite.
+pytestmark = pytest.mark.both_databases
 
 
 def test_an_adhoc_request_reaches_the_chosen_agencies_focal_points(app):

@@ -80,6 +80,7 @@ def test_cli_stops_with_one_clear_line(monkeypatch, capsys):
     assert "BAOCAO_TIMEZONE" in err[0]
 
 
+@pytest.mark.processes
 def test_python_dash_m_bot_starts_the_cli():
     result = subprocess.run(
         [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True

@@ -56,6 +56,7 @@ def outbox(app, prefix: str) -> list[OutboxMessage]:
 # --- /summary --------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_summary_counts_each_standing(world):
     text = say(world, "operator", "/summary")
     assert "TÌNH HÌNH BÁO CÁO: Báo cáo năm 2026 - Kế hoạch 99/KH-TEST (kỳ 2026)" in text
@@ -68,6 +69,7 @@ def test_summary_counts_each_standing(world):
     assert "CÒN THIẾU (3): Sở Khoa học và Công nghệ; Sở C; Sở D" in text
 
 
+@pytest.mark.both_databases
 def test_summary_reports_each_task_by_role(world):
     text = say(world, "operator", "/summary 2026")
     assert "1. Nhiệm vụ một\n   Chủ trì 1/1 (1 đang thực hiện, bình quân 70%)" in text
@@ -121,6 +123,7 @@ def test_the_chart_colours_reported_and_out_of_scope_cells(world):
     assert COLOURS[REPORTED] in colours and COLOURS[NOT_REPORTED] in colours
 
 
+@pytest.mark.both_databases
 def test_summary_of_one_task_lists_each_agency(world):
     text = say(world, "operator", "/summary 2026 4")
     assert "NHIỆM VỤ 4: Nhiệm vụ bốn" in text
@@ -144,6 +147,7 @@ def test_before_the_deadline_the_unsubmitted_are_not_yet_due(make_app, tmp_path)
     assert "- Quá hạn, chưa nộp: 0\n- Chưa nộp, chưa đến hạn: 4" in text
 
 
+@pytest.mark.both_databases
 def test_late_is_decided_by_the_first_submission(world):
     """Sở C submitted on time and was sent back; completing it after the deadline does not
     make it late."""
@@ -172,6 +176,7 @@ def test_unknown_period_and_words(world):
 # --- /missing --------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_missing_lists_focal_points_and_whether_they_can_be_reached(world):
     set_reachable(world, "u4", False)
     text = say(world, "operator", "/missing")
@@ -188,11 +193,13 @@ def test_missing_lists_focal_points_and_whether_they_can_be_reached(world):
     assert "/remind 2026" in text
 
 
+@pytest.mark.both_databases
 def test_missing_shows_who_is_away(world):
     assert "Đã ghi nhận" in say(world, "u4", "/away 15/12/2026")
     assert "Phạm Văn Dũng: vắng đến hết 15/12/2026" in say(world, "operator", "/missing")
 
 
+@pytest.mark.both_databases
 def test_nothing_missing_in_an_adhoc_request_everyone_answered(make_app, tmp_path):
     app = make_world_app(make_app, tmp_path)
     with transaction(app.make_session) as session:
@@ -219,6 +226,7 @@ def test_nothing_missing_in_an_adhoc_request_everyone_answered(make_app, tmp_pat
 # --- /remind ---------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_remind_queues_one_message_per_reachable_focal_point_once_a_day(world):
     text = say(world, "operator", "/remind")
     assert "Đã xếp 2 tin nhắc tới 2 cơ quan còn thiếu báo cáo kỳ 2026" in text
@@ -242,6 +250,7 @@ def test_remind_queues_one_message_per_reachable_focal_point_once_a_day(world):
     assert len(outbox(world, "remind:")) == 4
 
 
+@pytest.mark.both_databases
 def test_remind_skips_focal_points_who_are_away_or_unreachable(world):
     say(world, "u4", "/away 15/12/2026")
     set_reachable(world, "u3", False)
@@ -251,6 +260,7 @@ def test_remind_skips_focal_points_who_are_away_or_unreachable(world):
     assert outbox(world, "remind:") == []
 
 
+@pytest.mark.both_databases
 def test_remind_after_everyone_submitted_and_on_a_closed_period(make_app, tmp_path):
     app = make_world_app(make_app, tmp_path)
     with transaction(app.make_session) as session:
@@ -263,6 +273,7 @@ def test_remind_after_everyone_submitted_and_on_a_closed_period(make_app, tmp_pa
 # --- /broadcast ------------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_broadcast_to_everyone_goes_through_the_outbox_once(world):
     set_reachable(world, "u4", False)
     text = say(world, "operator", "/broadcast Họp trực tuyến lúc 9 giờ ngày 05/12/2026")
@@ -349,6 +360,7 @@ def test_help_lists_the_new_commands_for_the_secretariat(world):
     assert "/summary" not in focal and "/export" not in focal
 
 
+@pytest.mark.both_databases
 def test_summary_is_the_same_after_a_restart(world, make_app):
     """Figures come from the database, not from memory."""
     before = say(world, "operator", "/summary")

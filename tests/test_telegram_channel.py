@@ -425,6 +425,7 @@ def test_server_errors_and_timeouts_retry_with_backoff(start_bot, tg: FakeBot):
     assert bot.waits == [0.5, 1.0, 2.0]
 
 
+@pytest.mark.both_databases
 def test_with_faults_everywhere_no_update_is_lost_and_nothing_is_sent_twice(start_bot, tg):
     bot = start_bot()
     users = [tg.user(4610 + n) for n in range(3)]

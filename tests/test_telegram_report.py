@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlmodel import select
 
 from storage.models import ReportAnswer, Submission, SubmissionVersion, Task
@@ -39,6 +40,7 @@ class Chat:
         return messages[-1]
 
 
+@pytest.mark.both_databases
 def test_invite_register_and_report_on_telegram(start_bot, tg, tmp_path):  # noqa: F811
     bot = start_bot(
         plan_file=str(write_yaml(tmp_path / "p.yaml", small_plan_with_form())),

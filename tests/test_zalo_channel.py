@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from bot.app import admin_chats, policy_from_settings
 from bot.channels import start_channels
-from bot.commands.reminders import admin_chats, policy_from_settings
 from bot.zalo import ZaloStartError
 from scheduler.service import SchedulerService
 from storage.models import Identity, InboundUpdate, OutboxMessage, ReportAnswer, Submission
@@ -64,6 +64,7 @@ def small(tmp_path):
     return {"plan_file": str(write_yaml(tmp_path / "small.yaml", small_plan_with_form()))}
 
 
+@pytest.mark.both_databases
 def test_a_full_report_on_zalo_with_numbered_options_and_a_photo(
     start_zalo, zalo: FakeZaloBot, small
 ):

@@ -26,6 +26,8 @@ from tests import test_zalo_support as support
 from tests.fakes.zalo_api import FakeZaloBot
 from tests.people import invite_code, say
 
+pytestmark = pytest.mark.processes
+
 # The shared fixtures (pytest finds them by name in this module).
 fake, zalo = support.fake, support.zalo
 

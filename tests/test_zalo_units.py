@@ -273,6 +273,7 @@ def test_network_failures_never_carry_the_url():
 # --- the inbound update store ----------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_an_update_is_stored_once_and_marked_handled_once(app, clock):
     raw = update(text="hi")
     with transaction(app.make_session) as session:

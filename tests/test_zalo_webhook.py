@@ -75,6 +75,7 @@ def test_a_wrong_or_missing_secret_is_refused_and_nothing_is_stored(webhook_bot,
     assert stored(bot) == 0 and zalo.sent == []
 
 
+@pytest.mark.both_databases
 def test_a_duplicate_delivery_is_handled_once(webhook_bot, zalo: FakeZaloBot):
     bot, url = webhook_bot()
     lan = zalo.user("Lan")

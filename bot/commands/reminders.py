@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from bot.app import App
 from bot.commands.common import Handler
 from bot.settings import Settings
-from scheduler.calendar import WorkCalendar
-from scheduler.planner import Preview, ReminderPlanner
+from scheduler.planner import Preview
 from scheduler.policy import ReminderPolicy, before_steps
 from scheduler.reminders import NOBODY, step_label
 from scheduler.texts import day_text, when_text
@@ -41,29 +40,6 @@ STATUS_LABELS = {
     store.CANCELLED: "đã hủy",
 }
 OPEN_STATUSES = (OutboxStatus.pending, OutboxStatus.sending, OutboxStatus.held, OutboxStatus.failed)
-
-
-def policy_from_settings(settings: Settings) -> ReminderPolicy:
-    return ReminderPolicy(
-        calendar=WorkCalendar(
-            extra_days_off=settings.extra_days_off,
-            makeup_working_days=settings.makeup_working_days,
-        ),
-        zone=settings.zone,
-        days_before=settings.reminder_days,
-        overdue_every=settings.reminder_overdue_every,
-        at=settings.reminder_time,
-        grace=timedelta(hours=settings.reminder_grace_hours),
-    )
-
-
-def admin_chats(settings: Settings) -> tuple[tuple[str, str], ...]:
-    """BAOCAO_ADMINS as chats: an admin's private chat id is their user id."""
-    return tuple((a.channel, a.user_id) for a in settings.admins)
-
-
-def planner_from_settings(settings: Settings) -> ReminderPlanner:
-    return ReminderPlanner(policy=policy_from_settings(settings), admins=admin_chats(settings))
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
@@ -137,7 +113,7 @@ def remind_(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     app = _open_app(settings)
     try:
-        planner = planner_from_settings(settings)
+        planner = app.reminders
         now = at or app.clock.now()
         if args.dry_run:
             with app.make_session() as session:
@@ -272,7 +248,7 @@ def request_(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     app = _open_app(settings)
     try:
-        planner = planner_from_settings(settings)
+        planner = app.reminders
         with transaction(app.make_session) as session:
             plan = _plan_or_fail(session, args.plan_code)
             if plan is None:
@@ -352,7 +328,7 @@ def period_(settings: Settings, args: argparse.Namespace) -> int:
             if not close_period(session, period=period, clock=app.clock):
                 print(f"Kỳ {period.key} đã đóng từ trước. Already closed.")
                 return 0
-            cancelled = planner_from_settings(settings).cancel_obsolete(session)
+            cancelled = app.reminders.cancel_obsolete(session)
             audit.record(
                 session,
                 clock=app.clock,

@@ -7,11 +7,10 @@ import asyncio
 import signal
 import sys
 
-from bot.app import App
+from bot.app import App, admin_chats
 from bot.channel_errors import ChannelStartError
 from bot.channels import start_channels
 from bot.commands.common import Handler
-from bot.commands.reminders import admin_chats, policy_from_settings
 from bot.console import ConsoleChannel
 from bot.settings import Settings
 from scheduler.service import SchedulerService
@@ -57,7 +56,7 @@ async def serve(app: App) -> int:
         clock=app.clock,
         zone=app.settings.zone,
         channels=channels,
-        policy=policy_from_settings(app.settings),
+        planner=app.reminders,
         admins=admin_chats(app.settings),
         tick_seconds=app.settings.scheduler_tick_seconds,
         review_digest_at=(
