@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import select
 
@@ -16,6 +17,8 @@ from bot.app import App
 from bot.settings import load_settings
 from storage.models import Plan, ReportingPeriod
 from tests.conftest import _postgres_once
+
+pytestmark = [pytest.mark.both_databases, pytest.mark.processes]
 
 PROCESSES = 4
 ROUNDS = 10

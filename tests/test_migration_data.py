@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
@@ -15,6 +16,8 @@ from storage import migrate
 from storage.db import create_db_engine
 from storage.models import QuestionnaireVersion, ReportAnswer, ReportDraft, SubmissionVersion
 from tests.people import say
+
+pytestmark = pytest.mark.both_databases
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 

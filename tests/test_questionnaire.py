@@ -84,6 +84,7 @@ def test_a_bad_questionnaire_is_refused_with_one_line_per_problem(tmp_path, muta
     assert problems_of(tmp_path, mutate) == [expected]
 
 
+@pytest.mark.both_databases
 def test_plan_validate_lists_every_questionnaire_problem_and_writes_nothing(
     app, tmp_path, capsys, monkeypatch
 ):
@@ -186,6 +187,7 @@ def plan_with_extra_question() -> dict:
     return plan
 
 
+@pytest.mark.both_databases
 def test_a_question_added_to_the_plan_file_is_asked_stored_and_reviewed(make_app, tmp_path):
     app = make_app(plan_file=str(write_yaml(tmp_path / "p.yaml", plan_with_extra_question())))
     register(app, "u1", "so-a")
@@ -253,6 +255,7 @@ def test_sở_y_tế_is_asked_its_lead_tasks_and_one_question_for_the_rest(app):
     assert all(f"Nhiệm vụ {n} (chủ trì)" in "".join(headers) for n in (1, 4, 6, 10))
 
 
+@pytest.mark.both_databases
 def test_the_secretariat_changes_scope_in_chat(app):
     register(app, "yte", "so-yte")
     assert "Cách dùng" in say(app, "operator", "/scope")
@@ -277,6 +280,7 @@ def test_the_secretariat_changes_scope_in_chat(app):
         assert session.exec(select(ScopeOverride)).first() is None
 
 
+@pytest.mark.both_databases
 def test_scope_from_the_command_line_and_a_table(app, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BAOCAO_DATABASE_URL", app.engine.url.render_as_string(hide_password=False))
     table = tmp_path / "scope.csv"
@@ -303,6 +307,7 @@ def test_scope_from_the_command_line_and_a_table(app, tmp_path, capsys, monkeypa
     capsys.readouterr()
 
 
+@pytest.mark.both_databases
 def test_requested_bodies_are_not_chased_unless_the_secretariat_says_so(app, clock):
     focal(app, "Mặt trận", "ubmttq-tinh", "3001")
     focal(app, "Y tế", "so-yte", "3002")

@@ -144,6 +144,7 @@ def test_full_report_is_stored_question_by_question(app):
     assert step(app) is None
 
 
+@pytest.mark.both_databases
 def test_a_changed_answer_hides_and_drops_what_no_longer_applies(app):
     answer_task_one(app)
     say(app, "u1", "/back")
@@ -370,6 +371,7 @@ def answers_by_period(app) -> dict[str, dict[tuple[int | None, str, str], object
     return out
 
 
+@pytest.mark.both_databases
 def test_next_year_starts_from_last_years_answers(app):
     a_year_later(app)
     offer = say(app, "u1", "/report")
