@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -23,6 +24,8 @@ class App:
     make_session: SessionFactory
     dispatcher: Dispatcher
     boot: BootReport | None = field(default=None)
+    # Routes every web listener of this process serves besides its own (`/healthz`).
+    web_routes: list[Any] = field(default_factory=list)
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> App:
