@@ -75,6 +75,15 @@ def find_agency(session: Session, reference: str, *, follow_merges: bool = True)
     return surviving(session, agency)
 
 
+def name_holder(session: Session, name: str, *, other_than: Agency) -> Agency | None:
+    """Another agency already known by `name` (its name, an alias or a former name): renaming
+    to it would make the name ambiguous, and a lookup by name would silently pick one."""
+    holder = AgencyIndex.load(session).find(name)
+    if holder is None or holder.id == other_than.id:
+        return None
+    return holder
+
+
 def group_members(session: Session, group: Agency) -> list[Agency]:
     if not group.is_group:
         return [group]
