@@ -308,7 +308,7 @@ def test_broadcast_not_reached_list_says_how_many_it_leaves_out(app):
     register(app, "u1", "so-yte")
     say(app, "operator", "/broadcast Thông báo họp")
     text = say(app, "operator", "Gửi")
-    uncovered = [line for line in text.splitlines() if "Không có đầu mối" in line][0]
+    uncovered = next(line for line in text.splitlines() if "Không có đầu mối" in line)
     count = int(uncovered.split(" ở ")[1].split(" cơ quan")[0])
     assert count > 20
     assert uncovered.endswith(f"… và {count - 20} khác.")

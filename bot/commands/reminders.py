@@ -83,7 +83,9 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
 
     request = commands.add_parser("request", help="issue an ad-hoc report request")
     request.add_argument(
-        "--agencies", required=True, help='agency codes or names, comma-separated, or "all"'
+        "--agencies",
+        required=True,
+        help='agency codes or names separated by ; or , (e.g. "so-yte; Sở Tài chính"), or "all"',
     )
     request.add_argument("--topic", required=True, help="what the agencies must report on")
     request.add_argument(
