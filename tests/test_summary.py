@@ -92,6 +92,19 @@ def test_summary_offers_the_details_and_attaches_a_chart(world):
     assert sum(len(r.text) for r in answer) < 3500  # one phone screen or two, not a wall
 
 
+def test_summary_options_are_chosen_by_number_or_label_on_the_console(world):
+    replies(world, "/summary")
+    by_number = say(world, "operator", "1")
+    assert by_number.startswith("CƠ QUAN CÒN THIẾU BÁO CÁO")  # /missing 2026
+    replies(world, "/summary")
+    by_label = say(world, "operator", "cơ quan còn thiếu")
+    assert by_label == by_number  # the same /missing answer
+    assert "Bot chưa hiểu" in say(world, "operator", "1")  # the menu is used up: no stale pick
+    replies(world, "/summary")
+    say(world, "operator", "/help")  # another command replaces the menu
+    assert "Bot chưa hiểu" in say(world, "operator", "2")
+
+
 def test_the_chart_font_has_every_glyph_it_draws(world):
     with world.make_session() as session:
         period = session.exec(select(ReportingPeriod)).one()
