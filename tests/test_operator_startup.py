@@ -66,12 +66,15 @@ def test_the_default_data_folder_is_still_created(capsys, tmp_path):
     assert (tmp_path / "data" / "baocao.db").exists()
 
 
-@pytest.mark.parametrize("command", [["db", "current"], ["db", "upgrade"], ["agency", "list"]])
+@pytest.mark.parametrize(
+    "command", [["db", "current"], ["db", "upgrade"], ["agency", "list"], ["run"]]
+)
 def test_an_unreachable_database_is_one_line_with_host_and_port(monkeypatch, capsys, command):
     # Nothing listens on port 1; the password must never be printed.
     monkeypatch.setenv(
         "BAOCAO_DATABASE_URL", "postgresql://baocao:s3cretpw@127.0.0.1:1/baocao?connect_timeout=3"
     )
+    monkeypatch.setenv("BAOCAO_TELEGRAM_TOKEN", GOOD_TOKEN)  # `run` gets as far as the database
     assert main(command) == 1
     line = one_line_error(capsys)
     assert "127.0.0.1:1" in line and "s3cretpw" not in line

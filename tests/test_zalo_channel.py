@@ -170,7 +170,7 @@ def test_the_secretariat_works_from_zalo(start_zalo, zalo: FakeZaloBot):
     register_on_zalo(bot, lan, "so-yte")
 
     agencies = bot.say(ha, "/agencies")
-    assert "Sở Y tế: Nguyễn Thị Lan (zalo)" in agencies
+    assert "Sở Y tế [so-yte]: Nguyễn Thị Lan (zalo)" in agencies
     assert "chưa nộp báo cáo" in bot.say(ha, "/view so-yte")
     summary = bot.say(ha, "/summary")
     # The 3 bodies the plan only requests are not chased.
@@ -180,4 +180,4 @@ def test_the_secretariat_works_from_zalo(start_zalo, zalo: FakeZaloBot):
     assert "1. Cơ quan còn thiếu" in summary  # its options, numbered
     assert all(len(m.text) <= 2000 for m in ha.messages)
     # A focal point is refused the secretariat's commands, on Zalo as anywhere.
-    assert "Sở Y tế: Nguyễn Thị Lan" not in bot.say(lan, "/agencies")
+    assert "Sở Y tế [so-yte]: Nguyễn Thị Lan" not in bot.say(lan, "/agencies")
