@@ -38,6 +38,7 @@ def test_a_focal_point_registers_on_zalo_with_an_invite_code(start_zalo, zalo: F
 
     welcome = bot.say(lan, f"/start {invite_code(bot.app, 'so-yte')}")
     assert "Sở Y tế" in welcome
+    assert bot.channel.mode == "polling" and bot.channel.last_activity is not None  # health
     bot.say(lan, "Nguyễn Thị Lan")
     confirm = bot.say(lan, "Chuyên viên Phòng Nghiệp vụ")
     # No buttons on Zalo: the options are numbered lines, answered with a number.

@@ -73,16 +73,17 @@ def run(
         app.close()
 
 
-async def serve(app: App, *, console: ConsoleChannel | None = None) -> int:
+async def serve(app: App) -> int:
     settings = app.settings
     app.web_routes = [
         health_route(app.make_session, app.clock, tick_seconds=settings.scheduler_tick_seconds)
     ]
     channels = await start_channels(app)
     web = await _start_web(app, channels) if channels else None
-    if not channels and console is None:
-        console = ConsoleChannel(app.dispatcher, user_id="operator")
-    delivering: list[Channel] = [*channels] if channels or console is None else [console]
+    # Without a chat platform the terminal is the only channel: it also shows the outbox's
+    # messages for console users (notices, reminders), which would otherwise wait for ever.
+    console = None if channels else ConsoleChannel(app.dispatcher, user_id="operator")
+    delivering: list[Channel] = [*channels] if console is None else [console]
     scheduler = SchedulerService(
         make_session=app.make_session,
         clock=app.clock,
@@ -96,12 +97,11 @@ async def serve(app: App, *, console: ConsoleChannel | None = None) -> int:
     )
     scheduler.start()
     try:
-        if channels:
+        if console is None:
             names = ", ".join(c.name for c in channels)
             print(f"baocao đang chạy trên: {names}. Dừng bằng Ctrl+C. Running on: {names}.")
             await _until_stopped()
         else:
-            assert console is not None
             print(CONNECT_HINT)
             with quiet_console():
                 await console.run()
