@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -28,6 +29,8 @@ class App:
     dispatcher: Dispatcher
     reminders: ReminderPlanner  # the one reminder service: the scheduler and /remind ask it
     boot: BootReport | None = field(default=None)
+    # Routes every web listener of this process serves besides its own (`/healthz`).
+    web_routes: list[Any] = field(default_factory=list)
 
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None) -> App:

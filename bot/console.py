@@ -25,6 +25,11 @@ def render(reply: Reply, *, files_dir: Path) -> str:
 
 
 class ConsoleChannel:
+    """Also a delivery channel: outbox rows for console chats (notices, reminders, broadcasts)
+    are printed in this terminal, the only place a console user can read them."""
+
+    name = CHANNEL
+
     def __init__(
         self,
         dispatcher: Dispatcher,
@@ -48,6 +53,13 @@ class ConsoleChannel:
         return [
             render(r, files_dir=self.files_dir) for r in self.dispatcher.handle(self.event(text))
         ]
+
+    async def deliver(self, chat_id: str, reply: Reply) -> None:
+        text = render(reply, files_dir=self.files_dir)
+        if chat_id != self.user_id:  # another console user's message: say whose it is
+            text = f"[→ {CHANNEL}:{chat_id}]\n{text}"
+        self.write(text)
+        self.write("")
 
     async def run(self) -> None:
         """Read lines until end of input or /quit; database work stays off the event loop."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TextIO
 from urllib.parse import quote
 
 
@@ -33,15 +37,56 @@ class RedactSecrets(logging.Filter):
 QUIETED_LOGGERS = ("httpx", "apscheduler", "alembic")
 
 
-def configure_logging(level: str, secrets: Iterable[str]) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (BAOCAO_LOG_FORMAT=json), for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(
+    level: str,
+    secrets: Iterable[str],
+    *,
+    log_format: str = "text",
+    stream: TextIO | None = None,
+) -> None:
+    handler = logging.StreamHandler(stream)
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     for name in QUIETED_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+@contextmanager
+def quiet_console() -> Iterator[None]:
+    """While a person chats in this terminal, only warnings and errors are printed into the
+    conversation: the scheduler's routine INFO lines would be read as the bot's replies."""
+    root = logging.getLogger()
+    saved = [(h, h.level) for h in root.handlers]
+    for handler, level in saved:
+        handler.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        for handler, level in saved:
+            handler.setLevel(level)
 
 
 MIN_SECRET_PART = 8  # shorter fragments would mangle ordinary text

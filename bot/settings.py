@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     language: Literal["vi", "en"] = "vi"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
     plan_file: Path | None = None
 
     admins: Annotated[tuple[ChatIdentity, ...], NoDecode] = ()
@@ -75,6 +76,8 @@ class Settings(BaseSettings):
     reminder_grace_hours: int = Field(default=12, ge=0, le=24 * 14)
     extra_days_off: Annotated[tuple[date, ...], NoDecode] = ()
     makeup_working_days: Annotated[tuple[date, ...], NoDecode] = ()
+
+    period_auto_close_days: int = Field(default=30, ge=0, le=366)
 
     scheduler_tick_seconds: int = Field(default=60, ge=5, le=3600)
 

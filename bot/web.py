@@ -1,4 +1,4 @@
-"""The bot's own small web endpoint (tornado): download links and the Zalo webhook.
+"""The bot's own small web endpoint (tornado): download links, the Zalo webhook, `/healthz`.
 
 `GET /files/<token>` serves a file the bot made while its link lives, to the person it was made
 for, in the browser that opened it first (`storage.downloads.open_link`); an unknown, expired,
@@ -10,6 +10,7 @@ the address users reach; the server itself listens on BAOCAO_HTTP_LISTEN:BAOCAO_
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from pathlib import Path
@@ -21,6 +22,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, HTTPError, RequestHandler
 
+from storage import health
 from storage.clock import Clock
 from storage.db import SessionFactory, transaction
 from storage.downloads import open_link
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 FILES_ROUTE = r"/files/([A-Za-z0-9_\-]{1,200})"
 BROWSER_COOKIE = "baocao_dl"  # binds download links to the browser that opened them first
 BROWSER_COOKIE_DAYS = 30
+HEALTH_ROUTE = r"/healthz"
 MAX_BODY = 1024 * 1024  # webhook updates are small; nothing else is posted here
 _TOKEN_IN_PATH = re.compile(r"/files/[^/?#]+")
 
@@ -109,6 +112,31 @@ class FileHandler(PlainHandler):
         except OSError:  # deleted by hand, or by a purge racing this request
             log.warning("download link %s: its file is gone", link.id)
             return None
+
+
+class HealthHandler(PlainHandler):
+    """`GET /healthz`: JSON for monitors; 200 when healthy, 503 when not (`storage.health`)."""
+
+    def initialize(self, make_session: SessionFactory, clock: Clock, tick_seconds: float) -> None:
+        self.make_session = make_session
+        self.clock = clock
+        self.tick_seconds = tick_seconds
+
+    async def get(self) -> None:
+        result = await asyncio.to_thread(
+            health.check, self.make_session, now=self.clock.now(), tick_seconds=self.tick_seconds
+        )
+        self.set_status(200 if result.healthy else 503)
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps(result.as_json(), ensure_ascii=False))
+
+
+def health_route(make_session: SessionFactory, clock: Clock, *, tick_seconds: float) -> Route:
+    return (
+        HEALTH_ROUTE,
+        HealthHandler,
+        {"make_session": make_session, "clock": clock, "tick_seconds": tick_seconds},
+    )
 
 
 def content_disposition(name: str) -> str:

@@ -20,6 +20,7 @@ from handlers.context import (
 )
 from handlers.events import IncomingEvent, Reply
 from handlers.guards import may_continue, stamp_opener
+from handlers.menus import remember_menu
 from handlers.messages import translate
 from handlers.registry import Registry
 from storage import audit
@@ -134,7 +135,9 @@ class Dispatcher:
                 if not may_continue(self.registry, ctx, ctx.actor, state):
                     return self._role_ended(ctx, state)
                 return flow.on_input(ctx, state, event)
-            return self._run_command(ctx, name, args)
+            replies = self._run_command(ctx, name, args)
+            remember_menu(ctx, replies)  # its options then work by number or label too
+            return replies
 
         if state is not None:
             flow = self.registry.flows.get(state.flow)

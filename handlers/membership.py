@@ -210,7 +210,8 @@ def agencies(ctx: Context, args: str) -> list[Reply]:
         )
         covered += any(m.status == MemberStatus.active for m, _ in members)
         people = "; ".join(_describe(ctx, m, p) for m, p in members) or ctx.t("agencies.none")
-        lines.append(f"{number}. {agency.name}: {people}")
+        # The code is what /request, /invite and the CLI take: show it.
+        lines.append(f"{number}. {agency.name} [{agency.code}]: {people}")
     header = ctx.t("agencies.header", count=len(rows), covered=covered)
     return [Reply("\n".join([header, "", *lines]))]
 

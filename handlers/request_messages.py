@@ -36,9 +36,10 @@ REQUEST_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "request.ask_agencies": (
         "Bước 4/4: gửi cho cơ quan nào? Chọn «Tất cả cơ quan», hoặc gõ mã hay tên cơ quan, "
-        "cách nhau bởi dấu chấm phẩy (ví dụ: so-yte; Sở Tài chính; Các sở, ngành, địa phương).",
+        "cách nhau bởi dấu chấm phẩy hoặc dấu phẩy (ví dụ: so-yte; Sở Tài chính; Các sở, ngành, "
+        "địa phương). Mã cơ quan xem bằng /agencies.",
         "Step 4/4: to which agencies? Pick «All agencies», or type agency codes or names "
-        "separated by semicolons (e.g. so-yte; Sở Tài chính).",
+        "separated by semicolons or commas (e.g. so-yte; Sở Tài chính). /agencies shows the codes.",
     ),
     "request.all": ("Tất cả cơ quan", "All agencies"),
     "request.unknown": (

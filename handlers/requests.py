@@ -5,7 +5,6 @@ The notices to the agencies' focal points are planned by the scheduler from the 
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from handlers.context import Context, Role
@@ -13,7 +12,7 @@ from handlers.events import IncomingEvent, Option, Reply
 from handlers.flows import StepFlow, chosen_id
 from handlers.registry import Registry
 from handlers.validation import Invalid, check_free_text, parse_local_date
-from storage.agencies import find_agency
+from storage.agencies import AgencyIndex, surviving
 from storage.models import ConversationState, ReportingPeriod
 from storage.periods import open_periods, reporting_agencies
 from storage.plans import get_plan
@@ -22,7 +21,6 @@ from storage.requests import RequestError, close_period, concrete_agencies, crea
 REQUEST_FLOW, CLOSE_FLOW = "request", "close"
 ALL = "req:all"
 GENERIC = "req:generic"
-_SEPARATORS = re.compile(r"[;\n]")
 
 
 def _date(value: date) -> str:
@@ -83,17 +81,16 @@ class RequestFlow(StepFlow):
         if event.choice == ALL:
             ids = [a.id for a in reporting_agencies(ctx.session)]
         else:
-            names = [n.strip() for n in _SEPARATORS.split(event.text or "") if n.strip()]
-            found = {name: find_agency(ctx.session, name) for name in names}
-            unknown = [name[:60] for name, agency in found.items() if agency is None]
-            if unknown or not names:
+            # `;` and `,` both separate, as on the command line and in /broadcast.
+            found, unknown = AgencyIndex.load(ctx.session).resolve_cell(event.text or "")
+            if unknown or not found:
                 return [
                     Reply(
-                        ctx.t("request.unknown", names=", ".join(unknown) or "-"),
+                        ctx.t("request.unknown", names=", ".join(u[:60] for u in unknown) or "-"),
                         (Option(ctx.t("request.all"), ALL),),
                     )
                 ]
-            ids = [agency.id for agency in found.values() if agency is not None]
+            ids = [surviving(ctx.session, agency).id for agency in found]
         agencies = concrete_agencies(ctx.session, [i for i in ids if i is not None])
         data = {**state.data, "agency_ids": [a.id for a in agencies]}
         names = ", ".join(a.name for a in agencies[:8]) + (" …" if len(agencies) > 8 else "")

@@ -478,6 +478,7 @@ def draft_report(ctx: Context, args: str) -> list[Reply]:
 # --- /broadcast --------------------------------------------------------------------------------
 
 BROADCAST_FLOW = "broadcast"
+UNCOVERED_NAMES = 20
 
 
 def broadcast(ctx: Context, args: str) -> list[Reply]:
@@ -490,7 +491,17 @@ def broadcast(ctx: Context, args: str) -> list[Reply]:
     text = check_free_text(args, max_length=BROADCAST_LIMIT, required=True)
     if not isinstance(text, str):
         return [Reply(ctx.t(text.key, **text.values))]
-    return send_broadcast(ctx, text, agency_ids=None)
+    # A notice to every focal point cannot be taken back: show it and ask first.
+    people, agencies = _audience_counts(ctx, None)
+    options = (
+        Option(ctx.t("broadcast.opt.send"), "bc:send"),
+        Option(ctx.t("broadcast.opt.cancel"), "bc:cancel"),
+    )
+    question = ctx.t(
+        "broadcast.confirm_all", people=people, agencies=agencies, preview=_shorten(text, 300)
+    )
+    data = {"text": text, "agency_ids": None}
+    return [ctx.ask(BROADCAST_FLOW, "confirm", data, question, options)]
 
 
 def send_broadcast(ctx: Context, text: str, *, agency_ids: list[int] | None) -> list[Reply]:
@@ -534,9 +545,10 @@ def send_broadcast(ctx: Context, text: str, *, agency_ids: list[int] | None) -> 
     ]
     uncovered = [a.name for a in agencies if a.id not in covered]
     if uncovered:
-        lines.append(
-            ctx.t("broadcast.uncovered", count=len(uncovered), names="; ".join(uncovered[:20]))
-        )
+        names = "; ".join(uncovered[:UNCOVERED_NAMES])
+        if len(uncovered) > UNCOVERED_NAMES:  # say how many the list leaves out
+            names += ctx.t("list.more", count=len(uncovered) - UNCOVERED_NAMES)
+        lines.append(ctx.t("broadcast.uncovered", count=len(uncovered), names=names))
     return [Reply("\n".join(lines))]
 
 
@@ -614,7 +626,8 @@ class BroadcastFlow(StepFlow):
         ctx.end_flow()
         if event.choice == "bc:cancel":
             return [Reply(ctx.t("broadcast.cancelled"))]
-        ids = [int(i) for i in state.data.get("agency_ids", [])]
+        chosen = state.data.get("agency_ids")
+        ids = None if chosen is None else [int(i) for i in chosen]
         return send_broadcast(ctx, str(state.data.get("text", "")), agency_ids=ids)
 
 

@@ -201,6 +201,12 @@ SECRETARIAT_MESSAGES: dict[str, tuple[str, str]] = {
         "Gửi thông báo tới {people} đầu mối của {count} cơ quan: {agencies}?",
         "Send the message to {people} focal points of {count} agencies: {agencies}?",
     ),
+    "broadcast.confirm_all": (
+        "Gửi thông báo này tới mọi đầu mối ({people} người, {agencies} cơ quan)?\n«{preview}»",
+        "Send this message to every focal point ({people} people, {agencies} agencies)?\n"
+        "«{preview}»",
+    ),
+    "list.more": (" … và {count} khác", " … and {count} more"),
     "broadcast.done": (
         "Đã xếp {queued} tin vào hàng đợi, tới {people} đầu mối của {agencies} cơ quan; bot gửi "
         "dần theo giới hạn tốc độ của kênh.",

@@ -7,6 +7,7 @@ from handlers import (
     invites,
     linking,
     membership,
+    menus,
     report_flow,
     requests,
     review,
@@ -41,6 +42,7 @@ def build_registry() -> Registry:
         secretariat,
         requests,
         scope,
+        menus,
     )
     for module in modules:
         module.setup(registry)

@@ -1,5 +1,6 @@
 """Working days in Vietnam: Monday to Friday, minus public holidays (lunar Tết included, from
-the maintained `holidays` calendar), minus extra days off, plus make-up working days."""
+the maintained `holidays` calendar), minus extra days off, plus make-up working days (those the
+`holidays` library lists as `weekend_workdays`, and BAOCAO_MAKEUP_WORKING_DAYS)."""
 
 from __future__ import annotations
 
@@ -31,9 +32,12 @@ class WorkCalendar:
         # A make-up day is worked even when it is a Saturday (the government swaps days).
         if day in self.makeup_working_days:
             return True
-        if day in self.extra_days_off or day.weekday() >= 5:
+        if day in self.extra_days_off:
             return False
-        return day not in self._public
+        public = day in self._public  # also loads the year, and with it its swapped days
+        if day in getattr(self._public, "weekend_workdays", ()):
+            return True  # a Saturday the government made a working day (e.g. 26/4/2025)
+        return not public and day.weekday() < 5
 
     def holiday_name(self, day: date) -> str | None:
         if day in self.extra_days_off:

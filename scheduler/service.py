@@ -8,15 +8,19 @@ in digest mode, the secretariat's daily list of new and changed reports.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+import time as monotonic_time
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from scheduler.auto_close import auto_close
 from scheduler.delivery import Channel
 from scheduler.dispatch import STALE_AFTER, DeliveryReport, Dispatcher, hold_stale
 from scheduler.planner import ReminderPlanner
@@ -24,11 +28,41 @@ from scheduler.policy import ReminderPolicy
 from scheduler.ratelimit import RateLimiter
 from scheduler.reminders import PlannedMessage
 from scheduler.review_digest import plan_review_digest
+from storage import health
 from storage.bootstrap import open_current_periods
 from storage.clock import Clock
 from storage.db import SessionFactory, transaction
 
 log = logging.getLogger(__name__)
+
+
+def quiet_on_cancel(job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
+    """A job cancelled because the bot is stopping ends quietly: APScheduler would log the
+    CancelledError with a traceback, which reads like a crash to whoever just typed /quit."""
+
+    @functools.wraps(job)
+    async def run() -> Any:
+        try:
+            return await job()
+        except asyncio.CancelledError:
+            log.debug("job %s cancelled at shutdown", getattr(job, "__name__", job))
+            return None
+
+    return run
+
+
+def auto_close_after(settings: Any) -> int | None:
+    """BAOCAO_PERIOD_AUTO_CLOSE_DAYS as the service takes it: None (0) means never."""
+    days = int(settings.period_auto_close_days)
+    return days or None
+
+
+def channel_activity(channel: Channel) -> tuple[str, float] | None:
+    """(mode, seconds since the channel last polled or got a webhook), if it keeps count."""
+    last = getattr(channel, "last_activity", None)
+    if last is None:
+        return None
+    return str(getattr(channel, "mode", "")), max(0.0, monotonic_time.monotonic() - last)
 
 
 class SchedulerService:
@@ -47,6 +81,7 @@ class SchedulerService:
         deliver_seconds: float = 2,
         stale_after: timedelta = STALE_AFTER,
         review_digest_at: time | None = None,
+        auto_close_after: int | None = None,
     ) -> None:
         self.make_session = make_session
         self.clock = clock
@@ -63,7 +98,9 @@ class SchedulerService:
         self.deliver_seconds = deliver_seconds
         self.stale_after = stale_after
         self.review_digest_at = review_digest_at
+        self.auto_close_after = auto_close_after  # days after the consolidation deadline
         self.admins = tuple(admins)
+        self.channels = tuple(channels)
         self._delivering = False
         self._scheduler: AsyncIOScheduler | None = None
 
@@ -90,11 +127,39 @@ class SchedulerService:
             held = hold_stale(session, now=now, stale_after=self.stale_after)
             if held:
                 self.planner.notify_held(session, held=held, now=now)
+            if self.auto_close_after is not None:
+                for key in auto_close(
+                    session,
+                    clock=self.clock,
+                    zone=self.zone,
+                    after_days=self.auto_close_after,
+                    admins=self.admins,
+                ):
+                    log.info("period %s closed by itself", key)
             cancelled = self.planner.cancel_obsolete(session)
             written = self.planner.plan(session, now=now)
         if cancelled or written:
             log.info("outbox: %d planned, %d cancelled", len(written), cancelled)
         return written
+
+    async def heartbeat(self) -> None:
+        """Record that the scheduler ticks, and when each channel last showed life."""
+        await asyncio.to_thread(self._heartbeat)
+
+    def _heartbeat(self) -> None:
+        now = self.clock.now()
+        with transaction(self.make_session) as session:
+            health.beat(session, name=health.SCHEDULER, at=now)
+            for channel in self.channels:
+                activity = channel_activity(channel)
+                if activity is not None:
+                    mode, age = activity
+                    health.beat(
+                        session,
+                        name=health.CHANNEL_PREFIX + channel.name,
+                        at=now - timedelta(seconds=age),
+                        mode=mode,
+                    )
 
     async def review_digest(self) -> list[str]:
         """Queue the secretariat's daily list of new and changed reports (digest mode)."""
@@ -128,7 +193,16 @@ class SchedulerService:
     def start(self) -> None:
         scheduler = AsyncIOScheduler(timezone=self.zone)
         scheduler.add_job(
-            self.open_periods,
+            quiet_on_cancel(self.heartbeat),
+            IntervalTrigger(seconds=self.tick_seconds, timezone=self.zone),
+            id="heartbeat",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=int(self.tick_seconds),
+        )
+        scheduler.add_job(quiet_on_cancel(self.heartbeat), id="heartbeat_at_start")
+        scheduler.add_job(
+            quiet_on_cancel(self.open_periods),
             CronTrigger(hour=0, minute=5, timezone=self.zone),
             id="open_periods",
             coalesce=True,
@@ -139,18 +213,18 @@ class SchedulerService:
         # restart catches up at once instead of a tick later.
         if self.planner is not None:
             scheduler.add_job(
-                self.plan,
+                quiet_on_cancel(self.plan),
                 IntervalTrigger(seconds=self.tick_seconds, timezone=self.zone),
                 id="plan_reminders",
                 coalesce=True,
                 max_instances=1,
                 misfire_grace_time=int(self.tick_seconds),
             )
-            scheduler.add_job(self.plan, id="plan_reminders_at_start")
+            scheduler.add_job(quiet_on_cancel(self.plan), id="plan_reminders_at_start")
         if self.review_digest_at is not None:
             at = self.review_digest_at
             scheduler.add_job(
-                self.review_digest,
+                quiet_on_cancel(self.review_digest),
                 CronTrigger(hour=at.hour, minute=at.minute, timezone=self.zone),
                 id="review_digest",
                 coalesce=True,
@@ -159,7 +233,7 @@ class SchedulerService:
         if self.dispatcher is not None:
             # The job returns at once while a drain runs: a second instance is expected.
             scheduler.add_job(
-                self.deliver,
+                quiet_on_cancel(self.deliver),
                 IntervalTrigger(seconds=self.deliver_seconds, timezone=self.zone),
                 id="deliver_outbox",
                 coalesce=True,

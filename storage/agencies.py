@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -9,6 +10,8 @@ from sqlmodel import Session, col, select
 from storage.clock import Clock
 from storage.models import Agency, AgencyName, GroupMember
 from storage.names import normalise_name
+
+LIST_SEPARATORS = re.compile(r"[;\n]")
 
 
 def surviving(session: Session, agency: Agency) -> Agency:
@@ -45,12 +48,22 @@ class AgencyIndex:
         return self.by_code.get(reference.strip()) or self.by_name.get(normalise_name(reference))
 
     def resolve_cell(self, cell: str) -> tuple[list[Agency], list[str]]:
-        """Split a comma-separated cell into known agencies, longest names first.
-
-        Group names hold commas ("Các sở, ngành, địa phương"), so a plain split is wrong.
+        """Split a list of agencies into known agencies: `;` and new lines always separate,
+        `,` separates too, but longest names first, since group names hold commas ("Các sở,
+        ngành, địa phương"). The same rule everywhere (CLI, /request, /broadcast, plan
+        tables), so one example works in all of them.
         Returns the agencies found and the pieces that matched nothing.
         """
-        parts = [p for p in cell.split(",")]
+        found: list[Agency] = []
+        unknown: list[str] = []
+        for piece in LIST_SEPARATORS.split(cell):
+            more, missing = self._resolve_commas(piece)
+            found += more
+            unknown += missing
+        return found, [u for u in unknown if u]
+
+    def _resolve_commas(self, cell: str) -> tuple[list[Agency], list[str]]:
+        parts = cell.split(",")
         found: list[Agency] = []
         unknown: list[str] = []
         i = 0
@@ -73,6 +86,15 @@ def find_agency(session: Session, reference: str, *, follow_merges: bool = True)
     if agency is None or not follow_merges:
         return agency
     return surviving(session, agency)
+
+
+def name_holder(session: Session, name: str, *, other_than: Agency) -> Agency | None:
+    """Another agency already known by `name` (its name, an alias or a former name): renaming
+    to it would make the name ambiguous, and a lookup by name would silently pick one."""
+    holder = AgencyIndex.load(session).find(name)
+    if holder is None or holder.id == other_than.id:
+        return None
+    return holder
 
 
 def group_members(session: Session, group: Agency) -> list[Agency]:

@@ -451,3 +451,13 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=64)
     outcome: str = Field(max_length=16)  # ok | refused | error
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Heartbeat(SQLModel, table=True):
+    """When a running part of the bot last showed life (the scheduler's tick, a channel's poll
+    or webhook), kept in the database so `baocao status` in another process can read it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)  # scheduler | channel:telegram | channel:zalo
+    mode: str = Field(default="", max_length=16)  # polling | webhook, for channels
+    at: datetime = _instant()

@@ -555,12 +555,15 @@ def release(session: Session, *, ids: Iterable[int]) -> int:
 
 
 def dismiss(session: Session, *, ids: Iterable[int]) -> int:
-    """Held or failed rows the operator settles by hand: never sent by the bot."""
+    """Pending, held or failed rows the operator settles by hand: never sent by the bot.
+    (A row being sent right now is left alone: its fate is decided by the send.)"""
     result = session.execute(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.id).in_(list(ids)),
-            col(OutboxMessage.status).in_([OutboxStatus.held, OutboxStatus.failed]),
+            col(OutboxMessage.status).in_(
+                [OutboxStatus.pending, OutboxStatus.held, OutboxStatus.failed]
+            ),
         )
         .values(status=CANCELLED, last_error="dismissed by the operator")
     )

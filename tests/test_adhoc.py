@@ -180,3 +180,10 @@ def test_baocao_period_list_and_close(app, cli, capsys) -> None:
     assert cli(["period", "close", "2026"]) == 0
     assert "đã đóng từ trước" in capsys.readouterr().out
     assert cli(["period", "close", "adhoc-9"]) == 1
+
+
+def test_baocao_request_takes_the_readmes_semicolon_list(app, cli, capsys) -> None:
+    due = date.today() + timedelta(days=20)
+    agencies = "so-yte; Sở Tài chính"  # the README's own example
+    assert cli(["request", "--agencies", agencies, "--topic", "X", "--due", str(due)]) == 0
+    assert "gửi 2 cơ quan" in capsys.readouterr().out

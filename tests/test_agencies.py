@@ -41,6 +41,16 @@ def test_rename_keeps_the_old_name_findable(app, monkeypatch, capsys):
         assert agency is not None and agency.name == "Sở Tài chính - Kế hoạch"
 
 
+def test_rename_to_another_agencys_name_is_refused(app, monkeypatch, capsys):
+    use_database(app, monkeypatch)
+    assert main(["agency", "rename", "so-khdt", "  sở tài chính "]) == 1
+    err = capsys.readouterr().err
+    assert "so-taichinh" in err and "merge" in err
+    with app.make_session() as session:
+        assert find_agency(session, "so-khdt").name == "Sở Kế hoạch và Đầu tư"
+        assert find_agency(session, "Sở Tài chính").code == "so-taichinh"
+
+
 def test_merge_moves_focal_points_roles_and_reports(app, monkeypatch, capsys):
     register(app, "u1", "so-khdt", name="Nguyễn Thị Lan")
     with app.make_session() as session:

@@ -140,3 +140,12 @@ def test_only_the_latest_step_is_due_and_late_ones_are_marked() -> None:
     assert due is not None and not due.late  # within the 12-hour grace
     due = due_step(p, steps, now=at("2026-11-26 10:00"))
     assert due is not None and due.step.key == "d3" and due.late  # d14 and d7 superseded
+
+
+def test_the_holidays_librarys_make_up_saturdays_are_working_days() -> None:
+    calendar = WorkCalendar()
+    # Official swaps listed by `holidays` (weekend_workdays): worked Saturdays.
+    assert calendar.is_working_day(date(2025, 4, 26))
+    assert calendar.is_working_day(date(2026, 8, 22))
+    assert not calendar.is_working_day(date(2025, 4, 19))  # an ordinary Saturday
+    assert calendar.working_days_between(date(2026, 8, 21), date(2026, 8, 24)) == 2

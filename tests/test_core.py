@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -161,16 +163,23 @@ def test_a_failing_handler_apologises_and_keeps_serving(app, chat_user):
 
 @pytest.mark.processes
 def test_quickstart_command_answers_help_in_vietnamese(tmp_path):
-    """The README's first command: `baocao run` with no token opens the console chat."""
-    result = subprocess.run(
+    """The README's first command: `baocao run` with no token opens the console chat (in a
+    terminal: without one it refuses to start, see test_operator_startup)."""
+    primary, secondary = pty.openpty()
+    with subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
-        input="/help\n/quit\n",
-        capture_output=True,
+        stdin=secondary,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=tmp_path,
-        timeout=120,
-        check=True,
-    )
+    ) as process:
+        os.close(secondary)
+        os.write(primary, b"/help\n/quit\n")
+        stdout, stderr = process.communicate(timeout=120)
+    os.close(primary)
+    assert process.returncode == 0, stderr
+    result = subprocess.CompletedProcess(process.args, 0, stdout, stderr)
     assert "Đã nạp kế hoạch có sẵn 452/KH-UBND" in result.stdout
     assert "BAOCAO_TELEGRAM_TOKEN" in result.stdout
     assert "Các lệnh bạn dùng được" in result.stdout

@@ -9,6 +9,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
 from bot.cli import main
 from scheduler.delivery import DeliveryError
@@ -372,8 +373,22 @@ def operator_session(orphan, clock, monkeypatch, capsys) -> None:
     asyncio.run(service(orphan, telegram).deliver())
     assert len(telegram.texts("1001")) == 1  # resent because the operator chose to
 
-    assert main(["outbox", "dismiss", str(held.id)]) == 0  # sent now: nothing to dismiss
+    assert main(["outbox", "dismiss", str(held.id)]) == 1  # sent now: nothing to dismiss
     assert "Đã bỏ 0 tin nhắn" in capsys.readouterr().out
+
+
+def test_the_operator_can_dismiss_a_pending_row_and_an_unknown_id_fails(
+    app, monkeypatch, capsys
+) -> None:
+    queue(app)
+    monkeypatch.setenv("BAOCAO_DATABASE_URL", app.settings.database_url)
+    with app.make_session() as session:
+        row = session.exec(select(OutboxMessage)).one()
+    assert main(["outbox", "dismiss", str(row.id)]) == 0
+    assert "Dismissed 1" in capsys.readouterr().out
+    with app.make_session() as session:
+        assert session.get(OutboxMessage, row.id).status == store.CANCELLED
+    assert main(["outbox", "dismiss", "999"]) == 1
 
 
 def test_a_database_error_while_claiming_leaves_the_row_for_later(app, clock, monkeypatch) -> None:

@@ -207,7 +207,7 @@ def test_several_focal_points_per_agency_and_agencies_list(app):
     register(app, "u1", name="Nguyễn Thị Lan")
     register(app, "u2", name="Hoàng Văn Nam")
     text = say(app, "operator", "/agencies")
-    assert "Sở Y tế: Nguyễn Thị Lan (console); Hoàng Văn Nam (console)" in text
+    assert "Sở Y tế [so-yte]: Nguyễn Thị Lan (console); Hoàng Văn Nam (console)" in text
     assert "1 cơ quan đã có đầu mối" in text
 
 

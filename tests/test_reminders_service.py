@@ -59,3 +59,86 @@ def test_without_channels_reminders_wait_in_the_outbox(app, clock) -> None:
     asyncio.run(svc.plan())
     assert asyncio.run(svc.deliver()).sent == 0
     assert [r.status for r in outbox(app)] == ["pending"]
+
+
+def auto_closing(app, clock, days: int | None = 30) -> SchedulerService:
+    return SchedulerService(
+        make_session=app.make_session,
+        clock=clock,
+        zone=app.settings.zone,
+        policy=policy_from_settings(app.settings),
+        admins=[("telegram", "9000")],
+        auto_close_after=days,
+    )
+
+
+def period_status(app, key: str = "2026") -> str:
+    from sqlmodel import select
+
+    from storage.models import ReportingPeriod
+
+    with app.make_session() as session:
+        return session.exec(select(ReportingPeriod.status).where(ReportingPeriod.key == key)).one()
+
+
+def test_a_period_closes_by_itself_after_its_consolidation_deadline(app, clock) -> None:
+    focal(app, "A", "so-yte", "1001")
+    svc = auto_closing(
+        app, clock
+    )  # consolidation 20/12/2026, + 30 days: closes at the start of 20/01/2027
+    clock.set(at("2027-01-12 08:00"))
+    asyncio.run(svc.plan())
+    assert period_status(app) == "open"
+    assert not [r for r in outbox(app) if r.kind == "auto_close"]
+
+    clock.set(at("2027-01-13 09:00"))  # a week before: the secretariat is told
+    asyncio.run(svc.plan())
+    asyncio.run(svc.plan())  # once, however many ticks
+    [notice] = [r for r in outbox(app) if r.kind == "auto_close"]
+    assert (
+        notice.chat_id == "9000" and "sẽ tự đóng vào" in notice.text and "20/01/2027" in notice.text
+    )
+    assert period_status(app) == "open"
+
+    clock.set(at("2027-01-20 00:05"))
+    asyncio.run(svc.plan())
+    assert period_status(app) == "closed"
+    closed = [r for r in outbox(app) if r.kind == "auto_close" and "đã tự đóng" in r.text]
+    assert len(closed) == 1
+    # the overdue reminders of the closed period are not sent any more
+    assert all(r.status != "pending" for r in outbox(app) if r.kind == "reminder")
+
+
+def test_auto_close_can_be_turned_off(app, clock) -> None:
+    svc = auto_closing(app, clock, days=None)
+    clock.set(at("2027-06-01 09:00"))
+    asyncio.run(svc.plan())
+    assert period_status(app) == "open"
+
+
+def test_the_console_channel_delivers_outbox_rows_for_console_chats(app, clock) -> None:
+    from bot.console import ConsoleChannel
+    from storage.db import transaction
+    from storage.outbox import enqueue
+
+    written: list[str] = []
+    console = ConsoleChannel(app.dispatcher, user_id="operator", write=written.append)
+    with transaction(app.make_session) as session:
+        for chat in ("operator", "u1"):
+            enqueue(
+                session,
+                dedupe_key=f"notice:{chat}",
+                channel="console",
+                chat_id=chat,
+                kind="notice",
+                text=f"Thông báo cho {chat}",
+                clock=clock,
+            )
+    svc = SchedulerService(
+        make_session=app.make_session, clock=clock, zone=app.settings.zone, channels=[console]
+    )
+    assert asyncio.run(svc.deliver()).sent == 2
+    text = "\n".join(written)
+    assert "Thông báo cho operator" in text
+    assert "[→ console:u1]\nThông báo cho u1" in text
+    assert {r.status for r in outbox(app)} == {"sent"}

@@ -81,3 +81,14 @@ def test_close_a_period_stops_reporting(app):
 
 def test_closing_an_unknown_period(app):
     assert "Không có kỳ báo cáo đang mở '2031'" in say(app, "operator", "/close 2031")
+
+
+def test_request_in_chat_takes_commas_too_and_agencies_shows_codes(app):
+    listing = say(app, "operator", "/agencies")
+    assert "Sở Y tế [so-yte]" in listing and "[so-taichinh]" in listing
+    say(app, "operator", "/request")
+    say(app, "operator", "Tình hình ứng dụng công nghệ sinh học")
+    assert "Bước 3/4" in say(app, "operator", "1")  # the generic question
+    assert "Bước 4/4" in say(app, "operator", "20/11/2026")
+    confirm = say(app, "operator", "so-yte, Sở Tài chính")
+    assert "Gửi tới 2 cơ quan: Sở Y tế, Sở Tài chính" in confirm

@@ -99,10 +99,19 @@ def test_env_example_documents_every_setting_and_loads(tmp_path):
     shutil.copy(example, tmp_path / ".env")
     settings = load_settings()
     assert settings.plan_file is None and settings.telegram_token is None
-    assert settings.admins == (
-        ChatIdentity("telegram", "123456"),
-        ChatIdentity("zalo", "6ede9afa66b8"),
-    )
+    assert settings.admins == ()  # no made-up ids that look like someone's real account
+
+
+def test_readme_settings_table_lists_every_setting():
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    rows = [
+        line.split("|")[1].strip().strip("`")
+        for line in readme.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `BAOCAO_")
+    ]
+    names = {f"BAOCAO_{field.upper()}" for field in Settings.model_fields}
+    assert names - set(rows) == set(), "settings missing from the README table"
+    assert set(rows) - names == set(), "README table rows that are not settings"
 
 
 def test_a_plain_http_webhook_is_only_for_this_machine(monkeypatch):

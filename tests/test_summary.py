@@ -94,6 +94,19 @@ def test_summary_offers_the_details_and_attaches_a_chart(world):
     assert sum(len(r.text) for r in answer) < 3500  # one phone screen or two, not a wall
 
 
+def test_summary_options_are_chosen_by_number_or_label_on_the_console(world):
+    replies(world, "/summary")
+    by_number = say(world, "operator", "1")
+    assert by_number.startswith("CƠ QUAN CÒN THIẾU BÁO CÁO")  # /missing 2026
+    replies(world, "/summary")
+    by_label = say(world, "operator", "cơ quan còn thiếu")
+    assert by_label == by_number  # the same /missing answer
+    assert "Bot chưa hiểu" in say(world, "operator", "1")  # the menu is used up: no stale pick
+    replies(world, "/summary")
+    say(world, "operator", "/help")  # another command replaces the menu
+    assert "Bot chưa hiểu" in say(world, "operator", "2")
+
+
 def test_the_chart_font_has_every_glyph_it_draws(world):
     with world.make_session() as session:
         period = session.exec(select(ReportingPeriod)).one()
@@ -276,7 +289,10 @@ def test_remind_after_everyone_submitted_and_on_a_closed_period(make_app, tmp_pa
 @pytest.mark.both_databases
 def test_broadcast_to_everyone_goes_through_the_outbox_once(world):
     set_reachable(world, "u4", False)
-    text = say(world, "operator", "/broadcast Họp trực tuyến lúc 9 giờ ngày 05/12/2026")
+    confirm = say(world, "operator", "/broadcast Họp trực tuyến lúc 9 giờ ngày 05/12/2026")
+    assert "Gửi thông báo này tới mọi đầu mối" in confirm and "Họp trực tuyến" in confirm
+    assert outbox(world, "broadcast:") == []  # nothing until confirmed
+    text = say(world, "operator", "1")
     assert "Đã xếp 3 tin vào hàng đợi, tới 3 đầu mối của 3 cơ quan" in text
     assert "Không có đầu mối nhận được thông báo ở 2 cơ quan" in text
     rows = outbox(world, "broadcast:")
@@ -286,7 +302,8 @@ def test_broadcast_to_everyone_goes_through_the_outbox_once(world):
         "THÔNG BÁO TỪ SỞ KHOA HỌC VÀ CÔNG NGHỆ\nHọp trực tuyến lúc 9 giờ ngày 05/12/2026"
     )
     assert len({r.payload["broadcast_id"] for r in rows}) == 1
-    again = say(world, "operator", "/broadcast Họp trực tuyến lúc 9 giờ ngày 05/12/2026")
+    say(world, "operator", "/broadcast Họp trực tuyến lúc 9 giờ ngày 05/12/2026")
+    again = say(world, "operator", "Gửi")
     assert "đã được gửi hôm nay" in again
     assert len(outbox(world, "broadcast:")) == 3
 
@@ -303,6 +320,23 @@ def test_broadcast_conversation_to_chosen_agencies(world):
     assert outbox(world, "broadcast:") == []  # nothing until confirmed
     assert "Đã xếp 2 tin" in say(world, "operator", "Gửi")
     assert sorted(r.chat_id for r in outbox(world, "broadcast:")) == ["u1", "u2"]
+
+
+def test_broadcast_with_text_can_be_cancelled_at_the_confirmation(world):
+    say(world, "operator", "/broadcast Nhầm nội dung")
+    assert "Đã hủy, không gửi gì." in say(world, "operator", "Hủy")
+    assert outbox(world, "broadcast:") == []
+
+
+def test_broadcast_not_reached_list_says_how_many_it_leaves_out(app):
+    register(app, "u1", "so-yte")
+    say(app, "operator", "/broadcast Thông báo họp")
+    text = say(app, "operator", "Gửi")
+    uncovered = next(line for line in text.splitlines() if "Không có đầu mối" in line)
+    count = int(uncovered.split(" ở ")[1].split(" cơ quan")[0])
+    assert count > 20
+    assert uncovered.endswith(f"… và {count - 20} khác.")
+    assert uncovered.count(";") == 19
 
 
 def test_broadcast_can_be_cancelled_and_checks_the_text(world):

@@ -184,6 +184,8 @@ def test_a_focal_point_registers_asks_for_help_presses_buttons_and_sends_a_docum
 
     lan.send_text(f"/start {invite_code(bot.app, 'so-yte')}")
     assert "Sở Y tế" in lan.wait_for_messages(1)[0].text
+    # getUpdates answered: the health heartbeat has a last poll to report
+    assert bot.channel.mode == "polling" and bot.channel.last_activity is not None
     lan.send_text("Nguyễn Thị Lan")
     lan.wait_for_messages(2)
     lan.send_text("Chuyên viên Phòng Nghiệp vụ Y")
@@ -600,6 +602,7 @@ def test_webhook_requests_without_the_secret_are_refused(start_bot, tg: FakeBot)
         telegram_webhook_secret=secret,
     )
     assert bot.channel.mode == "webhook"
+    assert bot.channel.last_activity is not None  # since start, until the first update
     assert tg.webhook == {"url": url, "secret_token": secret}
     user = tg.user(5301)
 

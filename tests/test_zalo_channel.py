@@ -38,6 +38,7 @@ def test_a_focal_point_registers_on_zalo_with_an_invite_code(start_zalo, zalo: F
 
     welcome = bot.say(lan, f"/start {invite_code(bot.app, 'so-yte')}")
     assert "Sở Y tế" in welcome
+    assert bot.channel.mode == "polling" and bot.channel.last_activity is not None  # health
     bot.say(lan, "Nguyễn Thị Lan")
     confirm = bot.say(lan, "Chuyên viên Phòng Nghiệp vụ")
     # No buttons on Zalo: the options are numbered lines, answered with a number.
@@ -171,7 +172,7 @@ def test_the_secretariat_works_from_zalo(start_zalo, zalo: FakeZaloBot):
     register_on_zalo(bot, lan, "so-yte")
 
     agencies = bot.say(ha, "/agencies")
-    assert "Sở Y tế: Nguyễn Thị Lan (zalo)" in agencies
+    assert "Sở Y tế [so-yte]: Nguyễn Thị Lan (zalo)" in agencies
     assert "chưa nộp báo cáo" in bot.say(ha, "/view so-yte")
     summary = bot.say(ha, "/summary")
     # The 3 bodies the plan only requests are not chased.
@@ -181,4 +182,4 @@ def test_the_secretariat_works_from_zalo(start_zalo, zalo: FakeZaloBot):
     assert "1. Cơ quan còn thiếu" in summary  # its options, numbered
     assert all(len(m.text) <= 2000 for m in ha.messages)
     # A focal point is refused the secretariat's commands, on Zalo as anywhere.
-    assert "Sở Y tế: Nguyễn Thị Lan" not in bot.say(lan, "/agencies")
+    assert "Sở Y tế [so-yte]: Nguyễn Thị Lan" not in bot.say(lan, "/agencies")

@@ -14,7 +14,7 @@ from bot.app import App
 from bot.commands.common import Handler
 from bot.settings import Settings
 from storage import audit
-from storage.agencies import find_agency, rename_agency
+from storage.agencies import find_agency, name_holder, rename_agency
 from storage.agency_merge import MergeError, merge_agencies
 from storage.db import transaction
 from storage.invites import create_invite
@@ -185,6 +185,15 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
                 agency = find_agency(session, args.agency)
                 if agency is None:
                     print(f"Không tìm thấy cơ quan {args.agency!r}.", file=sys.stderr)
+                    return 1
+                holder = name_holder(session, args.new_name.strip(), other_than=agency)
+                if holder is not None:
+                    print(
+                        f"Tên {args.new_name.strip()!r} đã thuộc về cơ quan {holder.code} "
+                        f"({holder.name}); nếu hai cơ quan hợp nhất, dùng: baocao agency merge. "
+                        f"That name is taken.",
+                        file=sys.stderr,
+                    )
                     return 1
                 old = agency.name
                 rename_agency(

@@ -59,7 +59,9 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
 
     request = commands.add_parser("request", help="issue an ad-hoc report request")
     request.add_argument(
-        "--agencies", required=True, help='agency codes or names, comma-separated, or "all"'
+        "--agencies",
+        required=True,
+        help='agency codes or names separated by ; or , (e.g. "so-yte; Sở Tài chính"), or "all"',
     )
     request.add_argument("--topic", required=True, help="what the agencies must report on")
     request.add_argument(
@@ -192,6 +194,15 @@ def outbox_(settings: Settings, args: argparse.Namespace) -> int:
                 else:
                     n = store.dismiss(session, ids=args.ids)
                     print(f"Đã bỏ {n} tin nhắn (không gửi). Dismissed {n}.")
+            if n < len(set(args.ids)):
+                # An id that does not exist, or a row in a state this action cannot change.
+                print(
+                    f"{len(set(args.ids)) - n} tin nhắn không có hoặc không ở trạng thái phù hợp "
+                    f"(xem baocao outbox). {len(set(args.ids)) - n} ids not found or not "
+                    f"{'held/failed' if args.action == 'release' else 'pending/held/failed'}.",
+                    file=sys.stderr,
+                )
+                return 1
             return 0
         statuses = list(OPEN_STATUSES) + ([OutboxStatus.sent, store.CANCELLED] if args.all else [])
         with app.make_session() as session:

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
+from collections.abc import Callable
 
 from bot.app import App, admin_chats
 from bot.channel_errors import ChannelStartError
-from bot.channels import start_channels
+from bot.channels import RunningChannel, start_channels
 from bot.commands.common import Handler
 from bot.console import ConsoleChannel
+from bot.logs import quiet_console
 from bot.settings import Settings
-from scheduler.service import SchedulerService
+from bot.web import WebServer, files_route, health_route
+from scheduler.delivery import Channel
+from scheduler.service import SchedulerService, auto_close_after
+
+log = logging.getLogger(__name__)
 
 CONNECT_HINT = (
     "Chưa cấu hình kênh chat nào: đang mở trò chuyện trên dòng lệnh (gõ /help, thoát bằng /quit).\n"
@@ -33,7 +40,23 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
     return {"run": run, "chat": chat_}
 
 
-def run(settings: Settings, args: argparse.Namespace) -> int:
+NO_TERMINAL = (
+    "Chưa đặt BAOCAO_TELEGRAM_TOKEN hoặc BAOCAO_ZALO_TOKEN, và không có bàn phím để trò chuyện "
+    "trên dòng lệnh: dừng. / No BAOCAO_TELEGRAM_TOKEN or BAOCAO_ZALO_TOKEN is set and no "
+    "terminal is attached: stopping."
+)
+
+
+def run(
+    settings: Settings, args: argparse.Namespace, *, is_terminal: Callable[[], bool] | None = None
+) -> int:
+    has_channel = settings.telegram_token is not None or settings.zalo_token is not None
+    if not has_channel and not (is_terminal or sys.stdin.isatty)():
+        # Under systemd or in a container a console chat would read end of input and exit 0,
+        # leaving the service stopped without a word; fail instead, so Restart= and the
+        # operator notice.
+        print(NO_TERMINAL, file=sys.stderr)
+        return 2
     app = App.build(settings)
     try:
         boot = app.prepare()
@@ -50,33 +73,67 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def serve(app: App) -> int:
+    settings = app.settings
+    app.web_routes = [
+        health_route(app.make_session, app.clock, tick_seconds=settings.scheduler_tick_seconds)
+    ]
     channels = await start_channels(app)
+    web = await _start_web(app, channels) if channels else None
+    # Without a chat platform the terminal is the only channel: it also shows the outbox's
+    # messages for console users (notices, reminders), which would otherwise wait for ever.
+    console = None if channels else ConsoleChannel(app.dispatcher, user_id="operator")
+    delivering: list[Channel] = [*channels] if console is None else [console]
     scheduler = SchedulerService(
         make_session=app.make_session,
         clock=app.clock,
-        zone=app.settings.zone,
-        channels=channels,
+        zone=settings.zone,
+        channels=delivering,
         planner=app.reminders,
-        admins=admin_chats(app.settings),
-        tick_seconds=app.settings.scheduler_tick_seconds,
-        review_digest_at=(
-            app.settings.reminder_time if app.settings.review_notify == "digest" else None
-        ),
+        admins=admin_chats(settings),
+        tick_seconds=settings.scheduler_tick_seconds,
+        review_digest_at=settings.reminder_time if settings.review_notify == "digest" else None,
+        auto_close_after=auto_close_after(settings),
     )
     scheduler.start()
     try:
-        if channels:
+        if console is None:
             names = ", ".join(c.name for c in channels)
             print(f"baocao đang chạy trên: {names}. Dừng bằng Ctrl+C. Running on: {names}.")
             await _until_stopped()
         else:
             print(CONNECT_HINT)
-            await ConsoleChannel(app.dispatcher, user_id="operator").run()
+            with quiet_console():
+                await console.run()
     finally:
         scheduler.stop()
+        if web is not None:
+            await web.stop()
         for channel in channels:
             await channel.stop()
     return 0
+
+
+async def _start_web(app: App, channels: list[RunningChannel]) -> WebServer | None:
+    """The web listener for `/healthz` (and download links), unless a channel already runs
+    one with these routes (Zalo's webhook)."""
+    if any(getattr(c, "web", None) is not None for c in channels):
+        return None
+    settings = app.settings
+    routes = list(app.web_routes)
+    if settings.public_url:
+        routes.append(files_route(app.make_session, app.clock))
+    web = WebServer(listen=settings.http_listen, port=settings.http_port, routes=routes)
+    try:
+        await web.start()
+    except OSError as error:  # the port is taken: the bot still works, health is not served
+        log.error(
+            "web endpoint: cannot listen on %s:%d (%s); /healthz is not served",
+            settings.http_listen,
+            settings.http_port,
+            error.strerror or error,
+        )
+        return None
+    return web
 
 
 async def _until_stopped() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 
 from telegram import Update
@@ -82,6 +83,18 @@ class TelegramChannel:
         self._sender: ReplySender | None = None
         self._menu_task: asyncio.Task[None] | None = None
         self._requests: tuple[HTTPXRequest, ...] = ()
+        self._processor = PerChatUpdateProcessor()
+        self._started_at = time.monotonic()
+
+    @property
+    def last_activity(self) -> float | None:
+        """Monotonic time of the last getUpdates answer (polling) or update (webhook)."""
+        if self.mode == "polling":
+            polling = self._requests[1] if len(self._requests) > 1 else None
+            return getattr(polling, "last_answer", None)
+        if self.mode == "webhook":
+            return self._processor.last_update or self._started_at
+        return None
 
     @property
     def application(self) -> Application:
@@ -96,11 +109,13 @@ class TelegramChannel:
             options.limits, options.retry, sleep=options.sleep, redact=self._redaction
         )
         self._requests = make_requests(options.timeouts)
+        self._processor = PerChatUpdateProcessor(options.max_concurrent_updates)
+        self._started_at = time.monotonic()
         application = build_application(
             self._token,
             settings.telegram_api_url,
             guard=guard,
-            processor=PerChatUpdateProcessor(options.max_concurrent_updates),
+            processor=self._processor,
             requests=self._requests,
         )
         language = self.app.dispatcher.config.language

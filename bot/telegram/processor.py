@@ -7,6 +7,7 @@ meanwhile a slow answer for one person must not hold up everyone else.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable
 from typing import Any
 
@@ -22,8 +23,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
+        self.last_update: float | None = None  # monotonic; a webhook channel's sign of life
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        self.last_update = time.monotonic()
         key = chat_key(update)
         if key is None:
             await coroutine

@@ -4,8 +4,10 @@ by webhook."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -35,6 +37,18 @@ class Timeouts:
     long_poll: float = 10.0  # seconds getUpdates waits on the server for news
 
 
+class PollingRequest(HTTPXRequest):
+    """The getUpdates client; remembers when the server last answered (the channel's health:
+    a long poll that keeps answering, even with nothing new, means Telegram is reachable)."""
+
+    last_answer: float | None = None
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        answer = await super().do_request(*args, **kwargs)
+        self.last_answer = time.monotonic()
+        return answer
+
+
 def make_requests(timeouts: Timeouts) -> tuple[HTTPXRequest, HTTPXRequest]:
     """The HTTP clients (general, getUpdates); the channel owns them, so it can close them
     even when start-up fails half way (PTB only closes what it initialised fully)."""
@@ -46,7 +60,7 @@ def make_requests(timeouts: Timeouts) -> tuple[HTTPXRequest, HTTPXRequest]:
         media_write_timeout=timeouts.write,
         pool_timeout=timeouts.pool,
     )
-    polling = HTTPXRequest(
+    polling = PollingRequest(
         connection_pool_size=1,
         connect_timeout=timeouts.connect,
         read_timeout=timeouts.read,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -75,6 +76,7 @@ class ZaloChannel:
         self.app = app
         self.options = options or ZaloOptions()
         self.mode = ""
+        self._started_at = time.monotonic()
         self.bot: BotInfo | None = None
         secret = settings.zalo_webhook_secret
         self._token = settings.zalo_token.get_secret_value()
@@ -163,9 +165,18 @@ class ZaloChannel:
         name = self.bot.account_name if self.bot else "?"
         log.info("Zalo channel running as %s (%s)", name, self.mode)
 
+    @property
+    def last_activity(self) -> float | None:
+        """Monotonic time of the last poll answer (polling) or stored update (webhook)."""
+        if self._poller is not None:
+            return self._poller.last_answer
+        if self.mode == "webhook" and self._inbox is not None:
+            return getattr(self._inbox, "last_update", None) or self._started_at
+        return None
+
     async def _start_receiving(self) -> str:
         settings = self.app.settings
-        routes: list[Route] = []
+        routes: list[Route] = list(self.app.web_routes)  # /healthz, when `run` serves it
         webhook_url = settings.zalo_webhook_url
         if webhook_url:
             path = urlsplit(webhook_url).path or "/"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -40,10 +41,12 @@ class Inbox:
         self.handle = handle
         self.processor = processor
         self.after_store = after_store
+        self.last_update: float | None = None
 
     async def accept(self, update: dict[str, Any]) -> bool:
         """Store the update and queue its handling; False for a duplicate. Raises when it
         could not be stored (the webhook then answers 500, so Zalo may send it again)."""
+        self.last_update = time.monotonic()  # a webhook channel's sign of life (health)
         key = update_key(update)
         update_id = await asyncio.to_thread(self._store, key, update)
         if update_id is None:

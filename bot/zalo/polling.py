@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ class Poller:
         self.settings = settings
         self.empty_polls = 0
         self.failures = 0
+        self.last_answer: float | None = None  # monotonic; Zalo answered a poll (health)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -59,6 +61,7 @@ class Poller:
             try:
                 updates = await self.client.get_updates(timeout=self.settings.timeout)
             except ZaloEmptyPoll:
+                self.last_answer = time.monotonic()
                 self.empty_polls += 1
                 failures = 0
                 continue
@@ -68,6 +71,7 @@ class Poller:
                 await self._wait(self._delay(error, failures))
                 continue
             failures = 0
+            self.last_answer = time.monotonic()
             for update in updates:
                 await self._keep(update)
 

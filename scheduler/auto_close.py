@@ -1,0 +1,98 @@
+"""Close a period by itself some days after its consolidation deadline
+(BAOCAO_PERIOD_AUTO_CLOSE_DAYS).
+
+Without this, last year's period stays open and its overdue reminders repeat every two working
+days until someone remembers `/close`. The secretariat is told a week before, so it can close
+earlier or extend by acting first; and told again when it happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from scheduler.texts import day_text
+from storage import audit
+from storage import reminders as store
+from storage.clock import Clock
+from storage.models import PeriodStatus, ReportingPeriod
+from storage.requests import close_period
+
+NOTICE_BEFORE = timedelta(days=7)
+KIND = "auto_close"
+
+
+def closes_on(period: ReportingPeriod, after_days: int) -> date:
+    """The local day the period closes on (at its start): the last deadline + the delay."""
+    last = period.consolidation_due_on or period.due_on
+    return last + timedelta(days=after_days + 1)
+
+
+def notice_text(period: ReportingPeriod, day: date, *, closed: bool) -> str:
+    if closed:
+        return (
+            f"Kỳ báo cáo {period.key} («{period.title}») đã tự đóng: hạn tổng hợp đã qua. "
+            "Không nhắc thêm cho kỳ này.\n"
+            f"Period {period.key} closed by itself after its consolidation deadline."
+        )
+    return (
+        f"Kỳ báo cáo {period.key} («{period.title}») sẽ tự đóng vào {day_text(day)}: sau đó "
+        f"không nhắc thêm. Đóng sớm hơn bằng /close {period.key}.\n"
+        f"Period {period.key} will close by itself on {day:%Y-%m-%d}."
+    )
+
+
+def auto_close(
+    session: Session,
+    *,
+    clock: Clock,
+    zone: ZoneInfo,
+    after_days: int,
+    admins: Iterable[tuple[str, str]] = (),
+) -> list[str]:
+    """Queue the notices that are due and close the periods whose day has come; returns the
+    keys of the periods closed. Idempotent: notices have one dedupe key per period and chat."""
+    now = clock.now()
+    today = now.astimezone(zone).date()
+    open_periods = session.exec(
+        select(ReportingPeriod).where(ReportingPeriod.status == PeriodStatus.open)
+    ).all()
+    recipients = store.secretariat_recipients(session, admins=admins)
+    notices: list[store.NewMessage] = []
+    closed: list[str] = []
+    for period in open_periods:
+        day = closes_on(period, after_days)
+        close_at = datetime.combine(day, time(0, 0), tzinfo=zone)
+        if now < close_at - NOTICE_BEFORE:
+            continue
+        done = now >= close_at
+        if done:
+            close_period(session, period=period, clock=clock)
+            audit.record(
+                session,
+                clock=clock,
+                action="period.auto_close",
+                outcome="ok",
+                channel="scheduler",
+                detail={"key": period.key, "closes_on": day.isoformat(), "today": str(today)},
+            )
+            closed.append(period.key)
+        step = "closed" if done else "soon"
+        text = notice_text(period, day, closed=done)
+        notices += [
+            store.NewMessage(
+                dedupe_key=f"autoclose:{period.id}:{step}:{r.channel}:{r.chat_id}",
+                channel=r.channel,
+                chat_id=r.chat_id,
+                kind=KIND,
+                text=text,
+                payload={"options": [], "period_id": period.id},
+                person_id=r.person_id,
+            )
+            for r in recipients
+        ]
+    store.enqueue_many(session, notices, now=now)
+    return closed
