@@ -20,6 +20,7 @@ from storage.exports.cells import neutralise
 from storage.models import ReportAnswer
 from storage.plans import get_plan
 from storage.requests import create_adhoc_request
+from tests.conftest import VN
 from tests.people import say
 from tests.plan_files import bundled
 from tests.secretariat_world import (
@@ -128,6 +129,15 @@ def test_xlsx_cells_hold_what_each_agency_answered(world):
     sở_d = rows[6]
     assert [sở_d[results], sở_d["Thời điểm nộp"]] == [None, None]
     assert [sở_d["Đúng hạn / trễ hạn"], sở_d["Đầu mối"]] == ["Quá hạn, chưa nộp", "Phạm Văn Dũng"]
+
+
+def test_the_submission_time_is_that_of_the_answers_shown(world):
+    world.clock.set(datetime(2026, 12, 3, 14, 15, tzinfo=VN))
+    assert submit(world, "u1", "so-a", {"lead:2": {"results": "Nhân rộng ra 3 huyện"}}) == 2
+    rows = by_header(sheet_rows(exported(world, "/export").file.data))
+    so_a = [row for row in rows if row["Cơ quan báo cáo"] == "Sở A"]
+    assert so_a and all(row["Thời điểm nộp"] == datetime(2026, 12, 3, 14, 15) for row in so_a)
+    assert all(row["Đúng hạn / trễ hạn"] == "Đúng hạn" for row in so_a)  # the first decides
 
 
 def test_the_agency_sheet_has_the_questions_asked_once(world):

@@ -183,8 +183,9 @@ def _answer_cells(
 
 
 def _submission_cells(agency: AgencyFacts, zone: ZoneInfo) -> tuple[Value, ...]:
-    """Submitted at (local), on time or late, focal point."""
-    return local(agency.first_at, zone), timeliness(agency), focal_text(agency)
+    """When the answers shown were submitted (the current version, local time), on time or
+    late (decided by the first submission), focal point."""
+    return local(agency.last_at, zone), timeliness(agency), focal_text(agency)
 
 
 def _task_cells(task: TaskFacts) -> list[Value]:
