@@ -73,6 +73,17 @@ def import_file(
     return import_task_table(session, table=parsed, clock=clock, plan_code=plan_code)
 
 
+def _assign(row: object, **values: object) -> bool:
+    """Set the attributes; True when any of them changed (so an unchanged re-import reports
+    nothing updated)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
 def import_document(session: Session, *, document: PlanDocument, clock: Clock) -> ImportResult:
     now = clock.now()
     result = ImportResult(document.plan.code)
@@ -94,17 +105,21 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
             session.flush()
             result.count(result.created, "agency")
         else:
-            if agency.name != spec.name:
+            renamed = agency.name != spec.name
+            if renamed:
                 rename_agency(session, agency=agency, new_name=spec.name, clock=clock)
-            agency.kind, agency.reports, agency.updated_at = spec.kind, spec.reports, now
-            agency.obliged = spec.obliged
-            result.count(result.updated, "agency")
+            if _assign(agency, kind=spec.kind, reports=spec.reports, obliged=spec.obliged) or (
+                renamed
+            ):
+                agency.updated_at = now
+                result.count(result.updated, "agency")
         for alias in spec.aliases:
             add_name(session, agency=agency, name=alias, kind="alias", clock=clock)
         agencies[spec.code] = surviving(session, agency)
 
     for group_spec in document.groups:
         group = session.exec(select(Agency).where(Agency.code == group_spec.code)).first()
+        is_new = group is None
         if group is None:
             group = Agency(
                 code=group_spec.code,
@@ -119,35 +134,47 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
             session.add(group)
             session.flush()
             result.count(result.created, "group")
-        else:
-            group.name, group.updated_at, group.broad = group_spec.name, now, group_spec.broad
-            result.count(result.updated, "group")
+        member_ids = {agencies[code].id for code in group_spec.members} - {None}
+        current = set(
+            session.exec(select(GroupMember.member_id).where(GroupMember.group_id == group.id))
+        )
+        if not is_new:
+            changed = _assign(group, name=group_spec.name, broad=group_spec.broad)
+            if changed or current != member_ids:
+                group.updated_at = now
+                result.count(result.updated, "group")
         for alias in group_spec.aliases:
             add_name(session, agency=group, name=alias, kind="alias", clock=clock)
-        session.exec(delete(GroupMember).where(GroupMember.group_id == group.id))
-        member_ids = {agencies[code].id for code in group_spec.members}
-        for member_id in sorted(i for i in member_ids if i is not None):
-            session.add(GroupMember(group_id=group.id, member_id=member_id))
+        if current != member_ids:
+            session.exec(delete(GroupMember).where(GroupMember.group_id == group.id))
+            for member_id in sorted(i for i in member_ids if i is not None):
+                session.add(GroupMember(group_id=group.id, member_id=member_id))
         agencies[group_spec.code] = group
 
     agencies_due = month_day(document.reporting.periodic.agencies_due)
     consolidation_due = month_day(document.reporting.periodic.consolidation_due)
     plan = session.exec(select(Plan).where(Plan.code == document.plan.code)).first()
+    created = plan is None
     if plan is None:
         plan = Plan(code=document.plan.code, imported_at=now)
         session.add(plan)
         result.count(result.created, "plan")
-    else:
-        result.count(result.updated, "plan")
-    plan.title = document.plan.title
-    plan.issuer = document.plan.issuer
-    plan.issued_on = document.plan.issued_on
     secretariat = document.plan.secretariat
-    plan.secretariat_agency_id = agencies[secretariat].id if secretariat else None
-    plan.agencies_due_month, plan.agencies_due_day = agencies_due
-    plan.consolidation_due_month, plan.consolidation_due_day = consolidation_due
-    plan.reporting_note = document.reporting.periodic.description
-    plan.adhoc_allowed = document.reporting.adhoc
+    changed = _assign(
+        plan,
+        title=document.plan.title,
+        issuer=document.plan.issuer,
+        issued_on=document.plan.issued_on,
+        secretariat_agency_id=agencies[secretariat].id if secretariat else None,
+        agencies_due_month=agencies_due[0],
+        agencies_due_day=agencies_due[1],
+        consolidation_due_month=consolidation_due[0],
+        consolidation_due_day=consolidation_due[1],
+        reporting_note=document.reporting.periodic.description,
+        adhoc_allowed=document.reporting.adhoc,
+    )
+    if changed and not created:
+        result.count(result.updated, "plan")
     plan.imported_at = now
     session.flush()
     assert plan.id is not None
@@ -262,6 +289,7 @@ def _write_tasks(
     result: ImportResult,
 ) -> None:
     existing = {t.number: t for t in session.exec(select(Task).where(Task.plan_id == plan.id))}
+    unchanged_candidates = set(existing)  # tasks that were there before this import
     for number, title, timeframe, lead, coordinating in rows:
         task = existing.pop(number, None)
         if task is None:
@@ -269,19 +297,27 @@ def _write_tasks(
             session.add(task)
             session.flush()
             result.count(result.created, "task")
-        else:
-            task.title, task.timeframe, task.retired = title, timeframe, False
-            result.count(result.updated, "task")
-        session.exec(delete(TaskAssignment).where(TaskAssignment.task_id == task.id))
+        wanted = []
         for role, members in ((TaskRole.lead, lead), (TaskRole.coordinating, coordinating)):
             seen: set[int | None] = set()
             for position, agency in enumerate(members):
-                if agency.id in seen:
-                    continue
-                seen.add(agency.id)
+                if agency.id not in seen:
+                    seen.add(agency.id)
+                    wanted.append((agency.id, str(role), position))
+        current = sorted(
+            (a.agency_id, a.role, a.position)
+            for a in session.exec(select(TaskAssignment).where(TaskAssignment.task_id == task.id))
+        )
+        if task.id is not None and number in unchanged_candidates:
+            changed = _assign(task, title=title, timeframe=timeframe, retired=False)
+            if changed or current != sorted(wanted):  # type: ignore[type-var]
+                result.count(result.updated, "task")
+        if current != sorted(wanted):  # type: ignore[type-var]
+            session.exec(delete(TaskAssignment).where(TaskAssignment.task_id == task.id))
+            for agency_id, role, position in wanted:
                 session.add(
                     TaskAssignment(
-                        task_id=task.id, agency_id=agency.id, role=role, position=position
+                        task_id=task.id, agency_id=agency_id, role=role, position=position
                     )
                 )
     for task in existing.values():  # dropped from the file: keep it (and its answers), retired

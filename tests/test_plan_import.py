@@ -110,7 +110,8 @@ def test_reimporting_the_same_plan_changes_nothing(app, tmp_path):
         before = counts(session)
     for _ in range(2):
         with transaction(app.make_session) as session:
-            import_file(session, path=path, clock=app.clock)
+            result = import_file(session, path=path, clock=app.clock)
+        assert (result.created, result.updated) == ({}, {})  # and says so
     with app.make_session() as session:
         assert counts(session) == before
 
@@ -119,6 +120,12 @@ def test_reimport_updates_in_place(app, tmp_path):
     data = bundled()
     data["tasks"][2]["title"] = "Nhiệm vụ 3 đã sửa tên"
     data["tasks"][2]["lead"] = ["so-yte"]
+    data["agencies"][2]["name"] = "Sở Y tế tỉnh"
+    path = write_yaml(tmp_path / "plan.yaml", data)
+    with transaction(app.make_session) as session:
+        result = import_file(session, path=path, clock=app.clock)
+    assert (result.created, result.updated) == ({}, {"agency": 1, "task": 1})
+    data["agencies"][2]["name"] = "Sở Y tế"
     path = write_yaml(tmp_path / "plan.yaml", data)
     with transaction(app.make_session) as session:
         import_file(session, path=path, clock=app.clock)
