@@ -229,36 +229,74 @@ def parse_yaml(path: Path) -> PlanDocument:
     try:
         document = PlanDocument.model_validate(raw)
     except ValidationError as exc:
-        raise PlanFileError(_pydantic_problems(name, exc, raw)) from None
+        # Report the cross-checks of the items that are well formed too, so the operator
+        # fixes the whole file in one pass.
+        problems = _pydantic_problems(name, exc, raw)
+        problems += check_references(name, _well_formed_parts(raw))
+        raise PlanFileError(problems) from None
     problems = check_references(name, document)
     if problems:
         raise PlanFileError(problems)
     return document
 
 
+def _items(spec: type[BaseModel], raw: Any) -> list[Any]:
+    """Each item validated on its own; None in the place of a malformed one."""
+    out: list[Any] = []
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            out.append(spec.model_validate(item))
+        except ValidationError:
+            out.append(None)
+    return out
+
+
+def _well_formed_parts(raw: dict[str, Any]) -> PlanDocument:
+    """A document of the items that validate, in their places, for the cross-checks."""
+    try:
+        header = PlanHeader.model_validate(raw.get("plan"))
+    except ValidationError:
+        header = PlanHeader.model_construct(code="", title="", secretariat=None)
+    return PlanDocument.model_construct(
+        plan=header,
+        agencies=_items(AgencySpec, raw.get("agencies")),
+        groups=_items(GroupSpec, raw.get("groups")),
+        duties=_items(DutySpec, raw.get("duties")),
+        tasks=_items(TaskSpec, raw.get("tasks")),
+        questionnaires=_items(Questionnaire, raw.get("questionnaires")),
+    )
+
+
 def check_references(name: str, document: PlanDocument) -> list[Problem]:
     """Cross-checks pydantic cannot do: duplicates and references to unknown agencies."""
     problems: list[Problem] = []
-    agency_codes = {a.code for a in document.agencies}
-    group_codes = {g.code for g in document.groups}
+    agency_codes = {a.code for a in document.agencies if a is not None}
+    group_codes = {g.code for g in document.groups if g is not None}
 
     def duplicates(kind: str, values: list[Any], code: str, message: str) -> None:
         seen: set[Any] = set()
         for index, value in enumerate(values):
+            if value is None:  # an item already reported as malformed
+                continue
             if value in seen:
                 problems.append(Problem(f"{name}: {kind}[{index + 1}]", code, message % value))
             seen.add(value)
 
     duplicates(
         "agencies",
-        [a.code for a in document.agencies],
+        [a.code if a else None for a in document.agencies],
         "duplicate_agency",
         "mã cơ quan %r bị trùng",
     )
     duplicates(
-        "groups", [g.code for g in document.groups], "duplicate_agency", "mã nhóm %r bị trùng"
+        "groups",
+        [g.code if g else None for g in document.groups],
+        "duplicate_agency",
+        "mã nhóm %r bị trùng",
     )
     for index, group in enumerate(document.groups):
+        if group is None:
+            continue
         if group.code in agency_codes:
             problems.append(
                 Problem(
@@ -269,13 +307,13 @@ def check_references(name: str, document: PlanDocument) -> list[Problem]:
             )
     duplicates(
         "tasks",
-        [t.number for t in document.tasks],
+        [t.number if t else None for t in document.tasks],
         "duplicate_task",
         "số thứ tự nhiệm vụ %s bị trùng",
     )
     duplicates(
         "duties",
-        [d.number for d in document.duties],
+        [d.number if d else None for d in document.duties],
         "duplicate_duty",
         "số mục nhiệm vụ %s bị trùng",
     )
@@ -296,25 +334,33 @@ def check_references(name: str, document: PlanDocument) -> list[Problem]:
     if secretariat and secretariat not in agency_codes:
         unknown("plan.secretariat", secretariat, agency_codes)
     for gi, group in enumerate(document.groups):
+        if group is None:
+            continue
         for mi, member in enumerate(group.members):
             if member not in agency_codes:
                 unknown(f"groups[{gi + 1}].members[{mi + 1}]", member, agency_codes)
     for di, duty in enumerate(document.duties):
+        if duty is None:
+            continue
         for ai, code in enumerate(duty.agencies):
             if code not in every:
                 unknown(f"duties[{di + 1}].agencies[{ai + 1}]", code, every)
     for ti, task in enumerate(document.tasks):
+        if task is None:
+            continue
         for role in ("lead", "coordinating"):
             for ai, code in enumerate(getattr(task, role)):
                 if code not in every:
                     unknown(f"tasks[{ti + 1}].{role}[{ai + 1}]", code, every)
     duplicates(
         "questionnaires",
-        [q.key for q in document.questionnaires],
+        [q.key if q else None for q in document.questionnaires],
         "duplicate_questionnaire",
         "mã bảng hỏi %r bị trùng",
     )
     for qi, form in enumerate(document.questionnaires):
+        if form is None:
+            continue
         for where, code, message in check_questionnaire(f"questionnaires[{qi + 1}]", form):
             problems.append(Problem(f"{name}: {where}", code, message))
     return problems

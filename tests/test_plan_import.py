@@ -250,8 +250,13 @@ def test_every_problem_is_reported_at_once(tmp_path):
         d["tasks"][1]["number"] = 1
         d["tasks"][2]["title"] = "  "
 
-    codes = sorted(p.code for p in _broken(tmp_path, many))
-    assert codes == ["missing_title"]  # schema errors come first; fix them, then the rest
+    problems = _broken(tmp_path, many)
+    # A malformed task and the cross-checks of the well-formed ones, in one run.
+    assert sorted((p.code, p.where) for p in problems) == [
+        ("duplicate_task", "broken.yaml: tasks[2]"),
+        ("missing_title", "broken.yaml: tasks[3].title"),
+        ("unknown_agency", "broken.yaml: tasks[1].lead[1]"),
+    ]
     data = bundled()
     data["tasks"][0]["lead"] = ["khong-ton-tai"]
     data["tasks"][1]["number"] = 1
