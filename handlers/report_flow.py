@@ -24,7 +24,7 @@ from handlers.report_render import (
     value_text,
 )
 from handlers.secretariat import draft_report
-from handlers.validation import Invalid
+from handlers.validation import Invalid, check_free_text
 from storage.models import (
     Agency,
     ConversationState,
@@ -58,7 +58,10 @@ from storage.reports import (
 
 FLOW = "report"
 CURSOR = "_cursor"
+PENDING = "_pending"  # a text over its limit, kept so the person need not type it again
 DONE = "att:done"
+CUT = "cut:yes"
+CLEAR_COMMANDS = frozenset({"xoa", "xóa", "clear"})
 # Reading budgets, so a phone screen shows a question at a glance (bench/report_burden.py).
 REVIEW_VALUE_BUDGET = 45  # characters of each answer on the review screen
 DUTIES_BUDGET = 160
@@ -333,7 +336,13 @@ def options_for(ctx: Context, rep: Report, question: Question) -> tuple[Option, 
 
 
 def ask(
-    ctx: Context, rep: Report, key: str, question_id: str, mode: str, header: bool
+    ctx: Context,
+    rep: Report,
+    key: str,
+    question_id: str,
+    mode: str,
+    header: bool,
+    extra: tuple[Option, ...] = (),
 ) -> list[Reply]:
     """Ask one question, remembering where we are in both the chat and the draft."""
     instance = rep.instance(key)
@@ -359,8 +368,11 @@ def ask(
     elif question.type == QuestionType.files and current:
         shown = value_text(ctx, rep.layout.form, question, current)
         lines.append(ctx.t("report.files_so_far", value=shown))
+    if not question.required and not is_blank(current) and question.type != QuestionType.files:
+        lines.append(ctx.t("report.how.clear"))
     data = {"draft_id": rep.draft.id, "inst": key, "q": question.id, "mode": mode}
-    return [ctx.ask(FLOW, "answer", data, "\n".join(lines), options_for(ctx, rep, question))]
+    options = (*options_for(ctx, rep, question), *extra)
+    return [ctx.ask(FLOW, "answer", data, "\n".join(lines), options)]
 
 
 def advance(ctx: Context, rep: Report, key: str, question_id: str, mode: str) -> list[Reply]:
@@ -430,10 +442,55 @@ def take_answer(
         numbered_by_value=instance.section.kind == SectionKind.optional_tasks,
     )
     if isinstance(value, Invalid):
+        if value.key == "invalid.too_long" and question.type in TEXT_TYPES:
+            return keep_too_long(ctx, rep, instance, question, event.text or "", mode)
         return again(value.key, **value.values)
     save_answer(
         rep.draft, instance=instance.key, question=question.id, value=value, clock=ctx.clock
     )
+    rep.draft.answers = {k: v for k, v in rep.draft.answers.items() if k != PENDING}
+    return None
+
+
+def keep_too_long(
+    ctx: Context, rep: Report, instance: Instance, question: Question, text: str, mode: str
+) -> list[Reply]:
+    """A text over its limit is kept in the draft: the person can have it cut at the limit
+    (at a word) with one tap, or send a shorter one; nothing typed is thrown away."""
+    rep.draft.answers = {
+        **rep.draft.answers,
+        PENDING: {"inst": instance.key, "q": question.id, "text": text},
+    }
+    cut = Option(ctx.t("report.opt.cut", limit=question.limit), CUT)
+    notice = Reply(ctx.t("report.too_long_kept", length=len(text), limit=question.limit))
+    return [notice, *ask(ctx, rep, instance.key, question.id, mode, False, (cut,))]
+
+
+def cut_to(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = head.rfind(" ")
+    return (head[:space] if space > limit * 0.8 else head).rstrip()
+
+
+def take_cut(
+    ctx: Context, rep: Report, instance: Instance, question: Question
+) -> list[Reply] | None:
+    pending = rep.draft.answers.get(PENDING) or {}
+    if pending.get("inst") != instance.key or pending.get("q") != question.id:
+        return [Reply(ctx.t("pick.one"))]
+    value = check_free_text(
+        cut_to(str(pending["text"]), question.limit),
+        max_length=question.limit,
+        required=question.required,
+    )
+    if isinstance(value, Invalid):  # the rest of the text has a problem of its own
+        return [Reply(ctx.t(value.key, **value.values))]
+    save_answer(
+        rep.draft, instance=instance.key, question=question.id, value=value, clock=ctx.clock
+    )
+    rep.draft.answers = {k: v for k, v in rep.draft.answers.items() if k != PENDING}
     return None
 
 
@@ -598,7 +655,7 @@ def show_latest(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[R
 
 class ReportFlow(StepFlow):
     name = FLOW
-    commands = frozenset({"back", "skip"})
+    commands = frozenset({"back", "skip", *CLEAR_COMMANDS})
 
     def on_input(self, ctx: Context, state: ConversationState, event: IncomingEvent) -> list[Reply]:
         if state.step in {"pick_agency", "pick_period", "existing", "start_from"}:
@@ -633,7 +690,18 @@ class ReportFlow(StepFlow):
                     *ask(ctx, rep, key, question.id, mode, False),
                 ]
             return advance(ctx, rep, key, question.id, mode)
-        problem = take_answer(ctx, rep, instance, question, event)
+        if command in CLEAR_COMMANDS:
+            if question.required:
+                return [
+                    Reply(ctx.t("report.required")),
+                    *ask(ctx, rep, key, question.id, mode, False),
+                ]
+            save_answer(rep.draft, instance=key, question=question.id, value=None, clock=ctx.clock)
+            return [Reply(ctx.t("report.cleared")), *advance(ctx, rep, key, question.id, mode)]
+        if event.choice == CUT:
+            problem = take_cut(ctx, rep, instance, question)
+        else:
+            problem = take_answer(ctx, rep, instance, question, event)
         return problem if problem is not None else advance(ctx, rep, key, question.id, mode)
 
     def step_pick_agency(

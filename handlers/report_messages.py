@@ -77,6 +77,15 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "report.how.percent": ("Gõ số từ 0 đến 100.", "Type a number from 0 to 100."),
     "report.how.date": ("Gõ ngày dạng dd/mm/yyyy.", "Type the date as dd/mm/yyyy."),
+    "report.how.clear": ("(/xoa: xóa câu trả lời này)", "(/clear: remove this answer)"),
+    "report.cleared": ("Đã xóa câu trả lời.", "Answer removed."),
+    "report.too_long_kept": (
+        "Quá dài: {length} ký tự, tối đa {limit}. Bản bạn gõ vẫn được giữ: chọn «Cắt còn {limit} "
+        "ký tự», hoặc gửi bản ngắn hơn.",
+        "Too long: {length} characters, at most {limit}. What you typed is kept: pick «Cut to "
+        "{limit} characters», or send a shorter one.",
+    ),
+    "report.opt.cut": ("Cắt còn {limit} ký tự", "Cut to {limit} characters"),
     "report.how.optional": ("(không bắt buộc, /skip)", "(optional, /skip)"),
     "report.current": ("Đang ghi: {value} (/skip: giữ nguyên)", "Now: {value} (/skip keeps it)"),
     "report.files_so_far": ("Đã nhận: {value}", "Received: {value}"),

@@ -460,3 +460,54 @@ def test_digest_mode_sends_no_instant_notice(make_app, tmp_path):
         ).one()
         assert digest.chat_id == "1001" and "Sở A" in digest.text and "/view so-a" in digest.text
         assert plan_review_digest(session, now=next_morning + timedelta(days=2), zone=VN) == []
+
+
+def test_an_answer_over_its_limit_is_kept_and_can_be_cut_at_a_word(app):
+    say(app, "u1", "/report")
+    say(app, "u1", "2")
+    say(app, "u1", "70")
+    long_text = ("Đã tổ chức hội thảo chuyên đề công nghệ sinh học " * 45).strip()
+    assert len(long_text) > 2000
+    kept = say(app, "u1", long_text)
+    assert f"Quá dài: {len(long_text)} ký tự, tối đa 2000" in kept and "vẫn được giữ" in kept
+    assert "Cắt còn 2000 ký tự" in kept
+    assert "Nhiệm vụ 2" in say(app, "u1", "Cắt còn 2000 ký tự")
+    with app.make_session() as session:
+        draft = session.exec(select(ReportDraft)).one()
+        results = next(v for k, v in draft.answers.items() if k.startswith("lead:"))["results"]
+        assert "_pending" not in draft.answers
+    assert len(results) <= 2000 and long_text.startswith(results)
+    assert long_text[len(results)] == " "  # cut between two words
+
+
+def test_a_shorter_answer_replaces_a_kept_one(app):
+    say(app, "u1", "/report")
+    say(app, "u1", "2")
+    say(app, "u1", "70")
+    say(app, "u1", "x" * 2500)
+    assert "Nhiệm vụ 2" in say(app, "u1", "Bản ngắn")
+    with app.make_session() as session:
+        draft = session.exec(select(ReportDraft)).one()
+        assert "_pending" not in draft.answers
+
+
+def test_an_optional_answer_once_given_can_be_cleared(app):
+    walk_full_report(app)
+    say(app, "u1", "Sửa Thông tin chung")
+    for _ in range(8):  # to «Khó khăn, vướng mắc?» through the answers already given
+        text = say(app, "u1", "/skip")
+        if "Khó khăn" in text:
+            break
+    assert "Đang ghi: Thiếu kinh phí" in text and "/xoa" in text
+    assert "Đã xóa câu trả lời" in say(app, "u1", "/xoa")
+    say(app, "u1", "/skip")
+    review = say(app, "u1", "/skip")
+    assert "XEM LẠI" in review and "Thiếu kinh phí" not in review
+    say(app, "u1", "1")
+    assert (None, "agency", "difficulties") not in stored_answers(app)
+
+
+def test_a_required_answer_cannot_be_cleared(app):
+    say(app, "u1", "/report")
+    say(app, "u1", "2")
+    assert "Câu này bắt buộc" in say(app, "u1", "/xoa")
