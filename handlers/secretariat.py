@@ -461,7 +461,12 @@ def draft_report(ctx: Context, args: str) -> list[Reply]:
     figures = summarize(facts)
     file = OutgoingFile(
         f"du-thao-bao-cao-{period.key}-{ctx.today():%Y%m%d}.docx",
-        docx_bytes(facts, load_view(ctx.session, periods=[period])),
+        docx_bytes(
+            facts,
+            load_view(ctx.session, periods=[period]),
+            options=ctx.config.report,
+            template=ctx.config.report_template,
+        ),
         DOCX,
     )
     ctx.audit("report:draft", "ok", period=period.key)

@@ -107,6 +107,7 @@ def export_(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def report_(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import report_options
     from storage.exports.docx_report import write_docx
     from storage.exports.questions import load_view
     from storage.summary import load_period
@@ -124,7 +125,14 @@ def report_(settings: Settings, args: argparse.Namespace) -> int:
             today = app.clock.now().astimezone(settings.zone).date()
             facts = load_period(session, period=periods[0], today=today, with_text=True)
             view = load_view(session, periods=periods[:1])
-            _write(args.output, lambda stream: write_docx(facts, view, stream))
+            options = report_options(settings)
+            template = settings.report_template
+            _write(
+                args.output,
+                lambda stream: write_docx(
+                    facts, view, stream, options=options, template=template
+                ),
+            )
     finally:
         app.close()
     print(f"Đã ghi dự thảo báo cáo kỳ {periods[0].key}: {args.output}. Wrote the draft report.")
