@@ -393,6 +393,17 @@ def test_cli_writes_xlsx_and_csv_by_suffix(cli, tmp_path, capsys):
     assert "'" + DASHED in read_csv(table.read_bytes())[5]
 
 
+def test_cli_csv_separator_for_vietnamese_excel(cli, tmp_path):
+    """Excel on a Vietnamese-locale Windows splits on ";": a comma file opens as one column."""
+    commas, semicolons = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert cli(["export", "--period", "2026", "-o", str(commas)]) == 0
+    assert cli(["export", "--period", "2026", "-o", str(semicolons), "--csv-separator", ";"]) == 0
+    text = semicolons.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Stt;Nhiệm vụ;Thời gian thực hiện;")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows == read_csv(commas.read_bytes())
+
+
 def test_cli_refuses_unknown_formats_and_periods(cli, tmp_path, capsys):
     assert cli(["export", "--period", "2026", "-o", str(tmp_path / "x.pdf")]) == 2
     assert cli(["export", "--period", "2019", "-o", str(tmp_path / "x.xlsx")]) == 1
