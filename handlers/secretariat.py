@@ -428,7 +428,11 @@ def export(ctx: Context, args: str) -> list[Reply]:
     if isinstance(asked, Reply):
         return [asked]
     table = ConsolidatedTable(
-        ctx.session, periods=asked.periods, today=ctx.today(), zone=ctx.config.zone
+        ctx.session,
+        periods=asked.periods,
+        today=ctx.today(),
+        zone=ctx.config.zone,
+        made_at=ctx.clock.now(),
     )
     if asked.every_period:
         what = ctx.t("export.what.all", count=len(asked.periods))

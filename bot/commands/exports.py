@@ -100,7 +100,9 @@ def export_(settings: Settings, args: argparse.Namespace) -> int:
             if not periods:
                 return 1
             today = app.clock.now().astimezone(settings.zone).date()
-            table = ConsolidatedTable(session, periods=periods, today=today, zone=settings.zone)
+            table = ConsolidatedTable(
+                session, periods=periods, today=today, zone=settings.zone, made_at=app.clock.now()
+            )
             separator = "\t" if args.csv_separator == "tab" else args.csv_separator
             writer = (
                 partial(write_csv, separator=separator) if suffix == ".csv" else write_xlsx
