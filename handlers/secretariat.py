@@ -229,7 +229,7 @@ def _chart(ctx: Context, figures: PeriodSummary) -> bytes:
     from storage.exports.chart import status_chart  # matplotlib loads only when drawing
 
     subtitle = ctx.t("summary.chart", today=_date(ctx.today()), **_count_values(figures))
-    return status_chart(figures, subtitle=subtitle)
+    return status_chart(figures, subtitle=subtitle, language=ctx.config.language)
 
 
 def task_detail(ctx: Context, figures: PeriodSummary, number: int) -> list[Reply]:
