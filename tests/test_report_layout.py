@@ -14,11 +14,12 @@ import pytest
 from docx.shared import Mm, Pt
 from sqlmodel import select
 
+from bot.app import report_options
 from bot.settings import SettingsError, load_settings
 from storage.exports.docx_report import BUNDLED, TemplateError, check_template, docx_bytes
 from storage.exports.questions import load_view
 from storage.exports.report_options import ReportOptions
-from storage.exports.report_template_build import HEADER_COLUMNS
+from storage.exports.report_template_build import ANNEX_COLUMNS, HEADER_COLUMNS
 from storage.models import ReportingPeriod
 from storage.summary import load_period
 from tests.secretariat_world import build_world
@@ -203,3 +204,26 @@ def _blank(path: Path) -> Path:
 def _text(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_annex_columns_fit_their_content(world):
+    annex = render(world).tables[-1]
+    grid = [int(col.get(f"{W}w")) for col in annex._tbl.tblGrid.findall(f"{W}gridCol")]
+    assert grid == [width.twips for _, width in ANNEX_COLUMNS]
+    stt, results = grid[0], grid[-1]
+    assert stt == min(grid) and results == max(grid) and results > 5 * stt
+    # The grid fits the landscape page between its margins (297 - 20 - 15 mm).
+    assert sum(grid) <= Mm(262).twips
+
+
+def test_the_settings_name_the_signer():
+    settings = load_settings(
+        report_issuer="UBND TỈNH LÂM ĐỒNG",
+        report_signer_name=" Nguyễn Văn An ",
+        report_deputy="true",
+        report_unit="QLKH",
+    )
+    assert report_options(settings) == ReportOptions(
+        superior="UBND TỈNH LÂM ĐỒNG", signer_name="Nguyễn Văn An", deputy=True, unit="QLKH"
+    )
+    assert report_options(load_settings()) == ReportOptions()
