@@ -18,6 +18,7 @@ from scheduler.policy import ReminderPolicy
 from storage.bootstrap import BootReport, prepare_database
 from storage.clock import Clock, SystemClock
 from storage.db import SessionFactory, create_db_engine, session_factory
+from storage.exports.report_options import ReportOptions
 
 
 @dataclass
@@ -47,6 +48,8 @@ class App:
             invite_days=settings.invite_days,
             max_upload_mb=settings.max_upload_mb,
             review_notify=settings.review_notify,
+            report=report_options(settings),
+            report_template=settings.report_template,
         )
         dispatcher = Dispatcher(
             make_session=make_session, config=config, clock=clock, registry=build_registry()
@@ -66,6 +69,19 @@ class App:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def report_options(settings: Settings) -> ReportOptions:
+    """Who issues and signs the draft report (BAOCAO_REPORT_*)."""
+    return ReportOptions(
+        superior=settings.report_issuer.strip(),
+        agency=settings.report_agency.strip(),
+        place=settings.report_place.strip(),
+        signer_title=settings.report_signer_title.strip(),
+        signer_name=settings.report_signer_name.strip(),
+        deputy=settings.report_deputy,
+        unit=settings.report_unit.strip(),
+    )
 
 
 def policy_from_settings(settings: Settings) -> ReminderPolicy:

@@ -81,6 +81,17 @@ class Settings(BaseSettings):
 
     scheduler_tick_seconds: int = Field(default=60, ge=5, le=3600)
 
+    # The draft report: a Word template of one's own (checked at start), and who issues and
+    # signs it. Empty names are worked out from the plan (its issuer, the secretariat).
+    report_template: Path | None = None
+    report_issuer: str = ""  # "UBND TỈNH ĐẮK NÔNG"
+    report_agency: str = ""  # "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+    report_place: str = ""  # "Đắk Nông"
+    report_signer_title: str = "GIÁM ĐỐC"
+    report_signer_name: str = ""
+    report_deputy: bool = False  # a deputy signs: "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC"
+    report_unit: str = ""  # the drafting unit in "Lưu: VT, <unit>."
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -129,6 +140,7 @@ class Settings(BaseSettings):
         "zalo_webhook_secret",
         "public_url",
         "plan_file",
+        "report_template",
         mode="before",
     )
     @classmethod
@@ -161,6 +173,21 @@ class Settings(BaseSettings):
             )
         except ValueError:
             raise ValueError("must be dates YYYY-MM-DD separated by commas") from None
+
+    @field_validator("report_template")
+    @classmethod
+    def _usable_template(cls, value: Path | None) -> Path | None:
+        # Checked here, at start, so a wrong file is one clear line rather than a failed
+        # /report weeks later. Imported only when a template is given (docxtpl is not light).
+        if value is None:
+            return None
+        from storage.exports.docx_report import TemplateError, check_template
+
+        try:
+            check_template(value)
+        except TemplateError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:

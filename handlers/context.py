@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from scheduler.policy import ReminderPolicy
 from storage import audit
 from storage.clock import Clock
 from storage.conversations import clear_state, get_state, save_state
+from storage.exports.report_options import ReportOptions
 from storage.models import Agency, ConversationState, Identity, MemberRole, Membership, Person
 from storage.people import find_identity, get_person, memberships
 
@@ -44,6 +46,9 @@ class HandlerConfig:
     invite_days: int = 7
     max_upload_mb: int = 20
     review_notify: str = "instant"  # instant | digest
+    # The draft report's issuer and signatory, and a template of the deployment's own.
+    report: ReportOptions = field(default_factory=ReportOptions)
+    report_template: Path | None = None
     # The one reminder service, with the configured calendar (built by the composition root).
     reminders: ReminderPlanner = field(
         default_factory=lambda: ReminderPlanner(policy=ReminderPolicy())

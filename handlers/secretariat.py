@@ -229,7 +229,7 @@ def _chart(ctx: Context, figures: PeriodSummary) -> bytes:
     from storage.exports.chart import status_chart  # matplotlib loads only when drawing
 
     subtitle = ctx.t("summary.chart", today=_date(ctx.today()), **_count_values(figures))
-    return status_chart(figures, subtitle=subtitle)
+    return status_chart(figures, subtitle=subtitle, language=ctx.config.language)
 
 
 def task_detail(ctx: Context, figures: PeriodSummary, number: int) -> list[Reply]:
@@ -428,7 +428,11 @@ def export(ctx: Context, args: str) -> list[Reply]:
     if isinstance(asked, Reply):
         return [asked]
     table = ConsolidatedTable(
-        ctx.session, periods=asked.periods, today=ctx.today(), zone=ctx.config.zone
+        ctx.session,
+        periods=asked.periods,
+        today=ctx.today(),
+        zone=ctx.config.zone,
+        made_at=ctx.clock.now(),
     )
     if asked.every_period:
         what = ctx.t("export.what.all", count=len(asked.periods))
@@ -461,7 +465,12 @@ def draft_report(ctx: Context, args: str) -> list[Reply]:
     figures = summarize(facts)
     file = OutgoingFile(
         f"du-thao-bao-cao-{period.key}-{ctx.today():%Y%m%d}.docx",
-        docx_bytes(facts, load_view(ctx.session, periods=[period])),
+        docx_bytes(
+            facts,
+            load_view(ctx.session, periods=[period]),
+            options=ctx.config.report,
+            template=ctx.config.report_template,
+        ),
         DOCX,
     )
     ctx.audit("report:draft", "ok", period=period.key)

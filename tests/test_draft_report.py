@@ -47,10 +47,12 @@ def test_the_draft_has_the_administrative_header_and_title(world):
     document = docx.Document(io.BytesIO(reply.file.data))
     header = document.tables[0]
     left, right = (cell.text.split("\n") for cell in header.rows[0].cells)
-    assert left[0] == "UBND TỈNH ĐẮK NÔNG" and left[1] == "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
-    assert left[-1] == "Số: …/BC-SKHCN"
+    assert left[:2] == ["UBND TỈNH ĐẮK NÔNG", "SỞ KHOA HỌC VÀ CÔNG NGHỆ"]
     assert right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
-    assert right[-1] == "Đắk Nông, ngày … tháng … năm 2026"
+    # The number and the place-date share a row, so they stand on one line.
+    number, place_date = (cell.text for cell in header.rows[1].cells)
+    assert number == "Số: …/BC-SKHCN"
+    assert place_date == "Đắk Nông, ngày … tháng … năm 2026"
     borders = header._tbl.tblPr.xpath("./w:tblBorders/*/@w:val")
     assert set(borders) == {"nil"}  # the header table prints without lines
     lines = texts(document)
@@ -76,8 +78,10 @@ def test_the_sections_are_filled_from_the_submissions(world):
     general = after(lines, "I. TÌNH HÌNH CHUNG", "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ")
     assert "Tổng số cơ quan, đơn vị phải báo cáo: 5; hạn gửi báo cáo: 30/11/2026." in general
     assert "Đã gửi báo cáo: 2/5 cơ quan, đơn vị (đúng hạn: 1; trễ hạn: 1)." in general
-    assert "Đã báo cáo nhưng được đề nghị bổ sung, chưa gửi lại: 1 (Sở C)." in general
-    assert "Chưa gửi báo cáo (đã quá hạn): 2 (Sở Khoa học và Công nghệ; Sở D)." in general
+    # Counts only: the agencies are named once, in appendix I.
+    assert "Đã báo cáo nhưng được đề nghị bổ sung, chưa gửi lại: 1." in general
+    assert "Chưa gửi báo cáo (đã quá hạn): 2." in general
+    assert "Danh sách cơ quan, đơn vị trễ hạn, chưa gửi báo cáo tại Phụ lục I." in general
     assert (
         "Kinh phí thực hiện Kế hoạch do 2 cơ quan, đơn vị báo cáo: tổng cộng 1.750.000.000 đồng, "
         "gồm: Ngân sách nhà nước: 1.550.000.000 đồng; Huy động xã hội: 200.000.000 đồng."
@@ -88,16 +92,18 @@ def test_the_sections_are_filled_from_the_submissions(world):
     results = after(lines, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ", "III. KHÓ KHĂN, VƯỚNG MẮC")
     tasks = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert tasks[:4] == ["1. Nhiệm vụ một", "2. Nhiệm vụ hai", "3. Nhiệm vụ ba", "4. Nhiệm vụ bốn"]
-    assert f"- Sở A (chủ trì, đang triển khai 70%): {RESULTS_A1}" in results
-    assert "- Sở C (phối hợp): Đang khảo sát nhu cầu" in results  # no status asked
-    assert f"- Sở A (phối hợp): {DASHED}" in results
+    # One paragraph per task: how many reported, their statuses, the key results by name.
     assert (
-        "- Sở B (chủ trì, không áp dụng): Lý do không áp dụng: Chưa được bố trí kinh phí" in results
-    )
-    assert (
-        "Cơ quan chủ trì (1/1 đã báo cáo): 1 không áp dụng. "
-        "Cơ quan phối hợp (0/1 đã báo cáo): chưa có báo cáo. Chưa báo cáo: Sở D."
+        "2/2 cơ quan, đơn vị được giao đã báo cáo (chủ trì: 1/1; phối hợp: 1/1): "
+        "1 đang triển khai (tỷ lệ hoàn thành bình quân 70%). Kết quả chủ yếu: "
+        f"Sở A (chủ trì, đang triển khai 70%): {RESULTS_A1}; "
+        "Sở C (phối hợp): Đang khảo sát nhu cầu."
     ) in results
+    assert f"Sở A (phối hợp): {DASHED}." in " ".join(results)
+    # "Not applicable" says nothing done: counted as reported, not quoted.
+    assert "1/2 cơ quan, đơn vị được giao đã báo cáo (chủ trì: 1/1; phối hợp: 0/1)." in results
+    assert not any("Chưa được bố trí kinh phí" in line for line in results)
+    assert not any("Chưa báo cáo" in line for line in results)  # the missing: appendix I
     assert "- Sở A: Đã ban hành kế hoạch riêng của Sở" in results  # section IV duties
 
     difficulties = after(lines, "III. KHÓ KHĂN, VƯỚNG MẮC", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM TỚI")
@@ -113,15 +119,20 @@ def test_the_sections_are_filled_from_the_submissions(world):
         "- Sở A: Bổ sung kinh phí năm 2027",
         "- Sở B: Tập huấn cho cán bộ cấp huyện",
     ]
-    signature = document.tables[1].rows[0].cells
-    assert signature[0].text.startswith("Nơi nhận:") and signature[1].text == "GIÁM ĐỐC"
+    recipients, signer = document.tables[1].rows[0].cells
+    assert recipients.text.split("\n") == [
+        "Nơi nhận:",
+        "- UBND tỉnh Đắk Nông (b/c);",
+        "- Lưu: VT, ….",
+    ]
+    assert signer.text.strip() == "GIÁM ĐỐC"
 
 
 @pytest.mark.both_databases
 def test_the_annex_is_the_consolidated_table_on_landscape_pages(world):
     document = docx.Document(io.BytesIO(draft(world).file.data))
     lines = texts(document)
-    assert "PHỤ LỤC" in lines
+    assert "PHỤ LỤC II" in lines
     assert "BẢNG TỔNG HỢP TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ" in lines
     assert document.sections[0].orientation == WD_ORIENT.PORTRAIT
     assert document.sections[-1].orientation == WD_ORIENT.LANDSCAPE

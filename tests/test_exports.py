@@ -85,8 +85,13 @@ def workbook(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
+TITLE_ROWS = 3  # plan, period, time made; the header is the row below
+
+
 def sheet_rows(data: bytes, sheet: str = "Tổng hợp nhiệm vụ") -> list[list]:
-    return [[c.value for c in row] for row in workbook(data)[sheet].iter_rows()]
+    """The header and the data rows, below the title lines."""
+    rows = workbook(data)[sheet].iter_rows(min_row=TITLE_ROWS + 1)
+    return [[c.value for c in row] for row in rows]
 
 
 def by_header(rows: list[list]) -> list[dict]:
@@ -178,7 +183,7 @@ def test_the_agency_sheet_has_the_questions_asked_once(world):
     assert by_agency["Sở Khoa học và Công nghệ"]["Đầu mối hiện tại"] == "Chưa có đầu mối"
     money = workbook(exported(world, "/export").file.data)["Tình trạng nộp"]
     column = header.index(next(h for h in asked if h.startswith("Số tiền từ"))) + 1
-    assert money.cell(row=3, column=column).number_format == "#,##0"
+    assert money.cell(row=TITLE_ROWS + 3, column=column).number_format == "#,##0"
 
 
 def test_a_formula_looking_answer_stays_text(world):
@@ -195,23 +200,33 @@ def test_a_formula_looking_answer_stays_text(world):
 
 def test_xlsx_sheet_layout(world):
     sheet = workbook(exported(world, "/export 2026").file.data)["Tổng hợp nhiệm vụ"]
-    header = [c.value for c in sheet[1]]
+    # Title lines above the header: what the table is, when a printed copy was made.
+    titles = [sheet.cell(row=n, column=1).value for n in range(1, TITLE_ROWS + 1)]
+    assert titles == [
+        "Kế hoạch số 99/KH-TEST: Kế hoạch thử",
+        "Kỳ báo cáo: Báo cáo năm 2026 - Kế hoạch 99/KH-TEST",
+        "Lập lúc 10:00 ngày 02/12/2026",
+    ]
+    assert sheet["A1"].font.b
+    h = TITLE_ROWS + 1
+    header = [c.value for c in sheet[h]]
     last = openpyxl.utils.get_column_letter(len(header))
-    assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:{last}8"
-    assert sheet["A1"].font.b and sheet["A1"].alignment.wrap_text
+    assert sheet.freeze_panes == f"A{h + 1}"
+    assert sheet.auto_filter.ref == f"A{h}:{last}{h + 7}"
+    assert sheet[f"A{h}"].font.b and sheet[f"A{h}"].alignment.wrap_text
     results = openpyxl.utils.get_column_letter(
         next(i for i, h in enumerate(header, 1) if h.startswith("Kết quả"))
     )
-    assert sheet[f"{results}2"].alignment.wrap_text  # results wrap
+    assert sheet[f"{results}{h + 1}"].alignment.wrap_text  # results wrap
     submitted = openpyxl.utils.get_column_letter(header.index("Thời điểm nộp") + 1)
-    assert sheet[f"{submitted}2"].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet[f"{submitted}{h + 1}"].number_format == "dd/mm/yyyy hh:mm"
     assert sheet.column_dimensions["B"].width == 42
     assert sheet.column_dimensions[results].width == 44  # a long text question
-    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.print_title_rows == f"${h}:${h}"
     assert sheet.page_setup.orientation == "landscape"
     agencies = workbook(exported(world, "/export").file.data)["Tình trạng nộp"]
-    assert agencies.freeze_panes == "A2" and agencies.auto_filter.ref.endswith("6")
+    assert agencies.freeze_panes == f"A{h + 1}"
+    assert agencies.auto_filter.ref.endswith(str(h + 5))
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -345,8 +360,8 @@ def test_a_question_added_to_the_plan_file_is_exported(make_app, tmp_path):
     )
     document = docx.Document(io.BytesIO(draft[0].file.data))
     lines = [p.text for p in document.paragraphs]
-    quote = "- Sở A (chủ trì, đã hoàn thành): Hoàn thành mô hình trình diễn"
-    assert f"{quote}; Số người hưởng lợi: 1200 người" in lines
+    quote = "Sở A (chủ trì, đã hoàn thành): Hoàn thành mô hình trình diễn"
+    assert any(f"{quote}; Số người hưởng lợi: 1200 người." in line for line in lines)
     assert "- Sở A: Đối tác chính: Viện Sinh học Tây Nguyên" in lines
     annex = [[c.text for c in row.cells] for row in document.tables[-1].rows]
     assert "Số người hưởng lợi: 1200 người" in next(r for r in annex if r[0] == "2")[7]
@@ -395,12 +410,24 @@ def test_cli_writes_xlsx_and_csv_by_suffix(cli, tmp_path, capsys):
     target = tmp_path / "out" / "tong-hop.xlsx"
     assert cli(["export", "--period", "2026", "-o", str(target)]) == 0
     assert "7 dòng" in capsys.readouterr().out
-    rows = list(openpyxl.load_workbook(target)["Tổng hợp nhiệm vụ"].iter_rows(values_only=True))
+    sheet = openpyxl.load_workbook(target)["Tổng hợp nhiệm vụ"]
+    rows = list(sheet.iter_rows(min_row=TITLE_ROWS + 1, values_only=True))
     assert list(rows[0][:7]) == FIXED and len(rows) == 1 + len(EXPECTED_ROWS)
     assert not list(target.parent.glob("*.part"))
     table = tmp_path / "tong-hop.csv"
     assert cli(["export", "--period", "2026", "-o", str(table)]) == 0
     assert "'" + DASHED in read_csv(table.read_bytes())[5]
+
+
+def test_cli_csv_separator_for_vietnamese_excel(cli, tmp_path):
+    """Excel on a Vietnamese-locale Windows splits on ";": a comma file opens as one column."""
+    commas, semicolons = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert cli(["export", "--period", "2026", "-o", str(commas)]) == 0
+    assert cli(["export", "--period", "2026", "-o", str(semicolons), "--csv-separator", ";"]) == 0
+    text = semicolons.read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Stt;Nhiệm vụ;Thời gian thực hiện;")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows == read_csv(commas.read_bytes())
 
 
 def test_cli_refuses_unknown_formats_and_periods(cli, tmp_path, capsys):

@@ -13,9 +13,20 @@ from sqlmodel import col, select
 from handlers.events import IncomingEvent
 from storage.agencies import find_agency
 from storage.db import transaction
-from storage.exports.chart import COLOURS, REGULAR, drawn_texts, status_chart
+from storage.exports.chart import (
+    COLOURS,
+    LABEL_WIDTH,
+    REGULAR,
+    STANDING_CATEGORIES,
+    TASK_CATEGORIES,
+    drawn_texts,
+    font,
+    status_chart,
+    wrap,
+)
 from storage.models import OutboxMessage, ReportingPeriod
 from storage.plans import get_plan
+from storage.reports import TaskStatus
 from storage.requests import create_adhoc_request
 from storage.summary import NOT_REPORTED, REPORTED, Standing, period_summary
 from tests.conftest import VN
@@ -401,3 +412,49 @@ def test_summary_is_the_same_after_a_restart(world, make_app):
     again = make_app()
     again.clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=VN))
     assert say(again, "operator", "/summary") == before
+
+
+def test_the_chart_in_english_with_a_not_in_scope_legend(world):
+    with world.make_session() as session:
+        period = session.exec(select(ReportingPeriod)).one()
+        figures = period_summary(session, period=period, today=date(2026, 12, 2))
+    vietnamese = drawn_texts(figures)
+    assert "Không thuộc phạm vi" in vietnamese  # white cells have a legend entry
+    english = drawn_texts(figures, language="en")
+    assert {"Not in scope", "Sent late", "Not started", "Sent"} <= set(english)
+    assert "Tasks (numbered as in the plan's appendix)" in english
+    assert not {"Nộp trễ hạn", "Chưa thực hiện", "Nộp"} & set(english)
+    image = Image.open(io.BytesIO(status_chart(figures, language="en")))
+    assert image.width >= 640
+
+
+def test_long_agency_names_wrap_instead_of_being_cut():
+    name = "Ủy ban nhân dân huyện Đắk Glong, tỉnh Đắk Nông (cơ quan phối hợp thực hiện)"
+    lines = wrap(name, font(16))
+    assert len(lines) >= 2 and " ".join(lines) == name  # every word kept, no "…"
+    assert all(font(16).getlength(line) <= LABEL_WIDTH for line in lines)
+
+
+def test_chart_colours_are_distinct_for_colour_blind_readers():
+    def distance(a, b):
+        return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
+
+    def deuteranope(rgb):
+        # Viénot, Brettel & Mollon (1999): what a deuteranope sees, in linear RGB.
+        r, g, b = ((c / 255) ** 2.2 for c in rgb)
+        red_green = 0.29275 * r + 0.70725 * g
+        seen = (red_green, red_green, -0.02234 * r + 0.02234 * g + b)
+        return tuple(255 * max(c, 0) ** (1 / 2.2) for c in seen)
+
+    # Task cells, with white for "not in scope"; the submission column on its own.
+    for colours in (
+        [c.colour for c in TASK_CATEGORIES] + [(255, 255, 255)],
+        [c.colour for c in STANDING_CATEGORIES],
+    ):
+        for i, a in enumerate(colours):
+            for b in colours[i + 1 :]:
+                assert distance(deuteranope(a), deuteranope(b)) > 40, (a, b)
+    # The two the issue found hard to tell apart.
+    not_started = COLOURS[TaskStatus.not_started]
+    late = COLOURS[Standing.late]
+    assert distance(deuteranope(not_started), deuteranope(late)) > 80

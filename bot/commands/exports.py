@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -33,6 +34,13 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
         "-o", "--output", required=True, type=Path, help="the file; .xlsx or .csv sets the format"
     )
     export.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+    export.add_argument(
+        "--csv-separator",
+        default=",",
+        choices=[",", ";", "tab"],
+        help='CSV field separator: "," (default), ";" for Excel on Vietnamese-locale Windows, '
+        "or tab",
+    )
     report = commands.add_parser("report", help="write the draft report of a period (.docx)")
     report.add_argument("--period", help="period key (e.g. 2026); default: the current period")
     report.add_argument("-o", "--output", required=True, type=Path, help="the .docx file")
@@ -92,8 +100,13 @@ def export_(settings: Settings, args: argparse.Namespace) -> int:
             if not periods:
                 return 1
             today = app.clock.now().astimezone(settings.zone).date()
-            table = ConsolidatedTable(session, periods=periods, today=today, zone=settings.zone)
-            writer = write_csv if suffix == ".csv" else write_xlsx
+            table = ConsolidatedTable(
+                session, periods=periods, today=today, zone=settings.zone, made_at=app.clock.now()
+            )
+            separator = "\t" if args.csv_separator == "tab" else args.csv_separator
+            writer = (
+                partial(write_csv, separator=separator) if suffix == ".csv" else write_xlsx
+            )
             rows: list[int] = []
             _write(args.output, lambda stream: rows.append(writer(table, stream)))
     finally:
@@ -107,6 +120,7 @@ def export_(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def report_(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import report_options
     from storage.exports.docx_report import write_docx
     from storage.exports.questions import load_view
     from storage.summary import load_period
@@ -124,7 +138,14 @@ def report_(settings: Settings, args: argparse.Namespace) -> int:
             today = app.clock.now().astimezone(settings.zone).date()
             facts = load_period(session, period=periods[0], today=today, with_text=True)
             view = load_view(session, periods=periods[:1])
-            _write(args.output, lambda stream: write_docx(facts, view, stream))
+            options = report_options(settings)
+            template = settings.report_template
+            _write(
+                args.output,
+                lambda stream: write_docx(
+                    facts, view, stream, options=options, template=template
+                ),
+            )
     finally:
         app.close()
     print(f"Đã ghi dự thảo báo cáo kỳ {periods[0].key}: {args.output}. Wrote the draft report.")

@@ -1,6 +1,9 @@
 """The /summary chart: an agency x task matrix, each cell coloured by the status the agency
 reported on the task ("reported" when its section asks no status), white where the task is
-not in the agency's scope, after a first column for where its submission stands.
+not in the agency's scope (a legend entry says so), after a first column for where its
+submission stands. Texts in the bot's language; agency names wrap onto more lines rather than
+being cut. Colours are the Okabe-Ito palette (distinct for the common colour-vision
+deficiencies) and greys of clearly different lightness.
 
 Drawn with Pillow in DejaVu Sans (both come with matplotlib; the font has every Vietnamese
 glyph). matplotlib's own Agg renderer took 1.6-4.5 s for a 100 x 50 matrix on the 2-core
@@ -26,13 +29,41 @@ from storage.summary import NOT_REPORTED, REPORTED, PeriodSummary, Standing, Tas
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REGULAR = FONTS / "DejaVuSans.ttf"
 BOLD = FONTS / "DejaVuSans-Bold.ttf"
-LABEL_CHARS = 34  # agency names are cut to this
+LABEL_WIDTH = 300  # pixels; longer agency names wrap onto more lines
+LINE = 18  # pixels per line of a wrapped agency name
 WIDTH = 1080  # the matrix shrinks its cells to fit this width, down to a minimum
 MIN_WIDTH = 640
 MARGIN = 16
 BLACK, GREY, WHITE = (0, 0, 0), (90, 90, 90), (255, 255, 255)
-SUBMISSION_HEADER = "Nộp"
-TASKS_CAPTION = "Nhiệm vụ (số thứ tự theo Phụ lục Kế hoạch)"
+OUTLINE = (128, 128, 128)
+WORDS = {
+    "vi": {
+        "submission": "Nộp",
+        "tasks": "Nhiệm vụ (số thứ tự theo Phụ lục Kế hoạch)",
+        "not_in_scope": "Không thuộc phạm vi",
+    },
+    "en": {
+        "submission": "Sent",
+        "tasks": "Tasks (numbered as in the plan's appendix)",
+        "not_in_scope": "Not in scope",
+    },
+}
+ENGLISH = {
+    NOT_REPORTED: "Not reported",
+    REPORTED: "Reported",
+    TaskStatus.not_started: "Not started",
+    TaskStatus.in_progress: "In progress",
+    TaskStatus.completed: "Completed",
+    TaskStatus.not_applicable: "Not applicable",
+    Standing.on_time: "Sent on time",
+    Standing.late: "Sent late",
+    Standing.returned: "Returned for more",
+    Standing.overdue: "Overdue, not sent",
+    Standing.not_due: "Not sent, not yet due",
+}
+# Okabe & Ito (2008), "Color Universal Design".
+SKY_BLUE, BLUISH_GREEN, YELLOW = (86, 180, 233), (0, 158, 115), (240, 228, 66)
+BLUE, ORANGE, VERMILLION, PURPLE = (0, 114, 178), (230, 159, 0), (213, 94, 0), (204, 121, 167)
 
 
 @dataclass(frozen=True)
@@ -44,23 +75,39 @@ class Category:
 
 # Task cells first, then the submission column.
 TASK_CATEGORIES = (
-    Category(NOT_REPORTED, (208, 208, 208), labels.STATUS[NOT_REPORTED]),
+    Category(NOT_REPORTED, (221, 221, 221), labels.STATUS[NOT_REPORTED]),
     # Answered a task section without a status (a coordinating agency's short form).
-    Category(REPORTED, (169, 209, 142), labels.STATUS[REPORTED]),
-    Category(TaskStatus.not_started, (244, 177, 131), labels.STATUS[TaskStatus.not_started]),
-    Category(TaskStatus.in_progress, (255, 217, 102), labels.STATUS[TaskStatus.in_progress]),
-    Category(TaskStatus.completed, (112, 173, 71), labels.STATUS[TaskStatus.completed]),
-    Category(TaskStatus.not_applicable, (157, 195, 230), labels.STATUS[TaskStatus.not_applicable]),
+    Category(REPORTED, SKY_BLUE, labels.STATUS[REPORTED]),
+    Category(TaskStatus.not_started, PURPLE, labels.STATUS[TaskStatus.not_started]),
+    Category(TaskStatus.in_progress, YELLOW, labels.STATUS[TaskStatus.in_progress]),
+    Category(TaskStatus.completed, BLUISH_GREEN, labels.STATUS[TaskStatus.completed]),
+    Category(TaskStatus.not_applicable, (96, 96, 96), labels.STATUS[TaskStatus.not_applicable]),
 )
 STANDING_CATEGORIES = (
-    Category(Standing.on_time, (56, 118, 29), "Nộp đúng hạn"),
-    Category(Standing.late, (237, 125, 49), "Nộp trễ hạn"),
-    Category(Standing.returned, (142, 124, 195), "Trả lại, chờ bổ sung"),
-    Category(Standing.overdue, (192, 0, 0), "Quá hạn, chưa nộp"),
-    Category(Standing.not_due, (237, 237, 237), "Chưa nộp, chưa đến hạn"),
+    Category(Standing.on_time, BLUE, "Nộp đúng hạn"),
+    Category(Standing.late, ORANGE, "Nộp trễ hạn"),
+    Category(Standing.returned, BLACK, "Trả lại, chờ bổ sung"),
+    Category(Standing.overdue, VERMILLION, "Quá hạn, chưa nộp"),
+    Category(Standing.not_due, (240, 240, 240), "Chưa nộp, chưa đến hạn"),
 )
 COLOURS = {c.key: c.colour for c in (*TASK_CATEGORIES, *STANDING_CATEGORIES)}
 NOT_EXPECTED = WHITE  # the agency has no role on the task
+NOT_IN_SCOPE = "not_in_scope"
+
+
+def categories(language: str) -> tuple[tuple[Category, ...], tuple[Category, ...]]:
+    """The legend's task and submission entries in `language`, "not in scope" last among the
+    task cells (drawn white with an outline, as in the matrix)."""
+    words = WORDS.get(language, WORDS["vi"])
+
+    def named(category: Category) -> Category:
+        if language != "en":
+            return category
+        return Category(category.key, category.colour, ENGLISH[category.key])
+
+    scope = Category(NOT_IN_SCOPE, NOT_EXPECTED, words["not_in_scope"])
+    tasks = (*(named(c) for c in TASK_CATEGORIES), scope)
+    return tasks, tuple(named(c) for c in STANDING_CATEGORIES)
 
 
 @cache
@@ -71,45 +118,65 @@ def font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
     )
 
 
-def shorten(text: str, limit: int = LABEL_CHARS) -> str:
+def shorten(text: str, limit: int) -> str:
     text = unicodedata.normalize("NFC", " ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def drawn_texts(summary: PeriodSummary, subtitle: str = "") -> list[str]:
+def wrap(text: str, face: ImageFont.FreeTypeFont, width: int = LABEL_WIDTH) -> list[str]:
+    """The name in lines no wider than `width` pixels, broken between words (a word longer
+    than the width stands on its own line)."""
+    lines: list[str] = []
+    for word in unicodedata.normalize("NFC", " ".join(text.split())).split(" "):
+        if lines and face.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def drawn_texts(summary: PeriodSummary, subtitle: str = "", *, language: str = "vi") -> list[str]:
     """Every text the chart draws (tests check the font has all their glyphs)."""
     facts = summary.facts
+    words = WORDS.get(language, WORDS["vi"])
+    task_categories, standing_categories = categories(language)
     return [
         shorten(facts.period.title, 80),
         subtitle,
-        TASKS_CAPTION,
-        SUBMISSION_HEADER,
+        words["tasks"],
+        words["submission"],
         *(str(line.task.number) for line in summary.tasks),
-        *(shorten(a.name) for a in facts.agencies.values()),
-        *(c.label for c in (*TASK_CATEGORIES, *STANDING_CATEGORIES)),
+        *(line for a in facts.agencies.values() for line in wrap(a.name, font(16))),
+        *(c.label for c in (*task_categories, *standing_categories)),
     ]
 
 
-def status_chart(summary: PeriodSummary, *, subtitle: str = "") -> bytes:
+def status_chart(summary: PeriodSummary, *, subtitle: str = "", language: str = "vi") -> bytes:
     """The chart as PNG bytes."""
     facts = summary.facts
+    words = WORDS.get(language, WORDS["vi"])
+    task_categories, standing_categories = categories(language)
     agencies = list(facts.agencies.values())
-    names = [shorten(a.name) for a in agencies]
-    tasks = [line.task for line in summary.tasks]
     label_font, small, title_font = font(16), font(14), font(20, bold=True)
-    left = MARGIN + int(max((label_font.getlength(n) for n in names), default=0)) + 10
-    first = int(small.getlength(SUBMISSION_HEADER)) + 12  # the submission column
+    names = [wrap(a.name, label_font) for a in agencies]
+    tasks = [line.task for line in summary.tasks]
+    widest = max((label_font.getlength(line) for n in names for line in n), default=0)
+    left = MARGIN + int(widest) + 10
+    first = int(small.getlength(words["submission"])) + 12  # the submission column
     cell = max(18, min(40, (WIDTH - left - first - 10 - MARGIN) // max(len(tasks), 1)))
+    # A row is as tall as its agency's name needs; the cells keep their width.
+    heights = [max(cell, LINE * len(lines) + 4) for lines in names]
     title = shorten(facts.period.title, 80)
     width = max(
         MIN_WIDTH,
         left + first + 10 + cell * len(tasks) + MARGIN,
         int(title_font.getlength(title)) + 2 * MARGIN,
         int(small.getlength(subtitle)) + 2 * MARGIN,
+        left + first + 10 + int(small.getlength(words["tasks"])) + MARGIN,  # its caption
     )
     top = 128
-    legend_top = top + cell * max(len(agencies), 1) + 24
-    legend_rows, legend_height = _legend_layout(width, small)
+    legend_top = top + (sum(heights) if heights else cell) + 24
+    legend_rows, legend_height = _legend_layout(width, small, task_categories, standing_categories)
     height = legend_top + legend_height + MARGIN
 
     image = Image.new("RGB", (width, height), WHITE)
@@ -118,23 +185,31 @@ def status_chart(summary: PeriodSummary, *, subtitle: str = "") -> bytes:
     if subtitle:
         draw.text((MARGIN, MARGIN + 30), subtitle, font=small, fill=GREY)
     tasks_left = left + first + 10
-    draw.text((tasks_left, top - 48), TASKS_CAPTION, font=small, fill=GREY)
-    draw.text((left + first / 2, top - 6), SUBMISSION_HEADER, font=small, fill=BLACK, anchor="mb")
+    draw.text((tasks_left, top - 48), words["tasks"], font=small, fill=GREY)
+    draw.text(
+        (left + first / 2, top - 6), words["submission"], font=small, fill=BLACK, anchor="mb"
+    )
     step = _label_step(tasks, cell, small)
     for column, task in enumerate(tasks):
         if column % step == 0:
             x = tasks_left + column * cell + cell / 2
             draw.text((x, top - 6), str(task.number), font=small, fill=BLACK, anchor="mb")
+    row_top = top
     for row, agency in enumerate(agencies):
-        y = top + row * cell
-        draw.text((left - 8, y + cell / 2), names[row], font=label_font, fill=BLACK, anchor="rm")
+        lines, high = names[row], heights[row]
+        first_line = row_top + high / 2 - LINE * (len(lines) - 1) / 2
+        for index, line in enumerate(lines):
+            at = (left - 8, first_line + index * LINE)
+            draw.text(at, line, font=label_font, fill=BLACK, anchor="rm")
+        y = row_top + (high - cell) // 2  # the cells centred on the name
         draw.rectangle((left, y, left + first - 2, y + cell - 2), fill=COLOURS[agency.standing])
         for column, task in enumerate(tasks):
             status = summary.cell(agency.id, task)
             colour = COLOURS.get(status, NOT_EXPECTED) if status else NOT_EXPECTED
             x = tasks_left + column * cell
-            outline = (225, 225, 225) if colour == NOT_EXPECTED else None
+            outline = (200, 200, 200) if colour == NOT_EXPECTED else None
             draw.rectangle((x, y, x + cell - 2, y + cell - 2), fill=colour, outline=outline)
+        row_top += high
     _draw_legend(draw, legend_rows, legend_top, small)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)  # flat colours: small at any level
@@ -150,10 +225,12 @@ def _label_step(tasks: list[TaskFacts], cell: int, small: ImageFont.FreeTypeFont
 Placed = list[list[tuple[int, Category]]]  # rows of (x, category)
 
 
-def _legend_layout(width: int, small: ImageFont.FreeTypeFont) -> tuple[Placed, int]:
+def _legend_layout(
+    width: int, small: ImageFont.FreeTypeFont, *groups: tuple[Category, ...]
+) -> tuple[Placed, int]:
     """Legend items flowed into rows: task statuses first, then submission standings."""
     rows: Placed = []
-    for group in (TASK_CATEGORIES, STANDING_CATEGORIES):
+    for group in groups:
         rows.append([])
         x = MARGIN
         for category in group:
@@ -172,5 +249,5 @@ def _draw_legend(
     for index, row in enumerate(rows):
         y = top + index * 28
         for x, category in row:
-            draw.rectangle((x, y, x + 16, y + 16), fill=category.colour, outline=(128, 128, 128))
+            draw.rectangle((x, y, x + 16, y + 16), fill=category.colour, outline=OUTLINE)
             draw.text((x + 24, y + 8), category.label, font=small, fill=BLACK, anchor="lm")

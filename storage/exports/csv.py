@@ -1,6 +1,8 @@
 """The consolidated table (one row per task and agency) as CSV: UTF-8 with a byte order mark,
-so Excel shows Vietnamese correctly when the file is opened by double-click; comma-separated,
-CRLF line ends; values that would start a formula get a leading apostrophe (see cells.py)."""
+so Excel shows Vietnamese correctly when the file is opened by double-click; comma-separated by
+default (`separator=";"` for Excel on a Vietnamese-locale Windows, whose list separator is the
+semicolon: a comma file opens there as one column), CRLF line ends; values that would start a
+formula get a leading apostrophe (see cells.py)."""
 
 from __future__ import annotations
 
@@ -39,12 +41,18 @@ class _Texts:
         return found
 
 
-def write_csv(table: ConsolidatedTable, stream: IO[bytes]) -> int:
+SEPARATORS = (",", ";", "\t")
+
+
+def write_csv(table: ConsolidatedTable, stream: IO[bytes], *, separator: str = ",") -> int:
     """Write the CSV to `stream`; returns the number of data rows."""
+    if separator not in SEPARATORS:
+        raise ValueError(f"separator must be one of {SEPARATORS!r}")
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
     try:
         text.write(BOM)
-        writer = csv.writer(text)  # the "excel" dialect: commas, quotes as needed, CRLF
+        # The "excel" dialect (quotes as needed, CRLF), with the separator asked for.
+        writer = csv.writer(text, delimiter=separator)
         writer.writerow([c.header for c in table.task_columns])
         rows = 0
         text_of = _Texts()

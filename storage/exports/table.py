@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from storage.exports import labels
 from storage.exports.questions import Asked, FormView, Value, load_view
-from storage.models import PeriodKind, ReportingPeriod
+from storage.models import PeriodKind, Plan, ReportingPeriod
 from storage.summary import (
     NOT_REPORTED,
     REPORTED,
@@ -96,17 +96,34 @@ class ConsolidatedTable:
         today: date,
         zone: ZoneInfo,
         view: FormView | None = None,
+        made_at: datetime | None = None,
     ) -> None:
         self.session = session
         self.periods = list(periods)
         self.today = today
         self.zone = zone
+        self.made_at = made_at
         if view is not None:
             self.view = view
 
     @cached_property
     def view(self) -> FormView:
         return load_view(self.session, periods=self.periods)
+
+    def title_lines(self) -> list[str]:
+        """What the table is, above its header: the plan, the period(s), when it was made."""
+        plan = self.session.get(Plan, self.periods[0].plan_id) if self.periods else None
+        lines = []
+        if plan is not None:
+            lines.append(f"Kế hoạch số {plan.code}" + (f": {plan.title}" if plan.title else ""))
+        lines.append("Kỳ báo cáo: " + "; ".join(p.title or p.key for p in self.periods))
+        made = (
+            f"{local(self.made_at, self.zone):%H:%M} ngày {self.today:%d/%m/%Y}"
+            if self.made_at is not None
+            else f"ngày {self.today:%d/%m/%Y}"
+        )
+        lines.append(f"Lập lúc {made}")
+        return lines
 
     @property
     def multi_period(self) -> bool:

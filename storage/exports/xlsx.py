@@ -6,7 +6,8 @@ it), while the goal is under 10 s. Writing the few fixed parts of the format her
 fraction of that and keeps memory flat: rows go to the zip as they come. Tests read the files
 back with openpyxl.
 
-Sheet 1: one row per (task, agency); sheet 2: one row per agency. Both have a frozen header
+Sheet 1: one row per (task, agency); sheet 2: one row per agency. Both start with title lines
+(plan, period, time made: a printed or forwarded sheet says what it is), then a frozen header
 row with filters, wrapped text, fixed column widths, and print on A4 landscape, one page wide,
 with the header repeated on every page. Text cells are always text, never formulas; see
 `storage.exports.cells` for the quote-prefix flag on values that look like formulas.
@@ -31,7 +32,7 @@ _TEXT_CACHE = 20_000  # distinct texts remembered per sheet
 _NEEDS_WORK = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # Cell formats (indexes into cellXfs below).
-HEADER, TEXT, LONG, NUMBER, DATETIME, TEXT_QUOTED, LONG_QUOTED, MONEY = range(1, 9)
+HEADER, TEXT, LONG, NUMBER, DATETIME, TEXT_QUOTED, LONG_QUOTED, MONEY, TITLE = range(1, 10)
 _EMPTY = {style: f'" s="{style}"/>' for style in range(9)}
 _KIND_STYLE = {
     "text": TEXT,
@@ -84,6 +85,7 @@ _CELL_XFS = (
     _xf(_TOP, quote=True),  # TEXT_QUOTED
     _xf(_TOP_WRAP, quote=True),  # LONG_QUOTED
     _xf('horizontal="right" vertical="top"', number_format=165),  # MONEY
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>',  # TITLE
 )
 _FONT = '<sz val="11"/><name val="Times New Roman"/><family val="1"/>'
 _STYLES = (
@@ -146,46 +148,62 @@ def column_letter(index: int) -> str:
 class _Sheet:
     """One worksheet's XML: head, rows as they come, tail once the row count is known."""
 
-    def __init__(self, name: str, columns: Sequence[Column], *, selected: bool) -> None:
+    def __init__(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        *,
+        selected: bool,
+        titles: Sequence[str] = (),
+    ) -> None:
         self.name = name
+        self.titles = list(titles)
+        self.header_row = len(self.titles) + 1  # the title lines, then the header
         self.columns = columns
         self.letters = [column_letter(i) for i in range(1, len(columns) + 1)]
         self.refs = [f'<c r="{letter}' for letter in self.letters]
         self.styles = [_KIND_STYLE[c.kind] for c in columns]
-        self.rows = 0  # data rows written (the header is row 1)
+        self.rows = 0  # data rows written (below the header row)
         self._texts: dict[tuple[str, int], str] = {}
         self.selected = selected
 
     @property
     def last_cell(self) -> str:
-        return f"{self.letters[-1]}{self.rows + 1}"
+        return f"{self.letters[-1]}{self.rows + self.header_row}"
 
     def head(self) -> str:
         widths = "".join(
             f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"/>'
             for i, c in enumerate(self.columns, start=1)
         )
+        h = self.header_row
         header = "".join(
-            f'<c r="{letter}1" s="{HEADER}" t="inlineStr"><is><t>{escape(c.header)}</t></is></c>'
+            f'<c r="{letter}{h}" s="{HEADER}" t="inlineStr"><is><t>{escape(c.header)}</t></is></c>'
             for letter, c in zip(self.letters, self.columns, strict=True)
+        )
+        titles = "".join(
+            f'<row r="{n}"><c r="A{n}" s="{TITLE}" t="inlineStr"><is><t xml:space="preserve">'
+            f"{escape(strip_illegal(text))}</t></is></c></row>"
+            for n, text in enumerate(self.titles, start=1)
         )
         selected = ' tabSelected="1"' if self.selected else ""
         return (
             f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
             f'<sheetViews><sheetView workbookViewId="0"{selected}>'
-            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+            f'<pane ySplit="{h}" topLeftCell="A{h + 1}" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft" activeCell="A{h + 1}" sqref="A{h + 1}"/>'
+            "</sheetView></sheetViews>"
             '<sheetFormatPr defaultRowHeight="15"/>'
-            f"<cols>{widths}</cols><sheetData>"
-            f'<row r="1">{header}</row>'
+            f"<cols>{widths}</cols><sheetData>{titles}"
+            f'<row r="{h}">{header}</row>'
         )
 
     def row(self, values: Sequence[Value]) -> str:
         """One <row>; each cell is its reference, then a tail remembered per text and format
         (most cells repeat: task titles, agency names, statuses)."""
         self.rows += 1
-        number = str(self.rows + 1)
+        number = str(self.rows + self.header_row)
         parts = [f'<row r="{number}">']
         for ref, style, value in zip(self.refs, self.styles, values, strict=True):
             parts.append(ref)
@@ -219,7 +237,7 @@ class _Sheet:
 
     def tail(self) -> str:
         return (
-            f'</sheetData><autoFilter ref="A1:{self.last_cell}"/>'
+            f'</sheetData><autoFilter ref="A{self.header_row}:{self.last_cell}"/>'
             '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" '
             'footer="0.3"/><pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
             'fitToHeight="0"/></worksheet>'
@@ -227,12 +245,13 @@ class _Sheet:
 
     def defined_names(self, index: int) -> str:
         quoted = "'" + self.name.replace("'", "''") + "'"
-        last = f"${self.letters[-1]}${self.rows + 1}"
+        h = self.header_row
+        last = f"${self.letters[-1]}${self.rows + h}"
         return (
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
-            f"{escape(quoted)}!$A$1:{last}</definedName>"
+            f"{escape(quoted)}!$A${h}:{last}</definedName>"
             f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
-            f"{escape(quoted)}!$1:$1</definedName>"
+            f"{escape(quoted)}!${h}:${h}</definedName>"
         )
 
 
@@ -261,8 +280,9 @@ def _write_rows(stream: IO[bytes], sheet: _Sheet, rows: Iterable[Sequence[Value]
 
 def write_xlsx(table: ConsolidatedTable, stream: IO[bytes]) -> int:
     """Write the workbook to `stream`; returns the number of (task, agency) rows."""
-    tasks = _Sheet(TASK_SHEET, table.task_columns, selected=True)
-    agencies = _Sheet(AGENCY_SHEET, table.agency_columns, selected=False)
+    titles = table.title_lines()
+    tasks = _Sheet(TASK_SHEET, table.task_columns, selected=True, titles=titles)
+    agencies = _Sheet(AGENCY_SHEET, table.agency_columns, selected=False, titles=titles)
     agency_rows: list[str] = []  # small (one per agency and period): kept until sheet 1 is done
     # Level 1 compresses this repetitive XML nearly as well as the default, several times faster.
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
