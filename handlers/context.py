@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from handlers.registry import Registry
 
 OPTIONS_KEY = "_options"
+_UNREAD = object()
 
 
 class Role(StrEnum):
@@ -155,11 +156,25 @@ class Context:
 
     # --- conversation state ---
 
+    # The chat's conversation state, read once per event (the dispatcher, the guards and the
+    # menus all ask); every change made through this context forgets it.
+    _state: ConversationState | object | None = field(default=_UNREAD, repr=False)
+    _secretariat_name: str | None = field(default=None, repr=False)
+
     @property
     def state(self) -> ConversationState | None:
-        return get_state(self.session, channel=self.event.channel, chat_id=self.event.chat_id)
+        if self._state is _UNREAD:
+            self._state = get_state(
+                self.session, channel=self.event.channel, chat_id=self.event.chat_id
+            )
+        return self._state  # type: ignore[return-value]
+
+    def forget_state(self) -> None:
+        """After a conversation state was changed other than through this context."""
+        self._state = _UNREAD
 
     def save_flow(self, flow: str, step: str, data: dict[str, Any]) -> None:
+        self._state = _UNREAD
         save_state(
             self.session,
             channel=self.event.channel,
@@ -171,6 +186,7 @@ class Context:
         )
 
     def end_flow(self) -> bool:
+        self._state = _UNREAD
         return clear_state(self.session, channel=self.event.channel, chat_id=self.event.chat_id)
 
     def ask(
@@ -196,12 +212,14 @@ class Context:
         return instant.astimezone(self.config.zone).strftime("%H:%M %d/%m/%Y")
 
     def secretariat_name(self) -> str:
-        from storage.plans import get_plan
+        if self._secretariat_name is None:
+            from storage.plans import get_plan
 
-        plan = get_plan(self.session)
-        agency = (
-            self.session.get(Agency, plan.secretariat_agency_id)
-            if plan and plan.secretariat_agency_id
-            else None
-        )
-        return agency.name if agency else self.t("role.secretariat")
+            plan = get_plan(self.session)
+            agency = (
+                self.session.get(Agency, plan.secretariat_agency_id)
+                if plan and plan.secretariat_agency_id
+                else None
+            )
+            self._secretariat_name = agency.name if agency else self.t("role.secretariat")
+        return self._secretariat_name

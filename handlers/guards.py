@@ -58,4 +58,6 @@ def end_conversations_of(ctx: Context, *, person_id: int) -> int:
         if not may_continue(ctx.registry, ctx, actor, state):
             clear_state(ctx.session, channel=identity.channel, chat_id=identity.chat_id)
             ended += 1
+    if ended:
+        ctx.forget_state()  # the sender's own chat may be among them
     return ended

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from storage.models import Identity, MemberRole, Membership, MemberStatus, Person
 
+# Built once: these run on every update (see storage.conversations).
+_IDENTITY = select(Identity).where(
+    Identity.channel == bindparam("channel"), Identity.external_id == bindparam("external_id")
+)
+
 
 def find_identity(session: Session, *, channel: str, external_id: str) -> Identity | None:
-    return session.exec(
-        select(Identity).where(Identity.channel == channel, Identity.external_id == external_id)
-    ).first()
+    return session.exec(_IDENTITY, params={"channel": channel, "external_id": external_id}).first()
 
 
 def memberships(
