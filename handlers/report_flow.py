@@ -29,6 +29,7 @@ from storage.models import (
     Agency,
     ConversationState,
     MemberRole,
+    PeriodKind,
     PeriodStatus,
     ReportDraft,
     ReportingPeriod,
@@ -185,7 +186,12 @@ def open_report(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[R
     if submission is not None and submission.current_version > 0:
         return existing_report(ctx, agency, period, submission)
     data = {"agency_id": agency.id, "period_id": period.id}
-    previous = previous_report(ctx.session, period=period, agency_id=agency.id)
+    # Last year's report is a starting point for this year's, not for an ad-hoc request.
+    previous = (
+        previous_report(ctx.session, period=period, agency_id=agency.id)
+        if period.kind == PeriodKind.periodic
+        else None
+    )
     if previous is not None:
         options = (
             Option(ctx.t("report.opt.reuse", title=previous[0].title), "st:reuse"),

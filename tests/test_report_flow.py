@@ -511,3 +511,17 @@ def test_a_required_answer_cannot_be_cleared(app):
     say(app, "u1", "/report")
     say(app, "u1", "2")
     assert "Câu này bắt buộc" in say(app, "u1", "/xoa")
+
+
+def test_an_adhoc_request_does_not_offer_last_years_report(app):
+    a_year_later(app)
+    say(app, "operator", "/close 2027")
+    say(app, "operator", "1")  # «Đóng kỳ»
+    say(app, "operator", "/request")
+    say(app, "operator", "Số liệu đầu tư")
+    say(app, "operator", "Tổng vốn đầu tư cho công nghệ sinh học?")
+    say(app, "operator", "30/11/2027")
+    say(app, "operator", "so-a")
+    assert "Đã tạo yêu cầu" in say(app, "operator", "1")
+    asked = say(app, "u1", "/report")
+    assert "Dùng lại" not in asked and "Tổng vốn đầu tư cho công nghệ sinh học?" in asked
