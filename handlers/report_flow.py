@@ -25,6 +25,7 @@ from handlers.report_render import (
 )
 from handlers.secretariat import draft_report
 from handlers.validation import Invalid, check_free_text
+from storage.forms import current_form
 from storage.models import (
     Agency,
     ConversationState,
@@ -36,7 +37,7 @@ from storage.models import (
     SubmissionState,
 )
 from storage.questionnaire import TEXT_TYPES, Question, QuestionType, SectionKind
-from storage.report_form import Answers, Instance, incomplete, is_blank
+from storage.report_form import Answers, Instance, carried_over, incomplete, is_blank
 from storage.reports import (
     Conflict,
     Layout,
@@ -186,12 +187,17 @@ def open_report(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[R
     if submission is not None and submission.current_version > 0:
         return existing_report(ctx, agency, period, submission)
     data = {"agency_id": agency.id, "period_id": period.id}
-    # Last year's report is a starting point for this year's, not for an ad-hoc request.
+    # Last year's report is a starting point for this year's, not for an ad-hoc request, and
+    # only when some of its answers fit this year's questionnaire.
     previous = (
         previous_report(ctx.session, period=period, agency_id=agency.id)
         if period.kind == PeriodKind.periodic
         else None
     )
+    if previous is not None:
+        _row, form = current_form(ctx.session, plan_id=period.plan_id, key=period.questionnaire_key)
+        if not carried_over(form, previous[1]):
+            previous = None
     if previous is not None:
         options = (
             Option(ctx.t("report.opt.reuse", title=previous[0].title), "st:reuse"),

@@ -525,3 +525,14 @@ def test_an_adhoc_request_does_not_offer_last_years_report(app):
     assert "Đã tạo yêu cầu" in say(app, "operator", "1")
     asked = say(app, "u1", "/report")
     assert "Dùng lại" not in asked and "Tổng vốn đầu tư cho công nghệ sinh học?" in asked
+
+
+def test_last_years_report_of_another_form_is_not_offered(app):
+    a_year_later(app)
+    with app.make_session() as session:  # as if answered with a questionnaire since replaced
+        for answer in session.exec(select(ReportAnswer)).all():
+            answer.section = f"old_{answer.section}"
+            session.add(answer)
+        session.commit()
+    first = say(app, "u1", "/report")
+    assert "Dùng lại" not in first and "[1/6] Nhiệm vụ 1" in first
