@@ -1,10 +1,21 @@
-"""Plain values that cross between the channel adapters and the handlers."""
+"""Plain values that cross between the channel adapters and the handlers. What the bot says
+(`Reply`, `Option`, `OutgoingFile`) lives in `scheduler.outgoing`, beneath both the handlers
+and the scheduler, so neither imports the other's package for it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from handlers.text import clean_input, normalise_text
+from scheduler.outgoing import Option, OutgoingFile, Reply
+
+__all__ = [
+    "IncomingAttachment",
+    "IncomingEvent",
+    "Option",
+    "OutgoingFile",
+    "Reply",
+]
 
 
 @dataclass(frozen=True)
@@ -37,27 +48,3 @@ class IncomingEvent:
         object.__setattr__(self, "text", clean_input(self.text))
         object.__setattr__(self, "choice", normalise_text(self.choice))
         object.__setattr__(self, "user_name", normalise_text(self.user_name) or "")
-
-
-@dataclass(frozen=True)
-class Option:
-    """A choice offered to the user: a button on Telegram, a numbered line elsewhere."""
-
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class OutgoingFile:
-    file_name: str
-    data: bytes
-    mime_type: str = "application/octet-stream"
-
-
-@dataclass(frozen=True)
-class Reply:
-    """Plain text (never markup: adapters escape it), optional options and an optional file."""
-
-    text: str
-    options: tuple[Option, ...] = field(default_factory=tuple)
-    file: OutgoingFile | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from handlers.events import Reply
+from scheduler.outgoing import Reply
 
 
 class DeliveryError(Exception):

@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from handlers.events import Option, Reply
 from scheduler.delivery import Channel, DeliveryError
+from scheduler.outgoing import Option, Reply
 from scheduler.ratelimit import DEFAULT_LIMITS, RateLimit, RateLimiter
 from storage import reminders as store
 from storage.clock import Clock

@@ -1,0 +1,30 @@
+"""What the bot says: plain text, options and files. Made by the handlers, queued and delivered
+by the scheduler, rendered by the channel adapters; it imports nothing of theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice offered to the user: a button on Telegram, a numbered line elsewhere."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    file_name: str
+    data: bytes
+    mime_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Plain text (never markup: adapters escape it), optional options and an optional file."""
+
+    text: str
+    options: tuple[Option, ...] = field(default_factory=tuple)
+    file: OutgoingFile | None = None
