@@ -100,15 +100,9 @@ class Report:
         draft.questionnaire_id = layout.form_id
         return cls(draft, period, agency, layout)
 
-    def relayout(self, ctx: Context) -> None:
+    def relayout(self) -> None:
         """Answers can change the layout (the tasks an agency says it contributed to)."""
-        self.layout = layout_for(
-            ctx.session,
-            period=self.period,
-            agency=self.agency,
-            answers=self.answers,
-            form_id=self.layout.form_id,
-        )
+        self.layout = self.layout.for_answers(self.answers)
 
     @property
     def answers(self) -> Answers:
@@ -388,7 +382,7 @@ def ask(
 
 
 def advance(ctx: Context, rep: Report, key: str, question_id: str, mode: str) -> list[Reply]:
-    rep.relayout(ctx)
+    rep.relayout()
     steps = rep.steps()
     position = next(
         (n for n, (i, q) in enumerate(steps) if i.key == key and q.id == question_id), None

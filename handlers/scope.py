@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
 from handlers.context import Context, Role
 from handlers.events import Reply
 from handlers.registry import Registry
 from storage.agencies import find_agency
-from storage.models import Agency, Task
-from storage.plans import get_plan
+from storage.models import Agency
+from storage.plans import find_task, get_plan
 from storage.scope import Level, parse_level, scope_rows, set_obliged, set_scope
 
 OBLIGE_WORDS = {"nhắc", "nhac", "oblige"}
@@ -41,11 +39,7 @@ def scope(ctx: Context, args: str) -> list[Reply]:
     if not words[0].isdigit():
         return [Reply(ctx.t("scope.usage"))]
     number = int(words[0])
-    task = ctx.session.exec(
-        select(Task).where(
-            Task.plan_id == plan.id, Task.number == number, col(Task.retired).is_(False)
-        )
-    ).first()
+    task = find_task(ctx.session, plan=plan, number=number)
     if task is None:
         return [Reply(ctx.t("scope.no_task", number=number))]
     if len(words) == 1:

@@ -26,16 +26,15 @@ def bundled_forms() -> dict[str, Questionnaire]:
     return {form.key: form for form in parse_yaml(BUNDLED_PLAN).questionnaires}
 
 
-@cache
-def _parse(digest: str, definition_json: str) -> Questionnaire:
-    # Keyed by content: a version is parsed once per process, whichever row holds it.
-    return Questionnaire.model_validate_json(definition_json)
+# Parsed forms by content digest: a version is parsed once per process, whichever row holds it.
+_PARSED: dict[str, Questionnaire] = {}
 
 
 def as_form(row: QuestionnaireVersion) -> Questionnaire:
-    import json
-
-    return _parse(row.digest, json.dumps(row.definition, sort_keys=True, ensure_ascii=False))
+    form = _PARSED.get(row.digest)
+    if form is None:
+        form = _PARSED[row.digest] = Questionnaire.model_validate(row.definition)
+    return form
 
 
 def latest_version(session: Session, *, plan_id: int, key: str) -> QuestionnaireVersion | None:

@@ -31,6 +31,15 @@ def active_tasks(session: Session, *, plan: Plan) -> list[Task]:
     )
 
 
+def find_task(session: Session, *, plan: Plan, number: int) -> Task | None:
+    """An active task of the plan by its number in the appendix."""
+    return session.exec(
+        select(Task).where(
+            Task.plan_id == plan.id, Task.number == number, col(Task.retired).is_(False)
+        )
+    ).first()
+
+
 def task_agencies(session: Session, *, plan: Plan) -> dict[int, dict[str, list[Agency]]]:
     """For each task id: its lead and coordinating agencies (or groups), in plan order."""
     rows = session.exec(

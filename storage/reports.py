@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,7 +39,7 @@ from storage.report_form import (
     kept_answers,
     lay_out,
 )
-from storage.scope import agency_tasks
+from storage.scope import ScopedTask, agency_tasks
 
 
 class TaskStatus:
@@ -54,38 +54,40 @@ class TaskStatus:
 
 @dataclass(frozen=True)
 class Layout:
-    """A report's form, version row id and section instances for one agency and period."""
+    """A report's form, version row id and section instances for one agency and period, with
+    the scope they were laid out from (so new answers re-lay them out without queries)."""
 
     form_id: int
     form: Questionnaire
     instances: list[Instance]
+    tasks: tuple[ScopedTask, ...] = ()
+    has_duties: bool = False
 
     def instance(self, key: str) -> Instance | None:
         return next((i for i in self.instances if i.key == key), None)
 
+    def for_answers(self, answers: Answers) -> Layout:
+        """The same report after new answers (the tasks an agency says it contributed to)."""
+        instances = lay_out(
+            self.form, tasks=list(self.tasks), has_duties=self.has_duties, answers=answers
+        )
+        return replace(self, instances=instances)
+
 
 def layout_for(
-    session: Session,
-    *,
-    period: ReportingPeriod,
-    agency: Agency,
-    answers: Answers,
-    form_id: int | None = None,
+    session: Session, *, period: ReportingPeriod, agency: Agency, answers: Answers
 ) -> Layout:
-    """The instances an agency answers in a period: by the given form version (a submitted
-    version's), else the period's current questionnaire."""
-    form = form_by_id(session, form_id) if form_id is not None else None
-    if form is None or form_id is None:
-        row, form = current_form(session, plan_id=period.plan_id, key=period.questionnaire_key)
-        assert row.id is not None
-        form_id = row.id
+    """The instances an agency answers in a period, by the period's current questionnaire."""
+    row, form = current_form(session, plan_id=period.plan_id, key=period.questionnaire_key)
+    assert row.id is not None
     tasks = (
         agency_tasks(session, plan_id=period.plan_id, agency_id=agency.id)  # type: ignore[arg-type]
         if period.kind == PeriodKind.periodic
         else []
     )
     duties = bool(agency_duties(session, period=period, agency=agency))
-    return Layout(form_id, form, lay_out(form, tasks=tasks, has_duties=duties, answers=answers))
+    instances = lay_out(form, tasks=tasks, has_duties=duties, answers=answers)
+    return Layout(row.id, form, instances, tuple(tasks), duties)
 
 
 def agency_duties(session: Session, *, period: ReportingPeriod, agency: Agency) -> list[PlanDuty]:

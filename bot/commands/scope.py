@@ -6,16 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from sqlmodel import select
-
 from bot.app import App
 from bot.commands.common import Handler, print_problems
 from bot.settings import Settings
 from storage.agencies import find_agency
 from storage.db import transaction
-from storage.models import Task
 from storage.plan_document import PlanFileError
-from storage.plans import get_plan
+from storage.plans import find_task, get_plan
 from storage.scope import Level, parse_level, scope_rows, set_obliged, set_scope
 from storage.scope_table import import_scope_table
 
@@ -79,9 +76,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 state = "được nhắc và tính quá hạn" if agency.obliged else "không bị nhắc"
                 print(f"{agency.name}: {state}")
                 return 0
-            task = session.exec(
-                select(Task).where(Task.plan_id == plan.id, Task.number == args.task)
-            ).first()
+            task = find_task(session, plan=plan, number=args.task)
             level = parse_level(args.level)
             if task is None:
                 print(f"Không có nhiệm vụ {args.task} / no such task", file=sys.stderr)
