@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import ColumnElement, true
 from sqlmodel import Session, col, select
 
 from storage.clock import Clock
@@ -15,6 +16,15 @@ from storage.models import (
     Plan,
     ReportingPeriod,
 )
+
+
+def chased(period: ReportingPeriod) -> ColumnElement[bool]:
+    """Which of a period's agencies are reminded and counted as overdue (a condition on
+    Agency): for the yearly report, not the bodies the plan only requests (`obliged` false);
+    an ad-hoc request names its agencies itself, so all of them."""
+    if period.kind == PeriodKind.periodic:
+        return col(Agency.obliged).is_(True)
+    return true()
 
 
 def reporting_agencies(session: Session) -> list[Agency]:

@@ -25,7 +25,6 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
     PeriodAgency,
-    PeriodKind,
     PeriodStatus,
     Person,
     Plan,
@@ -34,6 +33,7 @@ from storage.models import (
     SubmissionState,
     Task,
 )
+from storage.periods import chased
 from storage.scope import Level, plan_scope
 from storage.types import UTCDateTime
 
@@ -124,17 +124,12 @@ def reminder_snapshot(
                 )
             ).all()
         )
-        # Bodies the plan only requests are not chased for the yearly report
-        # (storage.models.Agency.obliged); an ad-hoc request names its agencies itself.
-        owing_query = (
+        owing = session.exec(
             select(PeriodAgency.agency_id)
             .join(Agency, col(Agency.id) == col(PeriodAgency.agency_id))
-            .where(PeriodAgency.period_id == period.id)
+            .where(PeriodAgency.period_id == period.id, chased(period))
             .order_by(col(PeriodAgency.agency_id))
-        )
-        if period.kind == PeriodKind.periodic:
-            owing_query = owing_query.where(col(Agency.obliged).is_(True))
-        owing = session.exec(owing_query).all()
+        ).all()
         secretariat = agencies.get(plan.secretariat_agency_id or -1, ("", ""))
         snapshot = PeriodSnapshot(
             period_id=period.id,

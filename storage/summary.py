@@ -38,6 +38,7 @@ from storage.models import (
     TaskAssignment,
     TaskRole,
 )
+from storage.periods import chased
 from storage.reports import TaskStatus
 from storage.scope import Level, plan_scope
 
@@ -243,16 +244,12 @@ def load_period(
 def _agencies(session: Session, *, period: ReportingPeriod, today: date) -> dict[int, AgencyFacts]:
     overdue = today > period.due_on
     unsubmitted = Standing.overdue if overdue else Standing.not_due
-    # Bodies the plan only requests count once they report, and are never overdue for the
-    # yearly report; an ad-hoc request names its agencies itself.
-    owing_query = (
+    # A body the plan only requests counts once it reports (the submissions below).
+    owing = session.exec(
         select(Agency)
         .join(PeriodAgency, col(PeriodAgency.agency_id) == col(Agency.id))
-        .where(PeriodAgency.period_id == period.id)
-    )
-    if period.kind == PeriodKind.periodic:
-        owing_query = owing_query.where(col(Agency.obliged).is_(True))
-    owing = session.exec(owing_query).all()
+        .where(PeriodAgency.period_id == period.id, chased(period))
+    ).all()
     facts = {a.id: AgencyFacts(a.id, a.code, a.name, unsubmitted) for a in owing if a.id}
     # An agency that submitted but no longer owes the period (e.g. merged since) still counts.
     submissions = session.exec(
