@@ -12,6 +12,7 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 
 from bot.settings import DEFAULT_DATABASE_URL, Settings
+from storage.db import error_reason
 
 # Read by the test suite, CI and dev.py, never by the bot: not typos.
 NOT_SETTINGS = frozenset({"BAOCAO_TEST_POSTGRES_URL", "BAOCAO_REQUIRE_POSTGRES", "BAOCAO_VENV"})
@@ -87,10 +88,7 @@ def database_error_line(database_url: str, error: BaseException) -> str:
         where = url.database or ":memory:"
     else:
         where = f"{url.host or 'localhost'}:{url.port or 5432}"
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
-    first = reason[0] if reason else type(error).__name__
-    if url.password:
-        first = first.replace(url.password, "***")
+    first = error_reason(error, password=url.password)
     return (
         f"Không kết nối được cơ sở dữ liệu / cannot reach the database at {where} "
         f"(BAOCAO_DATABASE_URL): {first}"

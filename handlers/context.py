@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from handlers.registry import Registry
 
 OPTIONS_KEY = "_options"
+# Where the dispatcher notes the roles of the command that opened a flow declaring none
+# (handlers.guards).
+OPENED_BY_KEY = "_opened_by"
 _UNREAD = object()
 
 
@@ -174,6 +177,13 @@ class Context:
         self._state = _UNREAD
 
     def save_flow(self, flow: str, step: str, data: dict[str, Any]) -> None:
+        current = self.state
+        # The roles that opened the flow (noted by the dispatcher) survive its own saves.
+        kept = (
+            {OPENED_BY_KEY: current.data[OPENED_BY_KEY]}
+            if current is not None and current.flow == flow and OPENED_BY_KEY in current.data
+            else {}
+        )
         self._state = _UNREAD
         save_state(
             self.session,
@@ -181,7 +191,7 @@ class Context:
             chat_id=self.event.chat_id,
             flow=flow,
             step=step,
-            data=data,
+            data={**kept, **data},
             clock=self.clock,
         )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.context import Actor, Context, resolve_actor
+from handlers.context import OPENED_BY_KEY, Actor, Context, resolve_actor
 from handlers.events import IncomingEvent
 from storage.conversations import clear_state, get_state
 from storage.members import person_identities
@@ -18,9 +18,6 @@ from storage.models import ConversationState
 if TYPE_CHECKING:
     from handlers.registry import Command, Registry
 
-# Where the dispatcher notes the roles of the command that opened a flow declaring none
-# (storage.conversations keeps it across the flow's own saves).
-OPENED_BY_KEY = "_opened_by"
 
 
 def stamp_opener(registry: Registry, ctx: Context, command: Command) -> None:

@@ -10,9 +10,6 @@ from sqlmodel import Session, select
 from storage.clock import Clock
 from storage.models import ConversationState
 
-KEPT_KEYS = frozenset({"_opened_by"})
-
-
 # Built once: this runs on every update, and building the expression costs more than the
 # (cached) SQL it compiles to (bench/telegram_throughput.py).
 _STATE_OF_CHAT = select(ConversationState).where(
@@ -36,15 +33,11 @@ def save_state(
     clock: Clock,
 ) -> ConversationState:
     state = get_state(session, channel=channel, chat_id=chat_id)
-    kept: dict[str, Any] = {}
     if state is None:
         state = ConversationState(channel=channel, chat_id=chat_id, flow=flow, step=step)
         session.add(state)
-    elif state.flow == flow:
-        # Keys the dispatcher owns (the roles that opened the flow) survive the flow's own saves.
-        kept = {k: v for k, v in state.data.items() if k in KEPT_KEYS}
     state.flow, state.step = flow, step
-    state.data = {**kept, **data}  # a new object, so SQLAlchemy sees the JSON change
+    state.data = dict(data)  # a new object, so SQLAlchemy sees the JSON change
     state.updated_at = clock.now()
     session.flush()
     return state

@@ -48,6 +48,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def error_reason(error: BaseException, *, password: str | None) -> str:
+    """The first line of a database driver's error, with the password masked (drivers may
+    repeat the connection string): for start-up messages and the health check."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    first = lines[0] if lines else type(error).__name__
+    return first.replace(password, "***") if password else first
+
+
 def session_factory(engine: Engine) -> SessionFactory:
     def make() -> Session:
         return Session(engine, expire_on_commit=False)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from storage.db import SessionFactory, transaction
+from storage.db import SessionFactory, error_reason, transaction
 from storage.models import Heartbeat
 
 SCHEDULER = "scheduler"
@@ -71,12 +71,13 @@ def check(make_session: SessionFactory, *, now: datetime, tick_seconds: float) -
             session.execute(text("SELECT 1"))
             rows = list(session.exec(select(Heartbeat)).all())
     except Exception as error:  # any failure to read means "not reachable" for a monitor
-        first = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0]
+        # /healthz answers anyone: never the password, should the driver repeat the URL.
+        password = make_session().get_bind().url.password  # a Session connects only when used
         return Health(
             database=False,
             now=now,
             problems=["database unreachable"],
-            error=first or type(error).__name__,
+            error=error_reason(error, password=password),
         )
     health = Health(database=True, now=now)
     tick_limit = max(3 * tick_seconds, 180.0)
