@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import and_
@@ -234,7 +235,7 @@ class FormView:
         self._seen.add((item.per_task, item.question))
         (self.task if item.per_task else self.once).append(Asked(question, form, section))
 
-    @property
+    @cached_property
     def task_details(self) -> list[Asked]:
         """The task questions after the status (which has its own column)."""
         return [a for a in self.task if a is not self.status]

@@ -22,7 +22,7 @@ from storage.exports import labels
 from storage.exports.cells import strip_illegal
 from storage.exports.questions import Asked, FormView, money_text, number_text
 from storage.exports.report_options import ReportOptions
-from storage.exports.table import scoped_rows, task_cell
+from storage.exports.table import task_cell
 from storage.models import PeriodKind
 from storage.questionnaire import QuestionType, SectionKind
 from storage.reports import TaskStatus
@@ -233,7 +233,7 @@ def in_scope(facts: PeriodFacts, task: TaskFacts) -> list[tuple[AgencyFacts, str
     """The task's rows for agencies expected on it: an answer from an agency outside the
     task's scope (the scope changed after it answered) is left out. An ad-hoc request has no
     scope on tasks: its answers are its rows."""
-    rows = scoped_rows(facts, task)
+    rows = facts.task_rows(task)
     if facts.period.kind != PeriodKind.periodic:
         return rows
     return [row for row in rows if row[0].id in task.roles]
@@ -294,7 +294,10 @@ def task_synthesis(view: FormView, rows: list[tuple[AgencyFacts, str, Answer | N
     return text
 
 
-def _task(facts: PeriodFacts, view: FormView, number: int, task: TaskFacts) -> dict[str, str]:
+Rows = list[tuple[AgencyFacts, str, Answer | None]]
+
+
+def _task(view: FormView, number: int, task: TaskFacts, rows: Rows) -> dict[str, str]:
     details = [f"Thời gian thực hiện: {task.timeframe}"] if task.timeframe else []
     if task.lead_names:
         details.append(f"cơ quan chủ trì: {'; '.join(task.lead_names)}")
@@ -303,7 +306,7 @@ def _task(facts: PeriodFacts, view: FormView, number: int, task: TaskFacts) -> d
     return {
         "heading": f"{number}. {task.title}",
         "details": "; ".join(details) + "." if details else "",
-        "synthesis": task_synthesis(view, in_scope(facts, task)),
+        "synthesis": task_synthesis(view, rows),
     }
 
 
@@ -385,15 +388,12 @@ def standing_groups(facts: PeriodFacts) -> list[dict[str, Any]]:
     return groups
 
 
-def annex(facts: PeriodFacts, view: FormView) -> list[dict[str, Any]]:
+def annex(facts: PeriodFacts, view: FormView, scoped: dict[int, Rows]) -> list[dict[str, Any]]:
     """Appendix II: per task, the agencies in its scope with their answers; then the agencies'
     own duties (section IV of the plan)."""
     tasks = []
     for task in facts.tasks:
-        rows = [
-            _annex_row(view, agency, role, answer)
-            for agency, role, answer in in_scope(facts, task)
-        ]
+        rows = [_annex_row(view, agency, role, answer) for agency, role, answer in scoped[task.id]]
         if rows:
             tasks.append(
                 {
@@ -469,7 +469,8 @@ def report_context(
     date_text = f" ngày {issued.day}/{issued.month}/{issued.year}" if issued else ""
     topic = plan.title[:1].lower() + plan.title[1:] if plan.title else ""
     titles = section_titles(view)
-    tasks = [task for task in facts.tasks if in_scope(facts, task)]
+    scoped = {task.id: in_scope(facts, task) for task in facts.tasks}
+    tasks = [task for task in facts.tasks if scoped[task.id]]
     number = len(tasks) + 1
     duties = _once_items(facts, duties_questions(view))
     other = _once_items(facts, other_questions(view), labelled=bool(tasks))
@@ -493,7 +494,7 @@ def report_context(
         "sections": titles,
         "general": general_sentences(summary),
         "funding": totals(facts, view),
-        "tasks": [_task(facts, view, n, task) for n, task in enumerate(tasks, start=1)],
+        "tasks": [_task(view, n, task, scoped[task.id]) for n, task in enumerate(tasks, start=1)],
         "duties": {
             "heading": f"{number}. Các nhiệm vụ theo chức năng, nhiệm vụ được giao "
             "(mục IV của Kế hoạch)",
@@ -520,7 +521,7 @@ def report_context(
         "unit": options.unit or "…",
         "signer": signer(options),
         "standing": standing_groups(facts),
-        "annex": annex(facts, view),
+        "annex": annex(facts, view, scoped),
         "document_title": f"Báo cáo tình hình thực hiện Kế hoạch {plan.code}",
     }
     return clean(context)

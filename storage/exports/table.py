@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from storage.exports import labels
 from storage.exports.questions import Asked, FormView, Value, load_view
-from storage.models import PeriodKind, Plan, ReportingPeriod
+from storage.models import Plan, ReportingPeriod
 from storage.summary import (
     NOT_REPORTED,
     REPORTED,
@@ -215,24 +215,13 @@ def _task_cells(task: TaskFacts) -> list[Value]:
     ]
 
 
-def scoped_rows(
-    facts: PeriodFacts, task: TaskFacts
-) -> list[tuple[AgencyFacts, str, Answer | None]]:
-    """The agencies in the task's scope (leads first), with their answers. An ad-hoc request
-    asks no task sections: only answers, if any, are shown there."""
-    rows = facts.task_rows(task)
-    if facts.period.kind == PeriodKind.periodic:
-        return rows
-    return [row for row in rows if row[2] is not None]
-
-
 def task_rows(facts: PeriodFacts, zone: ZoneInfo, view: FormView) -> list[list[Value]]:
     rows: list[list[Value]] = []
     # The same on each of an agency's rows: worked out once per agency.
     submission = {a.id: _submission_cells(a, zone) for a in facts.agencies.values()}
     for task in facts.tasks:
         head = _task_cells(task)
-        for agency, role, answer in scoped_rows(facts, task):
+        for agency, role, answer in facts.task_rows(task):
             rows.append(head + _answer_cells(agency, role, answer, view, submission[agency.id]))
     return rows
 
