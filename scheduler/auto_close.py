@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from scheduler.texts import day_text
 from storage import audit
 from storage import reminders as store
 from storage.clock import Clock
-from storage.models import PeriodStatus, ReportingPeriod
+from storage.models import ReportingPeriod
+from storage.periods import open_periods
 from storage.requests import close_period
 
 NOTICE_BEFORE = timedelta(days=7)
@@ -57,13 +58,10 @@ def auto_close(
     keys of the periods closed. Idempotent: notices have one dedupe key per period and chat."""
     now = clock.now()
     today = now.astimezone(zone).date()
-    open_periods = session.exec(
-        select(ReportingPeriod).where(ReportingPeriod.status == PeriodStatus.open)
-    ).all()
     recipients = store.secretariat_recipients(session, admins=admins)
     notices: list[store.NewMessage] = []
     closed: list[str] = []
-    for period in open_periods:
+    for period in open_periods(session):
         day = closes_on(period, after_days)
         close_at = datetime.combine(day, time(0, 0), tzinfo=zone)
         if now < close_at - NOTICE_BEFORE:
