@@ -96,6 +96,7 @@ def policy_from_settings(settings: Settings) -> ReminderPolicy:
         overdue_every=settings.reminder_overdue_every,
         at=settings.reminder_time,
         grace=timedelta(hours=settings.reminder_grace_hours),
+        language=settings.language,
     )
 
 

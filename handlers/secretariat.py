@@ -375,6 +375,7 @@ def remind(ctx: Context, args: str) -> list[Reply]:
             today=today,
             days_left=days_left,
             tasks=_task_refs(facts, agency.id),
+            language=ctx.config.language,
         )
         if agency.standing == Standing.returned and agency.return_comment:
             text += "\n" + ctx.t("remind.returned", comment=agency.return_comment)
@@ -386,7 +387,7 @@ def remind(ctx: Context, args: str) -> list[Reply]:
             kind=kind,
             text=text,
             clock=ctx.clock,
-            options=[reminder_texts.REPORT_OPTION],
+            options=[reminder_texts.report_option(ctx.config.language)],
             person_id=chat.person_id,
             # The planner cancels it if the agency submits before it goes out.
             extra={"period_id": period.id, "agency_id": agency.id, "step": "manual"},

@@ -18,6 +18,7 @@ from scheduler.texts import day_text
 from storage import audit
 from storage import reminders as store
 from storage.clock import Clock
+from storage.i18n import Language, translate
 from storage.models import ReportingPeriod
 from storage.periods import open_periods
 from storage.requests import close_period
@@ -32,18 +33,13 @@ def closes_on(period: ReportingPeriod, after_days: int) -> date:
     return last + timedelta(days=after_days + 1)
 
 
-def notice_text(period: ReportingPeriod, day: date, *, closed: bool) -> str:
+def notice_text(
+    period: ReportingPeriod, day: date, *, closed: bool, language: Language = "vi"
+) -> str:
+    about = {"key": period.key, "title": period.title}
     if closed:
-        return (
-            f"Kỳ báo cáo {period.key} («{period.title}») đã tự đóng: hạn tổng hợp đã qua. "
-            "Không nhắc thêm cho kỳ này.\n"
-            f"Period {period.key} closed by itself after its consolidation deadline."
-        )
-    return (
-        f"Kỳ báo cáo {period.key} («{period.title}») sẽ tự đóng vào {day_text(day)}: sau đó "
-        f"không nhắc thêm. Đóng sớm hơn bằng /close {period.key}.\n"
-        f"Period {period.key} will close by itself on {day:%Y-%m-%d}."
-    )
+        return translate("autoclose.closed", language, **about)
+    return translate("autoclose.soon", language, day=day_text(day, language), **about)
 
 
 def auto_close(
@@ -53,6 +49,7 @@ def auto_close(
     zone: ZoneInfo,
     after_days: int,
     admins: Iterable[tuple[str, str]] = (),
+    language: Language = "vi",
 ) -> list[str]:
     """Queue the notices that are due and close the periods whose day has come; returns the
     keys of the periods closed. Idempotent: notices have one dedupe key per period and chat."""
@@ -79,7 +76,7 @@ def auto_close(
             )
             closed.append(period.key)
         step = "closed" if done else "soon"
-        text = notice_text(period, day, closed=done)
+        text = notice_text(period, day, closed=done, language=language)
         notices += [
             store.NewMessage(
                 dedupe_key=f"autoclose:{period.id}:{step}:{r.channel}:{r.chat_id}",

@@ -130,6 +130,7 @@ class ReminderPlanner:
                 channel=row.channel,
                 chat_id=row.chat_id,
                 first_line=first_line,
+                language=self.policy.language,
             )
             for r in recipients:
                 if (r.channel, r.chat_id) == (row.channel, row.chat_id):

@@ -20,6 +20,7 @@ from itertools import islice
 from zoneinfo import ZoneInfo
 
 from scheduler.calendar import WorkCalendar
+from storage.i18n import Language
 
 NEW_STEP = "new"  # an ad-hoc request's first notice, due the moment it is issued
 OVERDUE_LIST_STEP = "late"  # the secretariat's overdue list, the working day after the deadline
@@ -34,6 +35,7 @@ class ReminderPolicy:
     at: time = time(8, 0)
     grace: timedelta = timedelta(hours=12)
     digest_days: int = 7  # the secretariat's daily list runs over this many days before a deadline
+    language: Language = "vi"  # the words of the messages planned with this policy
 
     def local_day(self, instant: datetime) -> date:
         return instant.astimezone(self.zone).date()

@@ -220,6 +220,7 @@ def _agency_messages(
         today=today,
         days_left=days_left,
         tasks=agency.tasks,
+        language=policy.language,
     )
     reason = f"{_why(due, policy)}; {agency.name} chưa nộp"
     base = f"{period_prefix(period.period_id)}{period.due_on:%Y%m%d}:a{agency.agency_id}"
@@ -230,7 +231,7 @@ def _agency_messages(
                 recipient=recipient,
                 kind=kind,
                 text=text,
-                options=(texts.REPORT_OPTION,),
+                options=(texts.report_option(policy.language),),
                 period_id=period.period_id,
                 agency_id=agency.agency_id,
                 step=due.step.key,
@@ -266,6 +267,7 @@ def _secretariat_messages(
             total=total,
             reminded=reminded,
             nobody=list(nobody.values()),
+            language=policy.language,
         )
         planned.append((DIGEST, f"{period.due_on:%Y%m%d}:s", text, digest))
 
@@ -281,6 +283,7 @@ def _secretariat_messages(
                 days_left=policy.days_left(today, consolidation_on),
                 total=total,
                 submitted=total - len(pending),
+                language=policy.language,
             )
             planned.append((CONSOLIDATION, f"c{consolidation_on:%Y%m%d}", text, due))
 

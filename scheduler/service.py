@@ -134,6 +134,7 @@ class SchedulerService:
                     zone=self.zone,
                     after_days=self.auto_close_after,
                     admins=self.admins,
+                    language=self.planner.policy.language,
                 ):
                     log.info("period %s closed by itself", key)
             cancelled = self.planner.cancel_obsolete(session)

@@ -1,4 +1,4 @@
-"""The words of reminders and digests (Vietnamese, full diacritics, plain text).
+"""The words of reminders and digests, in the configured language (from the one catalogue).
 
 Every message stays under Zalo's 2000 characters: long lists are cut with a count of the rest.
 """
@@ -8,30 +8,35 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from storage.i18n import Language, translate, translate_plural
 from storage.reminders import TaskRef
 
 MAX_CHARS = 1900
-REPORT_OPTION = ("Báo cáo ngay", "/report")
-WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-ROLES = {"lead": "chủ trì", "coordinating": "phối hợp"}
+REPORT_COMMAND = "/report"
 TASK_TITLE_CHARS = 90
 
 
-def day_text(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]}, {day:%d/%m/%Y}"
+def report_option(language: Language) -> tuple[str, str]:
+    return (translate("remind.option", language), REPORT_COMMAND)
 
 
-def when_text(*, today: date, deadline: date, days_left: int) -> str:
+def day_text(day: date, language: Language = "vi") -> str:
+    weekday = translate(f"remind.weekday.{day.weekday()}", language)
+    shown = f"{day:%Y-%m-%d}" if language == "en" else f"{day:%d/%m/%Y}"
+    return translate("remind.day", language, weekday=weekday, day=shown)
+
+
+def when_text(*, today: date, deadline: date, days_left: int, language: Language = "vi") -> str:
     """'còn 3 ngày làm việc', 'hôm nay là hạn cuối', 'đã quá hạn 2 ngày làm việc'."""
     if today > deadline:
         if days_left < 0:
-            return f"đã quá hạn {-days_left} ngày làm việc"
-        return "đã quá hạn"
+            return translate_plural("remind.when.overdue_days", -days_left, language)
+        return translate("remind.when.overdue", language)
     if today == deadline:
-        return "hôm nay là hạn cuối"
+        return translate("remind.when.today", language)
     if days_left == 0:
-        return "hôm nay là ngày làm việc cuối cùng trước hạn"
-    return f"còn {days_left} ngày làm việc"
+        return translate("remind.when.last_working_day", language)
+    return translate_plural("remind.when.left", days_left, language)
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -39,12 +44,12 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _tasks_lines(tasks: Sequence[TaskRef]) -> list[str]:
+def _tasks_lines(tasks: Sequence[TaskRef], language: Language) -> list[str]:
     if not tasks:
         return []
-    lines = ["Nhiệm vụ liên quan:"]
+    lines = [translate("remind.tasks", language)]
     for task in tasks:
-        role = ROLES.get(task.role, task.role)
+        role = translate(f"remind.role.{task.role}", language)
         lines.append(f"• {task.number}. {_shorten(task.title, TASK_TITLE_CHARS)} ({role})")
     return lines
 
@@ -66,45 +71,51 @@ def agency_message(
     today: date,
     days_left: int,
     tasks: Sequence[TaskRef],
+    language: Language = "vi",
 ) -> str:
     """A focal point's message. `kind`: request (the ad-hoc notice), reminder or overdue."""
-    when = when_text(today=today, deadline=deadline, days_left=days_left)
+    when = when_text(today=today, deadline=deadline, days_left=days_left, language=language)
+    day = day_text(deadline, language)
+    about = {"agency": agency_name, "period": period_title}
     if kind == "request":
+        requester = requester or translate("remind.request.default_requester", language)
         lines = [
-            "Yêu cầu báo cáo đột xuất",
-            f"{requester or 'Cơ quan thường trực'} đề nghị {agency_name} báo cáo: {period_title}",
-            f"Hạn nộp: {day_text(deadline)} ({when}).",
+            translate("remind.request.title", language),
+            translate("remind.request.body", language, requester=requester, **about),
+            translate("remind.due", language, day=day, when=when),
         ]
     elif kind == "overdue":
         lines = [
-            "Báo cáo quá hạn",
-            f"{agency_name} chưa nộp báo cáo: {period_title}",
-            f"Hạn nộp là {day_text(deadline)} ({when}). Báo cáo nộp muộn vẫn được ghi nhận.",
+            translate("remind.overdue.title", language),
+            translate("remind.overdue.body", language, **about),
+            translate("remind.overdue.due", language, day=day, when=when),
         ]
     else:
         lines = [
-            "Nhắc hạn báo cáo",
-            f"{agency_name}: {period_title}",
-            f"Hạn nộp: {day_text(deadline)} ({when}).",
+            translate("remind.reminder.title", language),
+            translate("remind.reminder.body", language, **about),
+            translate("remind.due", language, day=day, when=when),
         ]
-    tail = [f"Bấm «{REPORT_OPTION[0]}» hoặc gửi {REPORT_OPTION[1]} để báo cáo."]
-    return _fit(lines + _tasks_lines(tasks), tail)
+    option, command = report_option(language)
+    tail = [translate("remind.tail", language, option=option, command=command)]
+    return _fit(lines + _tasks_lines(tasks, language), tail)
 
 
-def _names(names: Sequence[str], budget: int) -> str:
+def _names(names: Sequence[str], budget: int, language: Language) -> str:
     """Names joined by '; ' within `budget` characters, then a count of the others."""
     shown: list[str] = []
     used = 0
     for name in names:
         rest = len(names) - len(shown) - 1
-        reserve = len(f"; … và {rest} cơ quan khác") if rest else 0
+        reserve = len("; " + translate_plural("remind.names.more", rest, language)) if rest else 0
         if used + len(name) + 2 + reserve > budget:
             break
         shown.append(name)
         used += len(name) + 2
     text = "; ".join(shown)
     if len(shown) < len(names):
-        text += f"{'; ' if shown else ''}… và {len(names) - len(shown)} cơ quan khác"
+        more = translate_plural("remind.names.more", len(names) - len(shown), language)
+        text += f"{'; ' if shown else ''}{more}"
     return text
 
 
@@ -117,29 +128,42 @@ def digest_message(
     total: int,
     reminded: Sequence[str],
     nobody: Sequence[str],
+    language: Language = "vi",
 ) -> str:
     """The secretariat's list of agencies that have not submitted (overdue after the deadline):
     those the bot reminds, and those it cannot remind, with the reason."""
-    when = when_text(today=today, deadline=deadline, days_left=days_left)
+    when = when_text(today=today, deadline=deadline, days_left=days_left, language=language)
     overdue = today > deadline
     missing = len(reminded) + len(nobody)
-    label = "quá hạn chưa nộp" if overdue else "chưa nộp"
+    label = translate("digest.label.overdue" if overdue else "digest.label.missing", language)
+    shown_today = f"{today:%Y-%m-%d}" if language == "en" else f"{today:%d/%m/%Y}"
+    title = "digest.title.overdue" if overdue else "digest.title.progress"
     lines = [
-        f"{'Danh sách quá hạn' if overdue else 'Tình hình nộp báo cáo'} ngày {today:%d/%m/%Y}",
-        f"{period_title}",
-        f"Hạn nộp: {day_text(deadline)} ({when}).",
-        f"Đã nộp: {total - missing}/{total} cơ quan; {label}: {missing}.",
+        translate(title, language, day=shown_today),
+        period_title,
+        translate("remind.due", language, day=day_text(deadline, language), when=when),
+        translate(
+            "digest.counts",
+            language,
+            submitted=total - missing,
+            total=total,
+            label=label,
+            missing=missing,
+        ),
     ]
-    tail = ["Xem chi tiết: /summary"]
+    tail = [translate("digest.more", language)]
     budget = MAX_CHARS - len("\n".join(lines + tail)) - 120
     if nobody:
         # The reminded list keeps up to a third of the room, the rest tells who is unreachable.
         keep = min(len("; ".join(reminded)), budget // 3)
-        part = _names(nobody, budget - keep)
-        lines.append(f"Bot không nhắc được ({len(nobody)}): {part}.")
+        part = _names(nobody, budget - keep, language)
+        lines.append(translate("digest.unreachable", language, count=len(nobody), names=part))
         budget -= len(part)
     if reminded:
-        lines.append(f"Đã nhắc, {label} ({len(reminded)}): {_names(reminded, budget)}.")
+        names = _names(reminded, budget, language)
+        lines.append(
+            translate("digest.reminded", language, label=label, count=len(reminded), names=names)
+        )
     return _fit(lines, tail)
 
 
@@ -151,27 +175,36 @@ def consolidation_message(
     days_left: int,
     total: int,
     submitted: int,
+    language: Language = "vi",
 ) -> str:
     """The secretariat's own deadline: the consolidated report to the People's Committee."""
-    when = when_text(today=today, deadline=deadline, days_left=days_left)
+    when = when_text(today=today, deadline=deadline, days_left=days_left, language=language)
+    day = day_text(deadline, language)
     return "\n".join(
         [
-            "Nhắc hạn tổng hợp báo cáo",
-            f"{period_title}",
-            f"Hạn gửi báo cáo tổng hợp lên Ủy ban nhân dân tỉnh: {day_text(deadline)} ({when}).",
-            f"Đã nhận báo cáo của {submitted}/{total} cơ quan.",
-            "Xem tình hình: /summary",
+            translate("consolidation.title", language),
+            period_title,
+            translate("consolidation.due", language, day=day, when=when),
+            translate("consolidation.received", language, submitted=submitted, total=total),
+            translate("consolidation.more", language),
         ]
     )
 
 
-def held_message(*, message_id: int, channel: str, chat_id: str, first_line: str) -> str:
+def held_message(
+    *, message_id: int, channel: str, chat_id: str, first_line: str, language: Language = "vi"
+) -> str:
     return "\n".join(
         [
-            "Một tin nhắn có thể chưa được gửi",
-            f"Bot dừng đúng lúc đang gửi tin #{message_id} ({channel} {chat_id}): «{first_line}».",
-            "Để tránh gửi trùng, bot giữ lại và không tự gửi lại. "
-            "Người vận hành xem bằng lệnh baocao outbox, và gửi lại nếu cần "
-            f"(baocao outbox release {message_id}).",
+            translate("held.title", language),
+            translate(
+                "held.body",
+                language,
+                id=message_id,
+                channel=channel,
+                chat=chat_id,
+                first_line=first_line,
+            ),
+            translate("held.advice", language, id=message_id),
         ]
     )

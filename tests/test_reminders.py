@@ -352,3 +352,23 @@ def test_remind_uses_the_configured_calendar_and_stands_for_that_days_reminder(
     clock.set(at("2026-12-04 08:30"))
     tick(service(app, telegram))
     assert len(telegram.texts("1001")) == 1
+
+
+def test_in_english_mode_reminders_and_digests_are_in_english(make_app, clock) -> None:
+    # Issue 15: with BAOCAO_LANGUAGE=en the scheduler's messages stayed Vietnamese.
+    app = make_app(admins="telegram:9000", language="en")
+    focal(app, "Nguyễn Thị Lan", "so-yte", "1001")
+    telegram = FakeChannel()
+    clock.set(at("2026-11-25 08:00"))  # 3 working days before: a reminder and a digest day
+    tick(service(app, telegram))
+    [reminder] = telegram.texts("1001")
+    assert reminder.startswith("Report deadline reminder\nSở Y tế: ")
+    assert "Due: Monday, 2026-11-30 (3 working days left)." in reminder
+    assert "(lead)" in reminder and "chủ trì" not in reminder
+    [(_, reply)] = [(c, r) for c, r in telegram.sent if c == "1001"]
+    assert reply.options == (Option("Report now", "/report"),)
+    [digest] = telegram.texts("9000")
+    assert digest.startswith("Submissions as of 2026-11-25")
+    assert "Submitted: 0/26 agencies; not submitted: 26." in digest
+    assert "The bot cannot remind (25): " in digest
+    assert "Reminded, not submitted (1): Sở Y tế." in digest
