@@ -22,7 +22,7 @@ from pathlib import Path
 import matplotlib
 from PIL import Image, ImageDraw, ImageFont
 
-from storage.exports import labels
+from storage.i18n import translate
 from storage.reports import TaskStatus
 from storage.summary import NOT_REPORTED, REPORTED, PeriodSummary, Standing, TaskFacts
 
@@ -36,31 +36,6 @@ MIN_WIDTH = 640
 MARGIN = 16
 BLACK, GREY, WHITE = (0, 0, 0), (90, 90, 90), (255, 255, 255)
 OUTLINE = (128, 128, 128)
-WORDS = {
-    "vi": {
-        "submission": "Nộp",
-        "tasks": "Nhiệm vụ (số thứ tự theo Phụ lục Kế hoạch)",
-        "not_in_scope": "Không thuộc phạm vi",
-    },
-    "en": {
-        "submission": "Sent",
-        "tasks": "Tasks (numbered as in the plan's appendix)",
-        "not_in_scope": "Not in scope",
-    },
-}
-ENGLISH = {
-    NOT_REPORTED: "Not reported",
-    REPORTED: "Reported",
-    TaskStatus.not_started: "Not started",
-    TaskStatus.in_progress: "In progress",
-    TaskStatus.completed: "Completed",
-    TaskStatus.not_applicable: "Not applicable",
-    Standing.on_time: "Sent on time",
-    Standing.late: "Sent late",
-    Standing.returned: "Returned for more",
-    Standing.overdue: "Overdue, not sent",
-    Standing.not_due: "Not sent, not yet due",
-}
 # Okabe & Ito (2008), "Color Universal Design".
 SKY_BLUE, BLUISH_GREEN, YELLOW = (86, 180, 233), (0, 158, 115), (240, 228, 66)
 BLUE, ORANGE, VERMILLION, PURPLE = (0, 114, 178), (230, 159, 0), (213, 94, 0), (204, 121, 167)
@@ -73,22 +48,25 @@ class Category:
     label: str
 
 
-# Task cells first, then the submission column.
+# Task cells first, then the submission column; the labels come from the catalogue.
 TASK_CATEGORIES = (
-    Category(NOT_REPORTED, (221, 221, 221), labels.STATUS[NOT_REPORTED]),
+    Category(NOT_REPORTED, (221, 221, 221), "status.not_reported"),
     # Answered a task section without a status (a coordinating agency's short form).
-    Category(REPORTED, SKY_BLUE, labels.STATUS[REPORTED]),
-    Category(TaskStatus.not_started, PURPLE, labels.STATUS[TaskStatus.not_started]),
-    Category(TaskStatus.in_progress, YELLOW, labels.STATUS[TaskStatus.in_progress]),
-    Category(TaskStatus.completed, BLUISH_GREEN, labels.STATUS[TaskStatus.completed]),
-    Category(TaskStatus.not_applicable, (96, 96, 96), labels.STATUS[TaskStatus.not_applicable]),
+    Category(REPORTED, SKY_BLUE, "status.reported"),
+    Category(TaskStatus.not_started, PURPLE, "status.not_started"),
+    Category(TaskStatus.in_progress, YELLOW, "status.in_progress"),
+    Category(TaskStatus.completed, BLUISH_GREEN, "status.completed"),
+    Category(TaskStatus.not_applicable, (96, 96, 96), "status.not_applicable"),
 )
-STANDING_CATEGORIES = (
-    Category(Standing.on_time, BLUE, "Nộp đúng hạn"),
-    Category(Standing.late, ORANGE, "Nộp trễ hạn"),
-    Category(Standing.returned, BLACK, "Trả lại, chờ bổ sung"),
-    Category(Standing.overdue, VERMILLION, "Quá hạn, chưa nộp"),
-    Category(Standing.not_due, (240, 240, 240), "Chưa nộp, chưa đến hạn"),
+STANDING_CATEGORIES = tuple(
+    Category(standing, colour, f"chart.standing.{standing}")
+    for standing, colour in (
+        (Standing.on_time, BLUE),
+        (Standing.late, ORANGE),
+        (Standing.returned, BLACK),
+        (Standing.overdue, VERMILLION),
+        (Standing.not_due, (240, 240, 240)),
+    )
 )
 COLOURS = {c.key: c.colour for c in (*TASK_CATEGORIES, *STANDING_CATEGORIES)}
 NOT_EXPECTED = WHITE  # the agency has no role on the task
@@ -98,16 +76,17 @@ NOT_IN_SCOPE = "not_in_scope"
 def categories(language: str) -> tuple[tuple[Category, ...], tuple[Category, ...]]:
     """The legend's task and submission entries in `language`, "not in scope" last among the
     task cells (drawn white with an outline, as in the matrix)."""
-    words = WORDS.get(language, WORDS["vi"])
 
     def named(category: Category) -> Category:
-        if language != "en":
-            return category
-        return Category(category.key, category.colour, ENGLISH[category.key])
+        return Category(category.key, category.colour, translate(category.label, language))
 
-    scope = Category(NOT_IN_SCOPE, NOT_EXPECTED, words["not_in_scope"])
+    scope = Category(NOT_IN_SCOPE, NOT_EXPECTED, translate("chart.not_in_scope", language))
     tasks = (*(named(c) for c in TASK_CATEGORIES), scope)
     return tasks, tuple(named(c) for c in STANDING_CATEGORIES)
+
+
+def word(key: str, language: str) -> str:
+    return translate(f"chart.{key}", language)
 
 
 @cache
@@ -138,13 +117,12 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: int = LABEL_WIDTH) -> l
 def drawn_texts(summary: PeriodSummary, subtitle: str = "", *, language: str = "vi") -> list[str]:
     """Every text the chart draws (tests check the font has all their glyphs)."""
     facts = summary.facts
-    words = WORDS.get(language, WORDS["vi"])
     task_categories, standing_categories = categories(language)
     return [
         shorten(facts.period.title, 80),
         subtitle,
-        words["tasks"],
-        words["submission"],
+        word("tasks", language),
+        word("submission", language),
         *(str(line.task.number) for line in summary.tasks),
         *(line for a in facts.agencies.values() for line in wrap(a.name, font(16))),
         *(c.label for c in (*task_categories, *standing_categories)),
@@ -154,7 +132,6 @@ def drawn_texts(summary: PeriodSummary, subtitle: str = "", *, language: str = "
 def status_chart(summary: PeriodSummary, *, subtitle: str = "", language: str = "vi") -> bytes:
     """The chart as PNG bytes."""
     facts = summary.facts
-    words = WORDS.get(language, WORDS["vi"])
     task_categories, standing_categories = categories(language)
     agencies = list(facts.agencies.values())
     label_font, small, title_font = font(16), font(14), font(20, bold=True)
@@ -162,7 +139,7 @@ def status_chart(summary: PeriodSummary, *, subtitle: str = "", language: str = 
     tasks = [line.task for line in summary.tasks]
     widest = max((label_font.getlength(line) for n in names for line in n), default=0)
     left = MARGIN + int(widest) + 10
-    first = int(small.getlength(words["submission"])) + 12  # the submission column
+    first = int(small.getlength(word("submission", language))) + 12  # the submission column
     cell = max(18, min(40, (WIDTH - left - first - 10 - MARGIN) // max(len(tasks), 1)))
     # A row is as tall as its agency's name needs; the cells keep their width.
     heights = [max(cell, LINE * len(lines) + 4) for lines in names]
@@ -172,7 +149,7 @@ def status_chart(summary: PeriodSummary, *, subtitle: str = "", language: str = 
         left + first + 10 + cell * len(tasks) + MARGIN,
         int(title_font.getlength(title)) + 2 * MARGIN,
         int(small.getlength(subtitle)) + 2 * MARGIN,
-        left + first + 10 + int(small.getlength(words["tasks"])) + MARGIN,  # its caption
+        left + first + 10 + int(small.getlength(word("tasks", language))) + MARGIN,  # its caption
     )
     top = 128
     legend_top = top + (sum(heights) if heights else cell) + 24
@@ -185,9 +162,13 @@ def status_chart(summary: PeriodSummary, *, subtitle: str = "", language: str = 
     if subtitle:
         draw.text((MARGIN, MARGIN + 30), subtitle, font=small, fill=GREY)
     tasks_left = left + first + 10
-    draw.text((tasks_left, top - 48), words["tasks"], font=small, fill=GREY)
+    draw.text((tasks_left, top - 48), word("tasks", language), font=small, fill=GREY)
     draw.text(
-        (left + first / 2, top - 6), words["submission"], font=small, fill=BLACK, anchor="mb"
+        (left + first / 2, top - 6),
+        word("submission", language),
+        font=small,
+        fill=BLACK,
+        anchor="mb",
     )
     step = _label_step(tasks, cell, small)
     for column, task in enumerate(tasks):

@@ -1,34 +1,43 @@
-"""The Vietnamese words the exported files use for statuses, roles and standings."""
+"""The words the exported files use for statuses, roles and standings (from the catalogue).
+
+The exports are official documents of a Vietnamese administration: they are written in
+Vietnamese whatever language the bot speaks.
+"""
 
 from __future__ import annotations
 
+from storage.i18n import translate
 from storage.reports import TaskStatus
 from storage.summary import NOT_REPORTED, REPORTED, Standing
 
-STATUS = {
-    TaskStatus.not_started: "Chưa thực hiện",
-    TaskStatus.in_progress: "Đang thực hiện",
-    TaskStatus.completed: "Đã hoàn thành",
-    TaskStatus.not_applicable: "Không áp dụng",
-    REPORTED: "Đã báo cáo",
-    NOT_REPORTED: "Chưa báo cáo",
-}
+EXPORT_LANGUAGE = "vi"
+
+
+def _words(prefix: str, keys: list[str]) -> dict[str, str]:
+    return {key: translate(f"{prefix}.{key}", EXPORT_LANGUAGE) for key in keys}
+
+
+STATUS = _words(
+    "status",
+    [
+        TaskStatus.not_started,
+        TaskStatus.in_progress,
+        TaskStatus.completed,
+        TaskStatus.not_applicable,
+        REPORTED,
+        NOT_REPORTED,
+    ],
+)
 NO_STATUS = frozenset({REPORTED, NOT_REPORTED})  # task cells that are not a status choice
-STATUS_HEADER = "Tình hình thực hiện"
-ROLE = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
-STANDING = {
-    Standing.on_time: "Đã nộp, đúng hạn",
-    Standing.late: "Đã nộp, trễ hạn",
-    Standing.returned: "Trả lại, chờ bổ sung",
-    Standing.overdue: "Quá hạn, chưa nộp",
-    Standing.not_due: "Chưa nộp (chưa đến hạn)",
+STATUS_HEADER = translate("status.header", EXPORT_LANGUAGE)
+ROLE = _words("role", ["lead", "coordinating"])
+STANDING: dict[Standing, str] = {
+    standing: translate(f"export.standing.{standing}", EXPORT_LANGUAGE) for standing in Standing
 }
-TIMELINESS = {
-    Standing.on_time: "Đúng hạn",
-    Standing.late: "Trễ hạn",
-    Standing.overdue: "Quá hạn, chưa nộp",
-    Standing.not_due: "Chưa nộp",
+TIMELINESS: dict[Standing, str] = {
+    standing: translate(f"export.timeliness.{standing}", EXPORT_LANGUAGE)
+    for standing in (Standing.on_time, Standing.late, Standing.overdue, Standing.not_due)
 }
-GENERAL_TASK = "Nhiệm vụ theo chức năng (mục IV của Kế hoạch)"
-NA_REASON = "Lý do không áp dụng: {reason}"
-NO_FOCAL = "Chưa có đầu mối"
+GENERAL_TASK = translate("export.general_task", EXPORT_LANGUAGE)
+NA_REASON = translate("export.na_reason", EXPORT_LANGUAGE, reason="{reason}")
+NO_FOCAL = translate("export.no_focal", EXPORT_LANGUAGE)
