@@ -15,11 +15,10 @@ from handlers.context import (
     ChannelLinks,
     Context,
     HandlerConfig,
-    Role,
     resolve_actor,
 )
 from handlers.events import IncomingEvent, Reply
-from handlers.guards import may_continue, stamp_opener
+from handlers.guards import may_continue, run_command
 from handlers.menus import remember_menu
 from handlers.messages import translate
 from handlers.registry import Registry
@@ -176,20 +175,7 @@ class Dispatcher:
         return [Reply(ctx.t("flow.role_ended"))]
 
     def _run_command(self, ctx: Context, name: str, args: str) -> list[Reply]:
-        command = self.registry.commands.get(name)
-        if command is None:
-            return [Reply(ctx.t("unknown.command", command=f"/{name}"))]
-        roles = ctx.actor.roles
-        if not command.roles.intersection(roles):
-            ctx.audit(f"command:{name}", "refused", roles=sorted(roles))
-            if Role.stranger in roles:
-                return [Reply(ctx.t("refused.stranger", secretariat=ctx.secretariat_name()))]
-            if Role.secretariat in command.roles and Role.focal not in command.roles:
-                return [Reply(ctx.t("refused.role"))]
-            return [Reply(ctx.t("refused.focal"))]
-        replies = command.run(ctx, args)
-        stamp_opener(self.registry, ctx, command)
-        return replies
+        return run_command(ctx, name, args)
 
     @staticmethod
     def _numbered_choice(state: ConversationState, text: str) -> str | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers.context import OPENED_BY_KEY, Actor, Context, resolve_actor
-from handlers.events import IncomingEvent
+from handlers.context import OPENED_BY_KEY, Actor, Context, Role, resolve_actor
+from handlers.events import IncomingEvent, Reply
 from storage.conversations import clear_state, get_state
 from storage.members import person_identities
 from storage.models import ConversationState
@@ -27,6 +27,25 @@ def stamp_opener(registry: Registry, ctx: Context, command: Command) -> None:
         return
     state.data = {**state.data, OPENED_BY_KEY: sorted(command.roles)}
     ctx.session.flush()
+
+
+def run_command(ctx: Context, name: str, args: str) -> list[Reply]:
+    """Run `/name` if one of the actor's roles allows it, with the same refusal whether the
+    command was typed or picked from a menu."""
+    command = ctx.registry.commands.get(name)
+    if command is None:
+        return [Reply(ctx.t("unknown.command", command=f"/{name}"))]
+    roles = ctx.actor.roles
+    if not command.roles.intersection(roles):
+        ctx.audit(f"command:{name}", "refused", roles=sorted(roles))
+        if Role.stranger in roles:
+            return [Reply(ctx.t("refused.stranger", secretariat=ctx.secretariat_name()))]
+        if Role.secretariat in command.roles and Role.focal not in command.roles:
+            return [Reply(ctx.t("refused.role"))]
+        return [Reply(ctx.t("refused.focal"))]
+    replies = command.run(ctx, args)
+    stamp_opener(ctx.registry, ctx, command)
+    return replies
 
 
 def may_continue(registry: Registry, ctx: Context, actor: Actor, state: ConversationState) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from handlers.context import OPTIONS_KEY, Context
 from handlers.events import IncomingEvent, Reply
 from handlers.flows import StepFlow
+from handlers.guards import run_command
 from handlers.registry import Registry
 from storage.models import ConversationState
 
@@ -42,14 +43,7 @@ class MenuFlow(StepFlow):
         parsed = parse_command(event.choice or "")
         if parsed is None:  # free text after a menu: as if there were none
             return [Reply(ctx.t("unknown.text"))]
-        name, args = parsed
-        command = ctx.registry.commands.get(name)
-        if command is None:
-            return [Reply(ctx.t("unknown.command", command=f"/{name}"))]
-        if not command.roles.intersection(ctx.actor.roles):  # roles may have changed since
-            ctx.audit(f"command:{name}", "refused", roles=sorted(ctx.actor.roles))
-            return [Reply(ctx.t("refused.role"))]
-        replies = command.run(ctx, args)
+        replies = run_command(ctx, *parsed)  # roles may have changed since the menu was shown
         remember_menu(ctx, replies)
         return replies
 
