@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from storage.i18n import Text
+
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<ref>\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)\})
@@ -33,7 +35,11 @@ Node = tuple[Any, ...]
 
 
 class ConditionError(ValueError):
-    """A condition outside the supported subset; the message says what, in Vietnamese."""
+    """A condition outside the supported subset; `text` says what, in the reader's language."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.text: Text = Text(key, values)
+        super().__init__(str(self.text))
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ def parse_condition(source: str) -> Condition:
     parser = _Parser(tokens)
     tree = parser.expression()
     if parser.position != len(tokens):
-        raise ConditionError(f"không hiểu phần '{tokens[parser.position][1]}' trong điều kiện")
+        raise ConditionError("condition.unexpected", part=tokens[parser.position][1])
     return Condition(source, tree)
 
 
@@ -65,7 +71,7 @@ def _tokens(source: str) -> list[tuple[str, str]]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
-            raise ConditionError(f"ký tự không hợp lệ trong điều kiện: '{text[position:][:10]}'")
+            raise ConditionError("condition.bad_character", part=text[position:][:10])
         kind = match.lastgroup or ""
         if kind == "name":
             kind = "ref"
@@ -75,8 +81,12 @@ def _tokens(source: str) -> list[tuple[str, str]]:
         tokens.append((kind, value))
         position = match.end()
     if not tokens:
-        raise ConditionError("điều kiện trống")
+        raise ConditionError("condition.empty")
     return tokens
+
+
+def found_text(token: tuple[str, str] | None) -> str | Text:
+    return f"'{token[1]}'" if token else Text("condition.end")
 
 
 class _Parser:
@@ -90,8 +100,8 @@ class _Parser:
     def take(self, kind: str, value: str | None = None) -> str:
         token = self.peek()
         if token is None or token[0] != kind or (value is not None and token[1] != value):
-            found = f"'{token[1]}'" if token else "hết điều kiện"
-            raise ConditionError(f"cần {value or kind} nhưng gặp {found}")
+            found = found_text(token)
+            raise ConditionError("condition.expected", wanted=value or kind, found=found)
         self.position += 1
         return token[1]
 
@@ -133,7 +143,7 @@ class _Parser:
             return inner
         if token is not None and token[0] == "word":
             if token[1] != "selected":
-                raise ConditionError(f"hàm hoặc từ khóa không được hỗ trợ: '{token[1]}'")
+                raise ConditionError("condition.unsupported", word=token[1])
             self.position += 1
             self.take("punct", "(")
             name = self.take("ref")
@@ -144,7 +154,7 @@ class _Parser:
         left = self.operand()
         token = self.peek()
         if token is None or token[0] != "op":
-            raise ConditionError("cần một phép so sánh (=, !=, <, >, <=, >=)")
+            raise ConditionError("condition.needs_comparison")
         self.position += 1
         return ("compare", token[1], left, self.operand())
 
@@ -158,8 +168,7 @@ class _Parser:
     def literal(self) -> str | float:
         token = self.peek()
         if token is None or token[0] not in {"string", "number"}:
-            found = f"'{token[1]}'" if token else "hết điều kiện"
-            raise ConditionError(f"cần một giá trị ('chữ' hoặc số) nhưng gặp {found}")
+            raise ConditionError("condition.needs_value", found=found_text(token))
         self.position += 1
         return float(token[1]) if token[0] == "number" else token[1]
 

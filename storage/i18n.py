@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import gettext
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -69,6 +70,30 @@ def translate_plural(key: str, count: int, language: str, /, **values: object) -
     """The form of `key` for `count` ("1 agency", "2 agencies"); `{count}` is filled in."""
     template = translations(_known(language)).ngettext(key, key, count)
     return template.format(count=count, **values)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message to be worded later, in the reader's language: what storage reports to an
+    operator (a plan file's problems) is made before anyone knows who will read it.
+    A value may itself be a `Text`; it is worded in the same language."""
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self, language: str = "vi") -> str:
+        values = {
+            name: value.render(language) if isinstance(value, Text) else value
+            for name, value in self.values.items()
+        }
+        return translate(self.key, language, **values)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def text(key: str, /, **values: object) -> Text:
+    return Text(key, values)
 
 
 def placeholders(template: str) -> frozenset[str]:

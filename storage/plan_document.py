@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from storage.questionnaire import Questionnaire, check_questionnaire
+from storage.i18n import Text, text
+from storage.questionnaire import MISSING_VIETNAMESE_LABEL, Questionnaire, check_questionnaire
 
 BUNDLED_PLAN = Path(__file__).with_name("plans") / "plan452.yaml"
 
@@ -27,12 +28,27 @@ _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 class Problem:
     """One thing wrong with a plan file."""
 
-    where: str  # e.g. "plan.yaml: tasks[3].title" or "plan.xlsx: dòng 7"
+    place: str | Text  # e.g. "plan.yaml: tasks[3].title" or "plan.xlsx: dòng 7"
     code: str  # machine-readable: unknown_agency, duplicate_task, missing_title, bad_date, ...
-    message: str  # Vietnamese, for the operator
+    detail: str | Text  # for the operator, worded in their language by `render`
+
+    @property
+    def where(self) -> str:
+        return str(self.place)
+
+    @property
+    def message(self) -> str:
+        return str(self.detail)
+
+    def render(self, language: str = "vi") -> str:
+        return f"{_worded(self.place, language)}: {_worded(self.detail, language)}"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return self.render()
+
+
+def _worded(part: str | Text, language: str) -> str:
+    return part.render(language) if isinstance(part, Text) else part
 
 
 class PlanFileError(Exception):
@@ -146,24 +162,27 @@ def month_day(value: str) -> tuple[int, int]:
 
 # --- YAML ------------------------------------------------------------------------------------
 
-_PYDANTIC_MESSAGES = {
-    "missing": "thiếu trường bắt buộc",
-    "string_too_short": "không được để trống",
-    "too_short": "không được để trống",
-    "date_from_datetime_parsing": "ngày không hợp lệ (dùng YYYY-MM-DD)",
-    "date_parsing": "ngày không hợp lệ (dùng YYYY-MM-DD)",
-    "date_type": "ngày không hợp lệ (dùng YYYY-MM-DD)",
-    "int_parsing": "phải là số nguyên",
-    "int_type": "phải là số nguyên",
-    "greater_than_equal": "phải là số dương",
-    "extra_forbidden": "khóa không được hỗ trợ",
-    "string_pattern_mismatch": "mã chỉ gồm chữ thường không dấu, số và dấu gạch ngang",
-    "list_type": "phải là một danh sách",
-    "bool_parsing": "phải là true hoặc false",
-    "enum": "giá trị không hợp lệ",
-    "literal_error": "giá trị không hợp lệ",
-    "dict_type": "phải là một bảng khóa: giá trị",
-}
+# The pydantic error kinds worded for the operator (catalogue keys "problem.pydantic.<kind>").
+_PYDANTIC_KINDS = frozenset(
+    {
+        "missing",
+        "string_too_short",
+        "too_short",
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "date_type",
+        "int_parsing",
+        "int_type",
+        "greater_than_equal",
+        "extra_forbidden",
+        "string_pattern_mismatch",
+        "list_type",
+        "bool_parsing",
+        "enum",
+        "literal_error",
+        "dict_type",
+    }
+)
 
 _CODES = {
     "missing": "missing_field",
@@ -187,18 +206,26 @@ def _pydantic_problems(name: str, error: ValidationError, data: Any) -> list[Pro
     for item in error.errors():
         kind = item["type"]
         loc = tuple(item["loc"])
-        message = _PYDANTIC_MESSAGES.get(kind, str(item["msg"]))
+        message: str | Text = (
+            text(f"problem.pydantic.{kind}") if kind in _PYDANTIC_KINDS else str(item["msg"])
+        )
         if kind in {"enum", "literal_error"}:
             expected = str(item.get("ctx", {}).get("expected", "")).replace("'", "")
-            message = f"{message} {item.get('input')!r}; nhận: {expected}"
+            message = text(
+                "problem.not_one_of",
+                reason=message,
+                value=repr(item.get("input")),
+                allowed=expected,
+            )
         code = _CODES.get(kind, "invalid_value")
         if kind in {"enum", "literal_error"} and loc and loc[-1] == "type":
             code = "unknown_type"
         if kind == "value_error":
-            message = str(item["msg"]).removeprefix("Value error, ")
-            code = "bad_date" if "MM-DD" in message or "day" in message else code
-            message = f"ngày không hợp lệ ({message})" if code == "bad_date" else message
-            code = "missing_label" if "nhãn" in message else code
+            said = str(item["msg"]).removeprefix("Value error, ")
+            code = "bad_date" if "MM-DD" in said or "day" in said else code
+            message = text("problem.bad_date", reason=said) if code == "bad_date" else said
+            if said == MISSING_VIETNAMESE_LABEL:
+                code, message = "missing_label", text("problem.missing_label")
         if (
             loc
             and loc[0] == "tasks"
@@ -206,7 +233,7 @@ def _pydantic_problems(name: str, error: ValidationError, data: Any) -> list[Pro
             and code in {"missing_field", "empty_field"}
         ):
             code = "missing_title"
-            message = "thiếu tên nhiệm vụ"
+            message = text("problem.missing_task_title")
         problems.append(Problem(f"{name}: {_location(loc)}", code, message))
     return problems
 
@@ -217,15 +244,16 @@ def parse_yaml(path: Path) -> PlanDocument:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PlanFileError([Problem(name, "not_found", "không tìm thấy tệp")]) from None
+        raise PlanFileError([Problem(name, "not_found", text("problem.not_found"))]) from None
     except UnicodeDecodeError:
-        raise PlanFileError([Problem(name, "encoding", "tệp phải là UTF-8")]) from None
+        raise PlanFileError([Problem(name, "encoding", text("problem.not_utf8"))]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{name}: dòng {mark.line + 1}" if mark else name
-        raise PlanFileError([Problem(where, "bad_yaml", f"YAML không hợp lệ ({exc})")]) from None
+        where = text("problem.at_line", file=name, line=mark.line + 1) if mark else name
+        problem = Problem(where, "bad_yaml", text("problem.bad_yaml", reason=str(exc)))
+        raise PlanFileError([problem]) from None
     if not isinstance(raw, dict):
-        raise PlanFileError([Problem(name, "bad_yaml", "tệp phải là một bảng khóa: giá trị")])
+        raise PlanFileError([Problem(name, "bad_yaml", text("problem.pydantic.dict_type"))])
     try:
         document = PlanDocument.model_validate(raw)
     except ValidationError as exc:
@@ -273,26 +301,28 @@ def check_references(name: str, document: PlanDocument) -> list[Problem]:
     agency_codes = {a.code for a in document.agencies if a is not None}
     group_codes = {g.code for g in document.groups if g is not None}
 
-    def duplicates(kind: str, values: list[Any], code: str, message: str) -> None:
+    def duplicates(kind: str, values: list[Any], code: str, key: str) -> None:
         seen: set[Any] = set()
         for index, value in enumerate(values):
             if value is None:  # an item already reported as malformed
                 continue
             if value in seen:
-                problems.append(Problem(f"{name}: {kind}[{index + 1}]", code, message % value))
+                problems.append(
+                    Problem(f"{name}: {kind}[{index + 1}]", code, text(key, value=value))
+                )
             seen.add(value)
 
     duplicates(
         "agencies",
         [a.code if a else None for a in document.agencies],
         "duplicate_agency",
-        "mã cơ quan %r bị trùng",
+        "problem.duplicate_agency_code",
     )
     duplicates(
         "groups",
         [g.code if g else None for g in document.groups],
         "duplicate_agency",
-        "mã nhóm %r bị trùng",
+        "problem.duplicate_group_code",
     )
     for index, group in enumerate(document.groups):
         if group is None:
@@ -302,20 +332,20 @@ def check_references(name: str, document: PlanDocument) -> list[Problem]:
                 Problem(
                     f"{name}: groups[{index + 1}].code",
                     "duplicate_agency",
-                    f"mã nhóm {group.code!r} trùng với mã một cơ quan",
+                    text("problem.group_is_agency_code", code=group.code),
                 )
             )
     duplicates(
         "tasks",
         [t.number if t else None for t in document.tasks],
         "duplicate_task",
-        "số thứ tự nhiệm vụ %s bị trùng",
+        "problem.duplicate_task_number",
     )
     duplicates(
         "duties",
         [d.number if d else None for d in document.duties],
         "duplicate_duty",
-        "số mục nhiệm vụ %s bị trùng",
+        "problem.duplicate_duty_number",
     )
 
     def unknown(where: str, code: str, allowed: set[str]) -> None:
@@ -323,9 +353,9 @@ def check_references(name: str, document: PlanDocument) -> list[Problem]:
             Problem(
                 f"{name}: {where}",
                 "unknown_agency",
-                f"cơ quan không xác định: {code!r}"
+                text("problem.unknown_agency", code=code)
                 if code not in group_codes or code in allowed
-                else f"không dùng được nhóm {code!r} ở đây",
+                else text("problem.group_not_here", code=code),
             )
         )
 
@@ -356,7 +386,7 @@ def check_references(name: str, document: PlanDocument) -> list[Problem]:
         "questionnaires",
         [q.key if q else None for q in document.questionnaires],
         "duplicate_questionnaire",
-        "mã bảng hỏi %r bị trùng",
+        "problem.duplicate_questionnaire",
     )
     for qi, form in enumerate(document.questionnaires):
         if form is None:
@@ -419,7 +449,7 @@ def read_rows(path: Path) -> list[list[str]]:
             ]
         finally:
             workbook.close()
-    raise PlanFileError([Problem(path.name, "bad_format", "chỉ nhận tệp .yaml, .xlsx hoặc .csv")])
+    raise PlanFileError([Problem(path.name, "bad_format", text("problem.plan_formats"))])
 
 
 def parse_table(path: Path) -> TaskTable:
@@ -428,13 +458,14 @@ def parse_table(path: Path) -> TaskTable:
     try:
         rows = read_rows(path)
     except FileNotFoundError:
-        raise PlanFileError([Problem(name, "not_found", "không tìm thấy tệp")]) from None
+        raise PlanFileError([Problem(name, "not_found", text("problem.not_found"))]) from None
     except UnicodeDecodeError:
-        raise PlanFileError([Problem(name, "encoding", "tệp CSV phải là UTF-8")]) from None
+        raise PlanFileError([Problem(name, "encoding", text("problem.csv_not_utf8"))]) from None
     except PlanFileError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise PlanFileError([Problem(name, "bad_format", f"không đọc được tệp ({exc})")]) from None
+        unreadable = text("problem.unreadable", reason=str(exc))
+        raise PlanFileError([Problem(name, "bad_format", unreadable)]) from None
 
     header_index = next(
         (i for i, row in enumerate(rows) if {"number", "title"} <= _column_map(row).keys()), None
@@ -445,17 +476,14 @@ def parse_table(path: Path) -> TaskTable:
                 Problem(
                     name,
                     "missing_header",
-                    "không thấy dòng tiêu đề (Stt, Nhiệm vụ, Thời gian thực hiện,"
-                    " Cơ quan chủ trì, Cơ quan phối hợp)",
+                    text("problem.no_header_row"),
                 )
             ]
         )
     columns = _column_map(rows[header_index])
     missing = [f for f in ("lead",) if f not in columns]
     if missing:
-        raise PlanFileError(
-            [Problem(name, "missing_header", "thiếu cột 'Cơ quan, đơn vị chủ trì'")]
-        )
+        raise PlanFileError([Problem(name, "missing_header", text("problem.no_lead_column"))])
 
     def cell(row: list[str], field: str) -> str:
         index = columns.get(field)
@@ -469,7 +497,7 @@ def parse_table(path: Path) -> TaskTable:
             continue
         if _column_map(row).keys() >= {"number", "title"}:
             continue  # a repeated header (the appendix repeats it on each page)
-        where = f"{name}: dòng {offset}"
+        where = text("problem.at_line", file=name, line=offset)
         raw_number = cell(row, "number")
         try:
             number = int(float(raw_number))
@@ -477,23 +505,25 @@ def parse_table(path: Path) -> TaskTable:
                 raise ValueError
         except ValueError:
             problems.append(
-                Problem(where, "bad_number", f"số thứ tự {raw_number!r} không phải số nguyên dương")
+                Problem(where, "bad_number", text("problem.bad_task_number", value=raw_number))
             )
             continue
         title = cell(row, "title")
         if not title:
-            problems.append(Problem(where, "missing_title", f"nhiệm vụ {number}: thiếu tên"))
+            problems.append(
+                Problem(where, "missing_title", text("problem.row_no_title", number=number))
+            )
         lead = _split_names(cell(row, "lead"))
         if not lead:
             problems.append(
-                Problem(where, "missing_lead", f"nhiệm vụ {number}: thiếu cơ quan chủ trì")
+                Problem(where, "missing_lead", text("problem.row_no_lead", number=number))
             )
         if number in seen:
             problems.append(
                 Problem(
                     where,
                     "duplicate_task",
-                    f"số thứ tự nhiệm vụ {number} bị trùng (dòng {seen[number]})",
+                    text("problem.row_duplicate_task", number=number, line=seen[number]),
                 )
             )
         seen.setdefault(number, offset)
@@ -508,7 +538,7 @@ def parse_table(path: Path) -> TaskTable:
             )
         )
     if not task_rows and not problems:
-        problems.append(Problem(name, "no_tasks", "bảng không có nhiệm vụ nào"))
+        problems.append(Problem(name, "no_tasks", text("problem.no_tasks")))
     if problems:
         raise PlanFileError(problems)
     return TaskTable(path, task_rows)

@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from storage.conditions import Condition, ConditionError, parse_condition
+from storage.i18n import Text, text
 
 CONTEXT_VALUES = frozenset({"_role", "_bounded", "_task"})
 OPTIONAL_TASKS_QUESTION = "tasks"  # the one question of an `optional_tasks` section
@@ -58,10 +59,13 @@ def _labels(value: Any) -> Any:
     return value
 
 
+MISSING_VIETNAMESE_LABEL = "missing_vietnamese_label"  # pydantic's message, worded by the reader
+
+
 def _needs_vietnamese(value: dict[str, str]) -> dict[str, str]:
-    cleaned = {lang: text.strip() for lang, text in value.items() if text and text.strip()}
+    cleaned = {lang: label.strip() for lang, label in value.items() if label and label.strip()}
     if not cleaned.get("vi"):
-        raise ValueError("thiếu nhãn tiếng Việt (vi)")
+        raise ValueError(MISSING_VIETNAMESE_LABEL)
     return cleaned
 
 
@@ -149,9 +153,9 @@ class Questionnaire(_Strict):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def check_questionnaire(where: str, form: Questionnaire) -> list[tuple[str, str, str]]:
+def check_questionnaire(where: str, form: Questionnaire) -> list[tuple[str, str, Text]]:
     """Cross-checks pydantic cannot do, as (where, code, message) triples."""
-    problems: list[tuple[str, str, str]] = []
+    problems: list[tuple[str, str, Text]] = []
     section_ids: set[str] = set()
     task_sections = {s.id for s in form.sections if s.kind == SectionKind.task}
     for list_name, choices in form.choices.items():
@@ -162,7 +166,7 @@ def check_questionnaire(where: str, form: Questionnaire) -> list[tuple[str, str,
                     (
                         f"{where}.choices.{list_name}[{ci + 1}]",
                         "duplicate_choice",
-                        f"giá trị lựa chọn {choice.value!r} bị trùng",
+                        text("problem.duplicate_choice", value=choice.value),
                     )
                 )
             seen.add(choice.value)
@@ -177,26 +181,28 @@ def check_questionnaire(where: str, form: Questionnaire) -> list[tuple[str, str,
                         (
                             at,
                             "duplicate_question",
-                            f"mã câu hỏi {question.id!r} đã dùng ở phần {other!r}",
+                            text(
+                                "problem.question_in_other_section", id=question.id, section=other
+                            ),
                         )
                     )
         if section.id in section_ids:
-            problems.append((at, "duplicate_section", f"mã phần {section.id!r} bị trùng"))
+            problems.append(
+                (at, "duplicate_section", text("problem.duplicate_section", id=section.id))
+            )
         section_ids.add(section.id)
         if section.kind == SectionKind.task and not section.roles:
-            problems.append(
-                (at, "missing_roles", "phần theo nhiệm vụ cần 'roles' (lead, coordinating)")
-            )
+            problems.append((at, "missing_roles", text("problem.missing_roles")))
         if section.kind == SectionKind.optional_tasks and section.details not in task_sections:
             problems.append(
                 (
                     f"{at}.details",
                     "unknown_section",
-                    f"'details' phải là mã một phần theo nhiệm vụ (không có {section.details!r})",
+                    text("problem.unknown_details", id=section.details),
                 )
             )
         if section.kind != SectionKind.optional_tasks and not section.questions:
-            problems.append((at, "no_questions", "phần không có câu hỏi nào"))
+            problems.append((at, "no_questions", text("problem.no_questions")))
         earlier: set[str] = set()
         for qi, question in enumerate(section.questions):
             problems.extend(_check_question(f"{at}.questions[{qi + 1}]", form, question, earlier))
@@ -206,31 +212,33 @@ def check_questionnaire(where: str, form: Questionnaire) -> list[tuple[str, str,
 
 def _check_question(
     at: str, form: Questionnaire, question: Question, earlier: set[str]
-) -> list[tuple[str, str, str]]:
-    problems: list[tuple[str, str, str]] = []
+) -> list[tuple[str, str, Text]]:
+    problems: list[tuple[str, str, Text]] = []
     if question.id in earlier:
-        problems.append((at, "duplicate_question", f"mã câu hỏi {question.id!r} bị trùng"))
+        problems.append(
+            (at, "duplicate_question", text("problem.duplicate_question", id=question.id))
+        )
     if question.type in {QuestionType.single, QuestionType.multiple}:
         if not question.choices:
-            problems.append((at, "missing_choices", "câu hỏi lựa chọn cần 'choices'"))
+            problems.append((at, "missing_choices", text("problem.missing_choices")))
         elif question.choices not in form.choices:
             problems.append(
-                (at, "unknown_choices", f"danh sách lựa chọn {question.choices!r} không tồn tại")
+                (at, "unknown_choices", text("problem.unknown_choices", name=question.choices))
             )
     if question.min is not None and question.max is not None and question.min > question.max:
-        problems.append((at, "bad_limits", "'min' lớn hơn 'max'"))
+        problems.append((at, "bad_limits", text("problem.bad_limits")))
     if question.show_if:
         try:
             condition = parse_condition(question.show_if)
         except ConditionError as exc:
-            problems.append((f"{at}.show_if", "bad_condition", str(exc)))
+            problems.append((f"{at}.show_if", "bad_condition", exc.text))
         else:
             for name in sorted(condition.references - earlier - CONTEXT_VALUES):
                 problems.append(
                     (
                         f"{at}.show_if",
                         "bad_condition",
-                        f"điều kiện nhắc tới câu hỏi {name!r} chưa có ở phía trước",
+                        text("problem.condition_on_later", id=name),
                     )
                 )
     return problems

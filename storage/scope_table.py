@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.agencies import find_agency
 from storage.clock import Clock
+from storage.i18n import text
 from storage.models import Plan, Task
 from storage.plan_document import PlanFileError, Problem, read_rows
 from storage.scope import Level, parse_level, set_scope
@@ -48,11 +49,9 @@ def import_scope_table(session: Session, *, plan: Plan, path: Path, clock: Clock
     try:
         rows = read_rows(path)
     except FileNotFoundError:
-        raise PlanFileError([Problem(name, "not_found", "không tìm thấy tệp")]) from None
+        raise PlanFileError([Problem(name, "not_found", text("problem.not_found"))]) from None
     if not rows or set(_columns(rows[0])) != set(_HEADERS):
-        raise PlanFileError(
-            [Problem(name, "missing_header", "cần các cột: Nhiệm vụ, Cơ quan, Phạm vi")]
-        )
+        raise PlanFileError([Problem(name, "missing_header", text("scope.table.columns"))])
     columns = _columns(rows[0])
     tasks = {
         t.number: t
@@ -66,15 +65,19 @@ def import_scope_table(session: Session, *, plan: Plan, path: Path, clock: Clock
         cells = {f: (row[i] if i < len(row) else "").strip() for f, i in columns.items()}
         if not any(cells.values()):
             continue
-        where = f"{name}: dòng {offset}"
+        where = text("problem.at_line", file=name, line=offset)
         number = cells["task"].removesuffix(".0")
         task = tasks.get(int(number)) if number.isdigit() else None
         if task is None:
-            problems.append(Problem(where, "unknown_task", f"không có nhiệm vụ {cells['task']!r}"))
+            problems.append(
+                Problem(where, "unknown_task", text("scope.table.task", task=cells["task"]))
+            )
         agency = find_agency(session, cells["agency"]) if cells["agency"] else None
         if agency is None or agency.is_group:
             problems.append(
-                Problem(where, "unknown_agency", f"cơ quan không xác định: {cells['agency']!r}")
+                Problem(
+                    where, "unknown_agency", text("problem.unknown_agency", code=cells["agency"])
+                )
             )
         level = parse_level(cells["level"])
         if level is not None and not isinstance(level, Level):
@@ -82,8 +85,7 @@ def import_scope_table(session: Session, *, plan: Plan, path: Path, clock: Clock
                 Problem(
                     where,
                     "bad_level",
-                    f"phạm vi {cells['level']!r} không hợp lệ (bắt buộc, tùy chọn, không,"
-                    " mặc định)",
+                    text("scope.table.level", level=cells["level"]),
                 )
             )
         elif task is not None and agency is not None:

@@ -54,9 +54,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from storage.conditions import ConditionError, parse_condition
+from storage.i18n import Text, text
 from storage.plan_document import PlanFileError, Problem
 from storage.questionnaire import (
     CONTEXT_VALUES,
+    MISSING_VIETNAMESE_LABEL,
     TEXT_TYPES,
     Choice,
     Question,
@@ -89,21 +91,10 @@ _METADATA = frozenset(
         "subscriberid", "audit", "start-geopoint", "imei",
     }
 )  # fmt: skip
-_WHY_NOT = {
-    "note": "ghi chú không phải câu hỏi; hãy đưa nội dung vào cột hint của câu hỏi",
-    "calculate": "trò chuyện không tính toán giá trị ẩn",
-    "hidden": "trò chuyện không có giá trị ẩn",
-    "begin_repeat": "phần theo nhiệm vụ tự lặp lại cho từng nhiệm vụ: dùng begin group với "
-    "baocao::kind = task",
-}
-# The baocao types that XLSForm has no word for, and how to write them.
-_WRITE_AS = {
-    "money": " (tiền: integer hoặc decimal, cột baocao::type = money)",
-    "percent": " (phần trăm: integer hoặc decimal, cột baocao::type = percent)",
-    "yes_no": " (có/không: select_one DS, cột baocao::type = yes_no)",
-    "long_text": " (văn bản dài: text, appearance multiline)",
-    "files": " (tệp: file)",
-}
+# Why a type XLSForm has is not asked in a chat (catalogue "xlsform.why_not.<type>").
+_WHY_NOT = frozenset({"note", "calculate", "hidden", "begin_repeat"})
+# The baocao types that XLSForm has no word for; "xlsform.write_as.<type>" says how to write them.
+_WRITE_AS = frozenset({"money", "percent", "yes_no", "long_text", "files"})
 _RECOGNISED = frozenset(
     {
         "acknowledge", "geopoint", "geotrace", "geoshape", "time", "datetime", "barcode", "audio",
@@ -128,7 +119,7 @@ _LENGTH = re.compile(r"^string-length\(\s*\.\s*\)\s*<=\s*(\d+)$")
 _FUNCTION = re.compile(r"([A-Za-z_][\w.\-:]*)\s*\(")
 _ALLOWED_FUNCTIONS = frozenset({"selected", "not"})
 
-_NAME_RULE = "chỉ gồm chữ thường không dấu, số và '_', bắt đầu bằng chữ, tối đa 40 ký tự"
+_NAME_RULE = Text("xlsform.name_rule")
 
 
 @dataclass
@@ -147,15 +138,16 @@ def read_xlsform(path: Path) -> Questionnaire:
     try:
         workbook = open_workbook(path)
     except FileNotFoundError:
-        raise PlanFileError([Problem(name, "not_found", "không tìm thấy tệp")]) from None
+        raise PlanFileError([Problem(name, "not_found", text("problem.not_found"))]) from None
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise PlanFileError([Problem(name, "bad_format", f"không đọc được tệp ({exc})")]) from None
+        unreadable = text("problem.unreadable", reason=str(exc))
+        raise PlanFileError([Problem(name, "bad_format", unreadable)]) from None
     try:
         sheets = read_sheets(workbook)
     finally:
         workbook.close()
     if "survey" not in sheets:
-        raise PlanFileError([Problem(name, "missing_sheet", "thiếu trang 'survey'")])
+        raise PlanFileError([Problem(name, "missing_sheet", text("xlsform.no_survey"))])
     reader = _Reader(name)
     choices = reader.choices(sheets.get("choices"))
     key, title = reader.settings(sheets.get("settings"))
@@ -170,8 +162,12 @@ class _Reader:
         self.choice_rows: dict[tuple[str, int], int] = {}
         self.list_rows: dict[str, int] = {}
 
-    def problem(self, sheet: str, row: int | None, code: str, message: str) -> None:
-        where = f"{self.file_name}: {sheet}" + (f" dòng {row}" if row else "")
+    def problem(self, sheet: str, row: int | None, code: str, message: Text) -> None:
+        where = (
+            text("xlsform.at_row", file=self.file_name, sheet=sheet, row=row)
+            if row
+            else f"{self.file_name}: {sheet}"
+        )
         self.problems.append(Problem(where, code, message))
 
     def columns(self, sheet: Sheet, known: Iterable[str], kind: str) -> set[Column]:
@@ -186,8 +182,7 @@ class _Reader:
                     kind,
                     1,
                     "unknown_language",
-                    f"cột '{name}::{language[1:]}': không rõ mã ngôn ngữ, hãy viết dạng "
-                    f"'{name}::Tên (mã)', ví dụ '{name}::English (en)'",
+                    text("xlsform.unknown_language", column=name, language=language[1:]),
                 )
             elif name not in known and name not in _IGNORED_COLUMNS:
                 refused.add(column)
@@ -199,7 +194,7 @@ class _Reader:
                 kind,
                 row.number,
                 "unsupported_column",
-                f"cột '{column[0]}' không được hỗ trợ trong bảng hỏi trò chuyện",
+                text("xlsform.unsupported_column", column=column[0]),
             )
 
     # --- choices and settings -------------------------------------------------------------
@@ -213,11 +208,11 @@ class _Reader:
             self.refuse_cells("choices", row, refused)
             list_name, value = row.get("list_name"), row.get("name")
             if not list_name or not value:
-                self.problem("choices", row.number, "missing_field", "cần cả list_name và name")
+                self.problem("choices", row.number, "missing_field", text("xlsform.choice_fields"))
                 continue
             if " " in value:
                 self.problem(
-                    "choices", row.number, "bad_name", f"tên lựa chọn {value!r} có dấu cách"
+                    "choices", row.number, "bad_name", text("xlsform.choice_space", value=value)
                 )
                 continue
             try:
@@ -239,14 +234,14 @@ class _Reader:
                 "settings",
                 None,
                 "missing_title",
-                "thiếu tiêu đề bảng hỏi: thêm trang settings có cột form_title",
+                text("xlsform.no_title"),
             )
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", key):
             self.problem(
                 "settings",
                 row.number,
                 "bad_name",
-                f"form_id {key!r}: {_NAME_RULE}",
+                text("xlsform.bad_form_id", key=key, rule=_NAME_RULE),
             )
         return key, title
 
@@ -270,7 +265,7 @@ class _Reader:
                     "survey",
                     row.number,
                     "nested_group",
-                    "nhóm lồng trong nhóm không được hỗ trợ: mỗi nhóm là một phần",
+                    text("xlsform.nested_group"),
                 )
                 current.refused_rows = True
                 nested += 1
@@ -281,7 +276,9 @@ class _Reader:
                 nested -= 1
             elif kind == "end_group":
                 if current is None or not has_groups:
-                    self.problem("survey", row.number, "unmatched_end", "end group thừa")
+                    self.problem(
+                        "survey", row.number, "unmatched_end", text("xlsform.unmatched_end")
+                    )
                 current = None
             elif kind in _METADATA or kind == "end_repeat":
                 continue  # metadata is recorded anyway; a repeat is refused at its begin row
@@ -290,12 +287,12 @@ class _Reader:
                     "survey",
                     row.number,
                     "outside_group",
-                    "câu hỏi phải nằm giữa begin group và end group",
+                    text("xlsform.outside_group"),
                 )
             else:
                 self.question(row, current, choices, every_name)
         if current is not None and has_groups:
-            self.problem("survey", current.row, "unclosed_group", "nhóm không có dòng end group")
+            self.problem("survey", current.row, "unclosed_group", text("xlsform.unclosed_group"))
         return sections
 
     def group_fields(self, row: Row) -> dict[str, Any]:
@@ -305,7 +302,7 @@ class _Reader:
                     "survey",
                     row.number,
                     "unsupported_column",
-                    f"cột '{column}' không dùng được cho một nhóm",
+                    text("xlsform.group_column", column=column),
                 )
         fields: dict[str, Any] = {
             "id": row.get("name"),
@@ -362,42 +359,40 @@ class _Reader:
         base = select[1].replace(" ", "_") if select else raw.lower()
         if select and select[3].strip():
             self.problem(
-                "survey", row.number, "unsupported_type", f"kiểu {raw!r}: không hỗ trợ or_other"
+                "survey", row.number, "unsupported_type", text("xlsform.or_other", type=raw)
             )
             return None
         if base not in _TYPES:
             kind = _kind_of(raw)
             if not raw:
-                self.problem("survey", row.number, "missing_field", "thiếu kiểu (cột type)")
+                self.problem("survey", row.number, "missing_field", text("xlsform.no_type"))
             elif kind in _WHY_NOT or kind in _RECOGNISED:
-                reason = _WHY_NOT.get(kind, "trò chuyện không hỏi được kiểu này")
+                reason = text(f"xlsform.why_not.{kind if kind in _WHY_NOT else 'other'}")
                 self.problem(
                     "survey",
                     row.number,
                     "unsupported_type",
-                    f"kiểu {raw!r} không được hỗ trợ: {reason}",
+                    text("xlsform.unsupported_type", type=raw, reason=reason),
                 )
             else:
-                hint = _WRITE_AS.get(raw.lower(), "")
+                hint = text(f"xlsform.write_as.{raw.lower()}") if raw.lower() in _WRITE_AS else ""
                 self.problem(
                     "survey",
                     row.number,
                     "unknown_type",
-                    f"kiểu không xác định {raw!r}; nhận: select_one DS, select_multiple DS, "
-                    f"integer, decimal, date, text, file, image{hint}",
+                    text("xlsform.unknown_type", type=raw, hint=hint),
                 )
             return None
         question_type, narrower = _TYPES[base]
         override = row.get("baocao::type").lower()
         if override:
             if override not in {t.value for t in narrower}:
-                allowed = ", ".join(sorted(t.value for t in narrower)) or "không có"
+                allowed = ", ".join(sorted(t.value for t in narrower)) or text("xlsform.none")
                 self.problem(
                     "survey",
                     row.number,
                     "bad_type",
-                    f"baocao::type {override!r} không dùng được với kiểu {base}"
-                    f" (dùng được: {allowed})",
+                    text("xlsform.bad_override", override=override, base=base, allowed=allowed),
                 )
                 return None
             question_type = QuestionType(override)
@@ -411,7 +406,7 @@ class _Reader:
                     "survey",
                     row.number,
                     "unknown_choices",
-                    f"danh sách lựa chọn {list_name!r} không có trong trang choices",
+                    text("xlsform.unknown_list", name=list_name),
                 )
                 return None
             if question_type == QuestionType.yes_no:
@@ -421,7 +416,7 @@ class _Reader:
                         "survey",
                         row.number,
                         "bad_type",
-                        f"câu hỏi yes_no cần danh sách chỉ gồm 'yes' và 'no' ({list_name!r})",
+                        text("xlsform.yes_no_list", name=list_name),
                     )
                     return None
             else:
@@ -429,11 +424,11 @@ class _Reader:
         return fields
 
     def limits(self, row: Row, question_type: QuestionType) -> dict[str, Any]:
-        text = row.get("constraint")
-        if not text:
+        constraint = row.get("constraint")
+        if not constraint:
             return {}
         limits: dict[str, Any] = {}
-        for part in re.split(r"\s+and\s+", text.strip()):
+        for part in re.split(r"\s+and\s+", constraint.strip()):
             bound, length = _BOUND.match(part.strip()), _LENGTH.match(part.strip())
             if bound and question_type in _NUMBER_TYPES:
                 key = "min" if bound[1] == ">=" else "max"
@@ -447,8 +442,7 @@ class _Reader:
                 "survey",
                 row.number,
                 "unsupported_constraint",
-                f"ràng buộc {text!r} không được hỗ trợ; chỉ nhận '. >= A and . <= B' cho số, "
-                "'string-length(.) <= N' cho chữ",
+                text("xlsform.unsupported_constraint", constraint=constraint),
             )
             return {}
         return limits
@@ -457,51 +451,52 @@ class _Reader:
         try:
             return int(row.get(column))
         except ValueError:
-            self.problem("survey", row.number, "bad_number", f"cột '{column}' phải là số nguyên")
+            self.problem(
+                "survey", row.number, "bad_number", text("xlsform.not_integer", column=column)
+            )
             return None
 
     def flag(self, row: Row, column: str, *, default: bool) -> bool:
-        text = row.get(column).lower()
-        if not text:
+        flag = row.get(column).lower()
+        if not flag:
             return default
-        if text in _YES or text in _NO:
-            return text in _YES
+        if flag in _YES or flag in _NO:
+            return flag in _YES
         self.problem(
             "survey",
             row.number,
             "bad_flag",
-            f"cột '{column}' chỉ nhận yes hoặc no (không nhận biểu thức), gặp {row.get(column)!r}",
+            text("xlsform.bad_flag", column=column, value=row.get(column)),
         )
         return default
 
     def condition(self, row: Row, earlier: set[str], every_name: set[str]) -> str | None:
-        text = row.get("relevant")
+        relevant = row.get("relevant")
         unsupported = sorted(
-            {m[1] for m in _FUNCTION.finditer(text)} - _ALLOWED_FUNCTIONS - {"and", "or"}
+            {m[1] for m in _FUNCTION.finditer(relevant)} - _ALLOWED_FUNCTIONS - {"and", "or"}
         )
         if unsupported:
             self.problem(
                 "survey",
                 row.number,
                 "bad_condition",
-                f"điều kiện dùng hàm không được hỗ trợ: {', '.join(unsupported)}"
-                " (chỉ dùng selected, not, and, or và các phép so sánh)",
+                text("xlsform.unsupported_function", names=", ".join(unsupported)),
             )
             return None
         try:
-            condition = parse_condition(text)
+            condition = parse_condition(relevant)
         except ConditionError as error:
-            self.problem("survey", row.number, "bad_condition", f"điều kiện: {error}")
+            reason = text("xlsform.bad_condition", reason=error.text)
+            self.problem("survey", row.number, "bad_condition", reason)
             return None
         for name in sorted(condition.references - earlier - CONTEXT_VALUES):
-            where = (
-                "ở phía sau hoặc ở nhóm khác (chỉ nhắc được câu hỏi phía trước trong cùng nhóm)"
+            key = (
+                "xlsform.condition_on_later"
                 if name in every_name
-                else "không có trong bảng hỏi"
+                else "xlsform.condition_on_unknown"
             )
-            message = f"điều kiện nhắc tới câu hỏi {name!r} {where}"
-            self.problem("survey", row.number, "bad_condition", message)
-        return text
+            self.problem("survey", row.number, "bad_condition", text(key, id=name))
+        return relevant
 
     def validation(
         self, sheet: str, row: int, error: ValidationError, columns: dict[str, str]
@@ -510,20 +505,26 @@ class _Reader:
             field_name = str(item["loc"][0]) if item["loc"] else ""
             column = columns.get(field_name, field_name)
             kind = item["type"]
+            said = str(item["msg"]).removeprefix("Value error, ")
+            message: str | Text
             if kind == "string_pattern_mismatch":
-                code = "bad_name"
-                message = _NAME_RULE
-            elif kind == "value_error" and "nhãn" in str(item["msg"]):
-                code, message = "missing_label", "thiếu nhãn tiếng Việt (vi)"
+                code, message = "bad_name", _NAME_RULE
+            elif kind == "value_error" and said == MISSING_VIETNAMESE_LABEL:
+                code, message = "missing_label", text("problem.missing_label")
             elif kind in {"missing", "string_too_short"}:
-                code, message = "missing_field", "không được để trống"
+                code, message = "missing_field", text("problem.pydantic.string_too_short")
             elif kind in {"enum", "literal_error"}:
                 expected = str(item.get("ctx", {}).get("expected", "")).replace("'", "")
                 code = "invalid_value"
-                message = f"giá trị không hợp lệ {item.get('input')!r}; nhận: {expected}"
+                message = text(
+                    "problem.not_one_of",
+                    reason=text("problem.pydantic.enum"),
+                    value=repr(item.get("input")),
+                    allowed=expected,
+                )
             else:
-                code, message = "invalid_value", str(item["msg"]).removeprefix("Value error, ")
-            self.problem(sheet, row, code, f"cột '{column}': {message}")
+                code, message = "invalid_value", said
+            self.problem(sheet, row, code, text("xlsform.in_column", column=column, reason=message))
 
     # --- the whole form -------------------------------------------------------------------
 

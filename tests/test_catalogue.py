@@ -19,6 +19,11 @@ QUOTES_VIETNAMESE_INPUT = {
     "answer.money",
     "broadcast.ask_agencies",  # "e.g. so-yte, Sở Tài chính"
     "request.ask_agencies",
+    # The Vietnamese column headers a plan or scope table must have.
+    "problem.no_header_row",
+    "problem.no_lead_column",
+    "scope.table.columns",
+    "scope.table.level",
 }
 # Words that gave English away in Vietnamese mode before the catalogue (issue 15's examples).
 ENGLISH_WORDS = re.compile(
@@ -29,7 +34,7 @@ ENGLISH_WORDS = re.compile(
 # Words that are the same in both languages, or commands and setting names a user types.
 ALLOWED_IN_VIETNAMESE = re.compile(
     r"/[a-z_]+|BAOCAO_[A-Z_]+|https?://\S+|\{[a-z_]+\}|Telegram|Zalo|Excel|Word|PDF|XLSX|CSV|"
-    r"DOCX|ZIP|Start|Quota exceeded|baocao [a-z ]+"
+    r"DOCX|ZIP|Start|Quota exceeded|baocao [a-z ]+|'[^']*'|selected, not, and, or"
 )
 
 

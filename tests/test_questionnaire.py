@@ -102,6 +102,12 @@ def test_plan_validate_lists_every_questionnaire_problem_and_writes_nothing(
     assert main(["plan", "validate", str(path)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert any("type: giá trị không hợp lệ 'essay'" in line for line in err)
+    assert err[-1] == "Không ghi gì vào cơ sở dữ liệu (1 lỗi)."
+    monkeypatch.setenv("BAOCAO_LANGUAGE", "en")  # the operator reads the same in English
+    assert main(["plan", "validate", str(path)]) == 1
+    english = capsys.readouterr().err.splitlines()
+    assert any("type: not a valid value 'essay'; accepted: " in line for line in english)
+    assert english[-1] == "Nothing was written to the database (1 problem)."
     assert main(["plan", "import", str(path)]) == 1
     capsys.readouterr()
     with app.make_session() as session:

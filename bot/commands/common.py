@@ -7,17 +7,15 @@ import sys
 from collections.abc import Callable
 
 from bot.settings import Settings
+from storage.i18n import Language, translate_plural
 from storage.plan_document import PlanFileError
 
 Handler = Callable[[Settings, argparse.Namespace], int]
 Subparsers = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
-def print_problems(error: PlanFileError) -> int:
+def print_problems(error: PlanFileError, language: Language) -> int:
     for problem in error.problems:
-        print(problem, file=sys.stderr)
-    print(
-        f"Không ghi gì vào cơ sở dữ liệu ({len(error.problems)} lỗi). Nothing was written.",
-        file=sys.stderr,
-    )
+        print(problem.render(language), file=sys.stderr)
+    print(translate_plural("cli.nothing_written", len(error.problems), language), file=sys.stderr)
     return 1

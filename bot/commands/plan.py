@@ -57,7 +57,7 @@ def _import(app: App, args: argparse.Namespace) -> int:
         with transaction(app.make_session) as session:
             result = import_file(session, path=args.file, clock=app.clock, plan_code=args.plan_code)
     except PlanFileError as error:
-        return print_problems(error)
+        return print_problems(error, app.settings.language)
     for key, version, new in result.form_versions:
         state = "đã lưu" if new else "không đổi, vẫn là"
         print(f"Bảng hỏi {key!r} của kế hoạch {result.plan_code}: {state} phiên bản {version}.")
@@ -85,7 +85,7 @@ def _validate(app: App, args: argparse.Namespace) -> int:
                 import_file(session, path=args.file, clock=app.clock, plan_code=args.plan_code)
                 session.rollback()
     except PlanFileError as error:
-        return print_problems(error)
+        return print_problems(error, app.settings.language)
     if isinstance(parsed, Questionnaire):
         questions = sum(len(s.questions) for s in parsed.sections)
         print(

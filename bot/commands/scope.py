@@ -64,7 +64,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                     result = import_scope_table(session, plan=plan, path=args.file, clock=app.clock)
                 except PlanFileError as error:
                     session.rollback()
-                    return print_problems(error)
+                    return print_problems(error, settings.language)
                 print(f"Đã cập nhật phạm vi: {result.changed} dòng / {result.changed} rows applied")
                 return 0
             agency = find_agency(session, args.agency)
