@@ -24,6 +24,7 @@ from scheduler.policy import (
     digest_steps,
     due_step,
 )
+from storage.i18n import Language, translate, translate_plural
 from storage.reminders import AgencyStatus, PeriodSnapshot, Recipient
 
 # Message kinds (OutboxMessage.kind).
@@ -106,27 +107,28 @@ def manual_key(period_id: int, day: date, agency_id: int, identity_id: int) -> s
     return f"{manual_prefix(period_id, day)}a{agency_id}:i{identity_id}"
 
 
-def step_label(step: Step) -> str:
+def step_label(step: Step, language: Language = "vi") -> str:
     if step.key == NEW_STEP:
-        return "thông báo yêu cầu"
+        return translate("step.request", language)
     if step.key == OVERDUE_LIST_STEP:
-        return "danh sách quá hạn"
+        return translate("step.overdue_list", language)
     if step.key.startswith("o"):
-        return f"nhắc quá hạn lần {step.key[1:]}"
+        return translate("step.overdue", language, n=step.key[1:])
     if step.key.startswith("g"):
-        return "tổng hợp hằng ngày"
-    days = step.key[1:]
-    if days == "0":
-        return "nhắc ngày hạn nộp" if step.key[0] == "d" else "nhắc ngày hạn tổng hợp"
-    return f"nhắc trước hạn {days} ngày làm việc"
+        return translate("step.daily", language)
+    days = int(step.key[1:])
+    if days == 0:
+        return translate("step.deadline" if step.key[0] == "d" else "step.consolidation", language)
+    return translate_plural("step.before", days, language)
 
 
 def _why(due: DueStep, policy: ReminderPolicy) -> str:
-    at = due.step.at.astimezone(policy.zone)
-    text = f"{step_label(due.step)}, lịch {at:%H:%M %d/%m/%Y}"
+    language = policy.language
+    at = f"{due.step.at.astimezone(policy.zone):%H:%M %d/%m/%Y}"
+    text = translate("step.why", language, step=step_label(due.step, language), at=at)
     if due.late:
         hours = int(policy.grace.total_seconds() // 3600)
-        text += f"; đã lỡ quá {hours} giờ nên gửi một tin gộp"
+        text += translate_plural("step.late", hours, language)
     return text
 
 
@@ -167,9 +169,10 @@ def _plan_period(
     nobody: dict[int, str] = {}  # not submitted and nobody to remind: agency id -> with reason
     for agency in period.agencies:
         if agency.submitted:
-            planning.notes.append(Note(period.period_id, agency.name, "đã nộp báo cáo", SUBMITTED))
+            submitted = translate("note.submitted", policy.language)
+            planning.notes.append(Note(period.period_id, agency.name, submitted, SUBMITTED))
             continue
-        recipients, why_not = _reachable(agency, today)
+        recipients, why_not = _reachable(agency, today, policy.language)
         if not recipients:
             nobody[agency.agency_id] = f"{agency.name} ({why_not})"
             planning.notes.append(Note(period.period_id, agency.name, why_not, NOBODY))
@@ -180,21 +183,26 @@ def _plan_period(
     _secretariat_messages(planning, period, secretariat, nobody, policy, now, today, days_left)
 
 
-def _reachable(agency: AgencyStatus, today: date) -> tuple[list[Recipient], str]:
+def _reachable(
+    agency: AgencyStatus, today: date, language: Language
+) -> tuple[list[Recipient], str]:
     """The chats to remind for an agency; when none, the reason in words."""
     if not agency.focal_points:
-        return [], "chưa có đầu mối"
+        return [], translate("note.no_focal", language)
     recipients: list[Recipient] = []
     away: list[str] = []
     unreachable = 0
     for focal in agency.focal_points:
         if focal.away_until is not None and focal.away_until >= today:
-            away.append(f"{focal.name} vắng đến {focal.away_until:%d/%m/%Y}")
+            until = f"{focal.away_until:%d/%m/%Y}"
+            away.append(translate("note.away", language, name=focal.name, until=until))
         elif not focal.identities:
             unreachable += 1
         else:
             recipients.extend(focal.identities)
-    reasons = away + ([f"{unreachable} đầu mối không liên lạc được"] if unreachable else [])
+    reasons = away + (
+        [translate_plural("note.unreachable", unreachable, language)] if unreachable else []
+    )
     return recipients, "; ".join(reasons)
 
 
@@ -222,7 +230,8 @@ def _agency_messages(
         tasks=agency.tasks,
         language=policy.language,
     )
-    reason = f"{_why(due, policy)}; {agency.name} chưa nộp"
+    not_yet = translate("note.not_submitted", policy.language, agency=agency.name)
+    reason = f"{_why(due, policy)}; {not_yet}"
     base = f"{period_prefix(period.period_id)}{period.due_on:%Y%m%d}:a{agency.agency_id}"
     for recipient in recipients:
         planning.messages.append(
@@ -291,8 +300,8 @@ def _secretariat_messages(
         planning.notes.append(
             Note(
                 period.period_id,
-                "thư ký",
-                "không có thư ký nào liên lạc được để gửi tổng hợp",
+                translate("note.secretariat", policy.language),
+                translate("note.no_secretariat", policy.language),
                 NO_SECRETARIAT,
             )
         )

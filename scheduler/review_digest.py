@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from storage import reminders as store
+from storage.i18n import Language, translate
 from storage.models import Agency, ReportingPeriod, Submission, SubmissionVersion
 
 KIND = "review_digest"
@@ -33,26 +34,47 @@ def versions_between(
 
 
 def digest_text(
-    rows: list[tuple[SubmissionVersion, Agency, ReportingPeriod]], zone: ZoneInfo
+    rows: list[tuple[SubmissionVersion, Agency, ReportingPeriod]],
+    zone: ZoneInfo,
+    language: Language = "vi",
 ) -> str:
-    lines = [f"Báo cáo mới và báo cáo đã sửa trong 24 giờ qua ({len(rows)}):"]
+    lines = [translate("review_digest.title", language, count=len(rows))]
     for version, agency, period in rows:
         when = version.submitted_at.astimezone(zone).strftime("%H:%M %d/%m")
-        kind = "mới" if version.version == 1 else f"sửa, phiên bản {version.version}"
-        late = ", trễ hạn" if version.is_late else ""
-        lines.append(f"- {agency.name} ({period.title}): {kind}{late}, {when}. /view {agency.code}")
+        kind = (
+            translate("review_digest.new", language)
+            if version.version == 1
+            else translate("review_digest.edited", language, version=version.version)
+        )
+        late = translate("review_digest.late", language) if version.is_late else ""
+        lines.append(
+            translate(
+                "review_digest.line",
+                language,
+                agency=agency.name,
+                period=period.title,
+                kind=kind + late,
+                when=when,
+                code=agency.code,
+            )
+        )
     return "\n".join(lines)
 
 
 def plan_review_digest(
-    session: Session, *, now: datetime, zone: ZoneInfo, admins: Iterable[tuple[str, str]] = ()
+    session: Session,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    admins: Iterable[tuple[str, str]] = (),
+    language: Language = "vi",
 ) -> list[str]:
     """Queue today's digest (once per day and recipient) if any report came in the last day."""
     rows = versions_between(session, start=now - timedelta(days=1), end=now)
     if not rows:
         return []
     day = now.astimezone(zone).date().isoformat()
-    text = digest_text(rows, zone)
+    text = digest_text(rows, zone, language)
     messages = [
         store.NewMessage(
             dedupe_key=f"review-digest:{day}:{r.channel}:{r.chat_id}",

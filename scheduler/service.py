@@ -168,7 +168,11 @@ class SchedulerService:
         def queue() -> list[str]:
             with transaction(self.make_session) as session:
                 return plan_review_digest(
-                    session, now=self.clock.now(), zone=self.zone, admins=self.admins
+                    session,
+                    now=self.clock.now(),
+                    zone=self.zone,
+                    admins=self.admins,
+                    language=self.planner.policy.language if self.planner else "vi",
                 )
 
         return await asyncio.to_thread(queue)

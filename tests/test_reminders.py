@@ -371,4 +371,6 @@ def test_in_english_mode_reminders_and_digests_are_in_english(make_app, clock) -
     assert digest.startswith("Submissions as of 2026-11-25")
     assert "Submitted: 0/26 agencies; not submitted: 26." in digest
     assert "The bot cannot remind (25): " in digest
+    assert "Sở Khoa học và Công nghệ (no focal point yet)" in digest
+    assert "chưa có đầu mối" not in digest
     assert "Reminded, not submitted (1): Sở Y tế." in digest
