@@ -385,7 +385,7 @@ def test_the_operator_can_dismiss_a_pending_row_and_an_unknown_id_fails(
     with app.make_session() as session:
         row = session.exec(select(OutboxMessage)).one()
     assert main(["outbox", "dismiss", str(row.id)]) == 0
-    assert "Dismissed 1" in capsys.readouterr().out
+    assert "Đã bỏ 1 tin nhắn (không gửi)." in capsys.readouterr().out
     with app.make_session() as session:
         assert session.get(OutboxMessage, row.id).status == store.CANCELLED
     assert main(["outbox", "dismiss", "999"]) == 1

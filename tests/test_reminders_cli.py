@@ -52,6 +52,19 @@ def test_dry_run_lists_each_reminder_with_its_reason(app, cli, capsys) -> None:
     assert outbox(app) == []  # a dry run writes nothing
 
 
+def test_dry_run_in_english(app, cli, capsys, monkeypatch) -> None:
+    focal(app, "Vắng", "so-tnmt", "1002", away_until=date(2026, 11, 30))
+    monkeypatch.setenv("BAOCAO_LANGUAGE", "en")
+    assert cli(["remind", "--dry-run", "--at", "2026-11-25T08:00"]) == 0
+    out = capsys.readouterr().out
+    assert "At: 08:00 Wednesday, 2026-11-25 (Asia/Ho_Chi_Minh)" in out
+    assert "Due: Monday, 2026-11-30 (3 working days left)." in out
+    assert "Current reminder: reminder 3 working days before the deadline." in out
+    assert "- telegram 9000 (administrator) [digest]: daily digest, scheduled " in out
+    assert "- Sở Tài nguyên và Môi trường: Vắng away until 30/11/2026" in out
+    assert "Hạn nộp" not in out and "chưa có đầu mối" not in out
+
+
 def test_dry_run_explains_a_catch_up_and_what_is_already_queued(app, cli, capsys, clock) -> None:
     focal(app, "A", "so-yte", "1001")
     clock.set(at("2026-11-18 08:00"))

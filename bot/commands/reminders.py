@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.app import App
-from bot.commands.common import Handler
+from bot.commands.common import Handler, say
 from bot.settings import Settings
 from scheduler.planner import Preview
 from scheduler.policy import ReminderPolicy, before_steps
@@ -20,7 +20,8 @@ from storage import audit
 from storage import reminders as store
 from storage.agencies import AgencyIndex
 from storage.db import transaction
-from storage.models import OutboxStatus, Plan
+from storage.i18n import translate
+from storage.models import OutboxMessage, OutboxStatus, Plan
 from storage.periods import reporting_agencies
 from storage.plans import get_plan
 from storage.requests import (
@@ -31,14 +32,15 @@ from storage.requests import (
     list_periods,
 )
 
-STATUS_LABELS = {
-    OutboxStatus.pending: "chờ gửi",
-    OutboxStatus.sending: "đang gửi",
-    OutboxStatus.held: "giữ lại",
-    OutboxStatus.failed: "lỗi",
-    OutboxStatus.sent: "đã gửi",
-    store.CANCELLED: "đã hủy",
-}
+# The outbox's statuses in the order they are counted (catalogue "cli.outbox.status.<status>").
+STATUSES = (
+    OutboxStatus.pending,
+    OutboxStatus.sending,
+    OutboxStatus.held,
+    OutboxStatus.failed,
+    OutboxStatus.sent,
+    store.CANCELLED,
+)
 OPEN_STATUSES = (OutboxStatus.pending, OutboxStatus.sending, OutboxStatus.held, OutboxStatus.failed)
 
 
@@ -87,10 +89,10 @@ def _open_app(settings: Settings) -> App:
     return app
 
 
-def _plan_or_fail(session: Session, code: str | None) -> Plan | None:
+def _plan_or_fail(session: Session, code: str | None, settings: Settings) -> Plan | None:
     plan = get_plan(session, code=code)
     if plan is None:
-        print(f"Không có kế hoạch {code!r}. No such plan.", file=sys.stderr)
+        print(say(settings, "no_plan", code=code), file=sys.stderr)
     return plan
 
 
@@ -106,12 +108,12 @@ def parse_local(text: str, settings: Settings) -> datetime:
 
 def remind_(settings: Settings, args: argparse.Namespace) -> int:
     if args.at and not args.dry_run:
-        print("--at chỉ dùng cùng --dry-run. --at needs --dry-run.", file=sys.stderr)
+        print(say(settings, "remind.at_needs_dry_run"), file=sys.stderr)
         return 2
     try:
         at = parse_local(args.at, settings) if args.at else None
     except ValueError:
-        print(f"Thời điểm không hợp lệ / invalid time: {args.at!r}", file=sys.stderr)
+        print(say(settings, "remind.bad_time", value=args.at), file=sys.stderr)
         return 2
     app = _open_app(settings)
     try:
@@ -125,54 +127,65 @@ def remind_(settings: Settings, args: argparse.Namespace) -> int:
         with transaction(app.make_session) as session:
             planner.cancel_obsolete(session)
             written = planner.plan(session, now=now)
-        print(
-            f"Đã xếp {len(written)} tin nhắn vào hàng đợi; bot đang chạy (baocao run) sẽ gửi. "
-            f"Queued {len(written)} messages."
-        )
+        print(say(settings, "remind.queued", count=len(written)))
         return 0
     finally:
         app.close()
 
 
 def dry_run_text(preview: Preview, policy: ReminderPolicy, now: datetime) -> str:
+    language = policy.language
+
+    def line(name: str, /, **values: object) -> str:
+        return translate(f"cli.dry_run.{name}", language, **values)
+
     local = now.astimezone(policy.zone)
-    lines = [f"Thời điểm: {local:%H:%M} {day_text(local.date())} ({policy.zone.key})"]
+    day = day_text(local.date(), language)
+    lines = [line("at", time=f"{local:%H:%M}", day=day, zone=policy.zone.key)]
     planning = preview.planning
     if not planning.periods:
-        lines.append("Không có kỳ báo cáo nào đang mở.")
+        lines.append(line("no_period"))
     for outlook in planning.periods:
         period = outlook.period
-        when = when_text(today=outlook.today, deadline=period.due_on, days_left=outlook.days_left)
+        when = when_text(
+            today=outlook.today,
+            deadline=period.due_on,
+            days_left=outlook.days_left,
+            language=language,
+        )
         schedule = ", ".join(f"{s.key} {s.day:%d/%m}" for s in before_steps(policy, period.due_on))
         lines += [
             "",
-            f"Kỳ {period.key} — {period.title}",
-            f"  Hạn nộp: {day_text(period.due_on)} ({when}).",
-            f"  Lịch nhắc (ngày làm việc, {policy.at:%H:%M}): {schedule}; quá hạn: mỗi "
-            f"{policy.overdue_every} ngày làm việc.",
+            line("period", key=period.key, title=period.title),
+            line("due", day=day_text(period.due_on, language), when=when),
+            line(
+                "schedule",
+                time=f"{policy.at:%H:%M}",
+                steps=schedule,
+                every=policy.overdue_every,
+            ),
         ]
         if outlook.due is None:
-            lines.append("  Chưa đến lần nhắc nào.")
+            lines.append(line("nothing_due"))
         else:
-            lines.append(f"  Lần nhắc hiện tại: {step_label(outlook.due.step)}.")
+            lines.append(line("current", step=step_label(outlook.due.step, language)))
         if outlook.next_step is not None:
             at = outlook.next_step.at.astimezone(policy.zone)
-            lines.append(f"  Lần sau: {step_label(outlook.next_step)}, {at:%H:%M %d/%m/%Y}.")
+            step = step_label(outlook.next_step, language)
+            lines.append(line("next", step=step, at=f"{at:%H:%M %d/%m/%Y}"))
         messages = [m for m in planning.messages if m.period_id == period.period_id]
         fresh = [m for m in messages if m.key not in preview.already]
-        lines.append(f"  Sẽ gửi ({len(fresh)}):")
+        lines.append(line("will_send", count=len(fresh)))
         for m in fresh:
-            who = m.recipient.name or "quản trị"
+            who = m.recipient.name or line("admin")
             lines.append(
                 f"    - {m.recipient.channel} {m.recipient.chat_id} ({who}) [{m.kind}]: {m.reason}"
             )
         if len(messages) > len(fresh):
-            lines.append(
-                f"  Đã có trong hàng đợi, không gửi lại: {len(messages) - len(fresh)} tin nhắn."
-            )
+            lines.append(line("already_queued", count=len(messages) - len(fresh)))
         notes = [n for n in planning.notes if n.period_id == period.period_id]
         if notes:
-            lines.append(f"  Không nhắc ({len(notes)}):")
+            lines.append(line("not_reminded", count=len(notes)))
             lines += [f"    - {n.subject}: {n.reason}" for n in notes]
     return "\n".join(lines)
 
@@ -185,21 +198,20 @@ def outbox_(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.action in ("release", "dismiss"):
             if not args.ids:
-                print("Cần số thứ tự tin nhắn. Give the row ids.", file=sys.stderr)
+                print(say(settings, "outbox.ids_needed"), file=sys.stderr)
                 return 2
             with transaction(app.make_session) as session:
                 if args.action == "release":
                     n = store.release(session, ids=args.ids)
-                    print(f"Đã đưa {n} tin nhắn về hàng chờ gửi (có thể gửi trùng). Released {n}.")
+                    print(say(settings, "outbox.released", count=n))
                 else:
                     n = store.dismiss(session, ids=args.ids)
-                    print(f"Đã bỏ {n} tin nhắn (không gửi). Dismissed {n}.")
+                    print(say(settings, "outbox.dismissed", count=n))
             if n < len(set(args.ids)):
                 # An id that does not exist, or a row in a state this action cannot change.
+                missing = len(set(args.ids)) - n
                 print(
-                    f"{len(set(args.ids)) - n} tin nhắn không có hoặc không ở trạng thái phù hợp "
-                    f"(xem baocao outbox). {len(set(args.ids)) - n} ids not found or not "
-                    f"{'held/failed' if args.action == 'release' else 'pending/held/failed'}.",
+                    say(settings, f"outbox.not_{args.action.removesuffix('e')}ed", count=missing),
                     file=sys.stderr,
                 )
                 return 1
@@ -214,29 +226,34 @@ def outbox_(settings: Settings, args: argparse.Namespace) -> int:
         app.close()
 
 
-def outbox_text(counts: dict[str, int], rows: list, settings: Settings) -> str:  # type: ignore[type-arg]
-    summary = ", ".join(
-        f"{label}: {counts.get(status, 0)}" for status, label in STATUS_LABELS.items()
-    )
-    lines = [f"Hàng đợi tin nhắn — {summary}"]
+def outbox_text(counts: dict[str, int], rows: list[OutboxMessage], settings: Settings) -> str:
+    def status(value: str) -> str:
+        return say(settings, f"outbox.status.{value}") if value in STATUSES else value
+
+    summary = ", ".join(f"{status(s)}: {counts.get(s, 0)}" for s in STATUSES)
+    lines = [say(settings, "outbox.title", summary=summary)]
     if not rows:
-        lines.append("Không có tin nhắn nào chờ gửi, bị giữ lại hay lỗi.")
+        lines.append(say(settings, "outbox.empty"))
     for row in rows:
         first = (row.text.splitlines() or [""])[0]
         when = row.next_attempt_at.astimezone(settings.zone)
-        line = (
-            f"#{row.id} {STATUS_LABELS.get(row.status, row.status)} {row.channel} {row.chat_id} "
-            f"[{row.kind}] lần thử {row.attempts}, {when:%H:%M %d/%m/%Y}: «{first}»"
+        line = say(
+            settings,
+            "outbox.row",
+            id=row.id,
+            status=status(row.status),
+            channel=row.channel,
+            chat=row.chat_id,
+            kind=row.kind,
+            attempts=row.attempts,
+            when=f"{when:%H:%M %d/%m/%Y}",
+            first=first,
         )
         if row.last_error:
             line += f" — {row.last_error}"
         lines.append(line)
     if counts.get(OutboxStatus.held):
-        lines.append(
-            "Tin «giữ lại»: bot dừng giữa lúc gửi và lúc ghi nhận, nên không rõ đã tới người nhận "
-            "chưa. Hỏi người nhận, rồi: baocao outbox release ID (gửi lại) hoặc "
-            "baocao outbox dismiss ID (bỏ)."
-        )
+        lines.append(say(settings, "outbox.held_advice"))
     return "\n".join(lines)
 
 
@@ -255,13 +272,13 @@ def request_(settings: Settings, args: argparse.Namespace) -> int:
     try:
         due_on = parse_day(args.due)
     except ValueError:
-        print(f"Hạn nộp không hợp lệ / invalid deadline: {args.due!r}", file=sys.stderr)
+        print(say(settings, "request.bad_due", value=args.due), file=sys.stderr)
         return 2
     app = _open_app(settings)
     try:
         planner = app.reminders
         with transaction(app.make_session) as session:
-            plan = _plan_or_fail(session, args.plan_code)
+            plan = _plan_or_fail(session, args.plan_code, settings)
             if plan is None:
                 return 1
             if args.agencies.strip().lower() in {"all", "tất cả"}:
@@ -270,8 +287,7 @@ def request_(settings: Settings, args: argparse.Namespace) -> int:
                 found, unknown = AgencyIndex.load(session).resolve_cell(args.agencies)
                 if unknown:
                     print(
-                        "Không tìm thấy cơ quan / unknown agencies: " + "; ".join(unknown),
-                        file=sys.stderr,
+                        say(settings, "unknown_agencies", names="; ".join(unknown)), file=sys.stderr
                     )
                     return 1
                 agency_ids = [a.id for a in found if a.id is not None]
@@ -288,9 +304,7 @@ def request_(settings: Settings, args: argparse.Namespace) -> int:
                     question=args.question,
                 )
             except RequestError as error:
-                print(
-                    f"Không tạo được yêu cầu / cannot create the request: {error}", file=sys.stderr
-                )
+                print(say(settings, "request.failed", reason=error), file=sys.stderr)
                 return 1
             assert period.id is not None
             # The notices are due from the request's own instant: queue them in this transaction.
@@ -307,12 +321,20 @@ def request_(settings: Settings, args: argparse.Namespace) -> int:
             owing = len(preview.planning.periods[0].period.agencies)
             nobody = [n for n in preview.planning.notes if n.kind == NOBODY]
         notices = sum(1 for m in written if m.kind == "request")
+        due = day_text(due_on, settings.language)
         print(
-            f"Đã tạo yêu cầu {period.key}: «{period.title}», hạn {day_text(due_on)}, "
-            f"gửi {owing} cơ quan. Đã xếp {notices} thông báo vào hàng đợi."
+            say(
+                settings,
+                "request.created",
+                key=period.key,
+                title=period.title,
+                due=due,
+                agencies=owing,
+                notices=notices,
+            )
         )
         if nobody:
-            print(f"Chưa báo được cho {len(nobody)} cơ quan:")
+            print(say(settings, "request.not_told", count=len(nobody)))
             for note in nobody:
                 print(f"  - {note.subject}: {note.reason}")
         return 0
@@ -324,20 +346,21 @@ def period_(settings: Settings, args: argparse.Namespace) -> int:
     app = _open_app(settings)
     try:
         with transaction(app.make_session) as session:
-            plan = _plan_or_fail(session, args.plan_code)
+            plan = _plan_or_fail(session, args.plan_code, settings)
             if plan is None:
                 return 1
             if args.period_command == "list":
                 for p in list_periods(session, plan=plan):
-                    status = "đang mở" if p.status == "open" else "đã đóng"
-                    print(f"{p.key}\t{status}\thạn {p.due_on:%d/%m/%Y}\t{p.title}")
+                    status = say(settings, f"period.{'open' if p.status == 'open' else 'closed'}")
+                    due = say(settings, "period.due", day=f"{p.due_on:%d/%m/%Y}")
+                    print(f"{p.key}\t{status}\t{due}\t{p.title}")
                 return 0
             period = find_period(session, plan=plan, key=args.key)
             if period is None:
-                print(f"Không có kỳ báo cáo {args.key!r}. No such period.", file=sys.stderr)
+                print(say(settings, "period.unknown", key=args.key), file=sys.stderr)
                 return 1
             if not close_period(session, period=period, clock=app.clock):
-                print(f"Kỳ {period.key} đã đóng từ trước. Already closed.")
+                print(say(settings, "period.already_closed", key=period.key))
                 return 0
             cancelled = app.reminders.cancel_obsolete(session)
             audit.record(
@@ -348,10 +371,7 @@ def period_(settings: Settings, args: argparse.Namespace) -> int:
                 channel="cli",
                 detail={"key": period.key},
             )
-        print(
-            f"Đã đóng kỳ {period.key}: không nhắc thêm. Bỏ {cancelled} tin nhắn chưa gửi. "
-            f"Closed {period.key}."
-        )
+        print(say(settings, "period.close_done", key=period.key, count=cancelled))
         return 0
     finally:
         app.close()
