@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.commands.common import Handler
+from bot.commands.common import Handler, say
 from bot.settings import Settings
 from storage import health, migrate
 from storage.backup import BackupError, backup, restore
@@ -37,13 +37,20 @@ def backup_(settings: Settings, args: argparse.Namespace) -> int:
     try:
         manifest = backup(engine, settings.database_url, args.output, now=SystemClock().now())
     except BackupError as error:
-        print(f"Không sao lưu được / backup failed: {error}", file=sys.stderr)
+        print(say(settings, "backup.failed", reason=error), file=sys.stderr)
         return 1
     finally:
         engine.dispose()
+    revision = manifest.schema_revision or "base"
     print(
-        f"Đã sao lưu vào {args.output}: cơ sở dữ liệu {manifest.database} (phiên bản lược đồ "
-        f"{manifest.schema_revision or 'base'}), {manifest.files} tệp. Backed up."
+        say(
+            settings,
+            "backup.done",
+            path=args.output,
+            database=manifest.database,
+            revision=revision,
+            files=manifest.files,
+        )
     )
     return 0
 
@@ -55,13 +62,18 @@ def restore_(settings: Settings, args: argparse.Namespace) -> int:
         # A backup from older code is brought up to this code's schema at once.
         migrate.upgrade(engine)
     except BackupError as error:
-        print(f"Không khôi phục được / restore failed: {error}", file=sys.stderr)
+        print(say(settings, "restore.failed", reason=error), file=sys.stderr)
         return 1
     finally:
         engine.dispose()
     print(
-        f"Đã khôi phục bản sao lưu lúc {manifest.created_at} (baocao {manifest.version}, "
-        f"{manifest.files} tệp). Restored."
+        say(
+            settings,
+            "restore.done",
+            created=manifest.created_at,
+            version=manifest.version,
+            files=manifest.files,
+        )
     )
     return 0
 

@@ -6,11 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from bot.app import App
-from bot.commands.common import Handler, print_problems
+from bot.commands.common import Handler, print_problems, say
 from bot.settings import Settings
 from storage.db import transaction
+from storage.i18n import translate_plural
 from storage.plan_document import PlanFileError, TaskTable
 from storage.plan_import import import_file, load_plan_file
 from storage.plans import describe_plan, get_plan
@@ -58,20 +60,33 @@ def _import(app: App, args: argparse.Namespace) -> int:
             result = import_file(session, path=args.file, clock=app.clock, plan_code=args.plan_code)
     except PlanFileError as error:
         return print_problems(error, app.settings.language)
+    settings = app.settings
     for key, version, new in result.form_versions:
-        state = "đã lưu" if new else "không đổi, vẫn là"
-        print(f"Bảng hỏi {key!r} của kế hoạch {result.plan_code}: {state} phiên bản {version}.")
+        state = "plan.form_saved" if new else "plan.form_unchanged"
+        print(say(settings, state, key=key, plan=result.plan_code, version=version))
     if result.form_versions:
         return 0
-    created = ", ".join(f"{k}: {v}" for k, v in result.created.items()) or "không có"
-    updated = ", ".join(f"{k}: {v}" for k, v in result.updated.items()) or "không có"
-    print(f"Đã nhập kế hoạch {result.plan_code}. Tạo mới: {created}. Cập nhật: {updated}.")
-    if result.retired_tasks:
-        print(
-            "Nhiệm vụ không còn trong tệp (giữ lại cùng các báo cáo, đánh dấu ngừng): "
-            + ", ".join(map(str, result.retired_tasks))
+    print(
+        say(
+            settings,
+            "plan.imported",
+            plan=result.plan_code,
+            created=_counts(settings, result.created),
+            updated=_counts(settings, result.updated),
         )
+    )
+    if result.retired_tasks:
+        retired = ", ".join(map(str, result.retired_tasks))
+        print(say(settings, "plan.retired", tasks=retired))
     return 0
+
+
+def _counts(settings: Settings, counts: dict[str, int]) -> str:
+    shown = [
+        translate_plural(f"cli.plan.count.{kind}", n, settings.language)
+        for kind, n in counts.items()
+    ]
+    return ", ".join(shown) or say(settings, "plan.nothing")
 
 
 def _validate(app: App, args: argparse.Namespace) -> int:
@@ -89,10 +104,16 @@ def _validate(app: App, args: argparse.Namespace) -> int:
     if isinstance(parsed, Questionnaire):
         questions = sum(len(s.questions) for s in parsed.sections)
         print(
-            f"{args.file.name}: bảng hỏi {parsed.key!r}, {len(parsed.sections)} phần,"
-            f" {questions} câu hỏi."
+            say(
+                app.settings,
+                "plan.form_summary",
+                file=args.file.name,
+                key=parsed.key,
+                sections=len(parsed.sections),
+                questions=questions,
+            )
         )
-    print(f"{args.file.name}: hợp lệ / valid.")
+    print(say(app.settings, "plan.valid", file=args.file.name))
     return 0
 
 
@@ -100,29 +121,35 @@ def _show(app: App, args: argparse.Namespace) -> int:
     with app.make_session() as session:
         plan = get_plan(session, code=args.plan_code)
         if plan is None:
-            print(f"Không có kế hoạch {args.plan_code!r}.", file=sys.stderr)
+            print(say(app.settings, "no_plan", code=args.plan_code), file=sys.stderr)
             return 1
         description = describe_plan(session, plan=plan)
     if args.json:
         print(json.dumps(description, ensure_ascii=False, indent=2))
     else:
-        print(plan_text(description))
+        print(plan_text(description, app.settings))
     return 0
 
 
-def plan_text(plan: dict) -> str:  # type: ignore[type-arg]
+def plan_text(plan: dict[str, Any], settings: Settings) -> str:
     deadlines = plan["deadlines"]
     lines = [
-        f"Kế hoạch {plan['code']} ({plan['issuer']}, {plan['issued_on']})",
+        say(
+            settings, "plan.header", code=plan["code"], issuer=plan["issuer"], on=plan["issued_on"]
+        ),
         str(plan["title"]),
-        f"Cơ quan thường trực: {plan['secretariat']}",
-        f"Hạn báo cáo của các cơ quan: trước {deadlines['agencies_report']} hằng năm; "
-        f"tổng hợp báo cáo UBND tỉnh: trước {deadlines['consolidation']} hằng năm.",
+        say(settings, "plan.secretariat", name=plan["secretariat"]),
+        say(
+            settings,
+            "plan.deadlines",
+            report=deadlines["agencies_report"],
+            consolidation=deadlines["consolidation"],
+        ),
         "",
     ]
     for task in plan["tasks"]:
         lines.append(f"{task['number']}. {task['title']}")
-        lines.append(f"   Thời gian: {task['timeframe']}")
-        lines.append(f"   Chủ trì: {'; '.join(task['lead'])}")
-        lines.append(f"   Phối hợp: {'; '.join(task['coordinating'])}")
+        lines.append(say(settings, "plan.timeframe", text=task["timeframe"]))
+        lines.append(say(settings, "plan.lead", names="; ".join(task["lead"])))
+        lines.append(say(settings, "plan.coordinating", names="; ".join(task["coordinating"])))
     return "\n".join(lines)

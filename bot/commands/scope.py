@@ -7,17 +7,15 @@ import sys
 from pathlib import Path
 
 from bot.app import App
-from bot.commands.common import Handler, print_problems
+from bot.commands.common import Handler, print_problems, say
 from bot.settings import Settings
 from storage.agencies import find_agency
 from storage.db import transaction
+from storage.i18n import translate
 from storage.plan_document import PlanFileError
 from storage.plans import find_task, get_plan
 from storage.scope import Level, parse_level, scope_rows, set_obliged, set_scope
 from storage.scope_table import import_scope_table
-
-LEVEL_TEXT = {Level.required: "bắt buộc", Level.optional: "tùy chọn", Level.excluded: "không"}
-ROLE_TEXT = {"lead": "chủ trì", "coordinating": "phối hợp"}
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
@@ -43,20 +41,23 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    language = settings.language
     app = App.build(settings)
     try:
         app.prepare()
         with transaction(app.make_session) as session:
             plan = get_plan(session, code=args.plan_code)
             if plan is None or plan.id is None:
-                print(f"Không có kế hoạch {args.plan_code!r} / no such plan", file=sys.stderr)
+                print(say(settings, "no_plan", code=args.plan_code), file=sys.stderr)
                 return 1
             if args.scope_command == "show":
                 for row in scope_rows(session, plan_id=plan.id, task_number=args.task):
-                    mark = " (thư ký đặt)" if row.overridden else ""
+                    mark = translate("scope.mark", language) if row.overridden else ""
+                    role = translate(f"remind.role.{row.role}", language)
+                    level = translate(f"scope.level.{row.level}", language)
                     print(
-                        f"NV {row.task_number}\t{row.agency_code}\t{ROLE_TEXT[row.role]}\t"
-                        f"{LEVEL_TEXT[row.level]}{mark}\t{row.agency_name}"
+                        f"{row.task_number}\t{row.agency_code}\t{role}\t"
+                        f"{level}{mark}\t{row.agency_name}"
                     )
                 return 0
             if args.scope_command == "import":
@@ -65,31 +66,28 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 except PlanFileError as error:
                     session.rollback()
                     return print_problems(error, settings.language)
-                print(f"Đã cập nhật phạm vi: {result.changed} dòng / {result.changed} rows applied")
+                print(say(settings, "scope.applied", count=result.changed))
                 return 0
             agency = find_agency(session, args.agency)
             if agency is None or agency.is_group:
-                print(f"Không tìm thấy cơ quan {args.agency!r} / no such agency", file=sys.stderr)
+                print(translate("scope.no_agency", language, name=args.agency), file=sys.stderr)
                 return 1
             if args.scope_command == "oblige":
                 set_obliged(session, agency=agency, obliged=args.answer == "yes", clock=app.clock)
-                state = "được nhắc và tính quá hạn" if agency.obliged else "không bị nhắc"
-                print(f"{agency.name}: {state}")
+                key = "scope.obliged" if agency.obliged else "scope.not_obliged"
+                print(translate(key, language, name=agency.name))
                 return 0
             task = find_task(session, plan=plan, number=args.task)
             level = parse_level(args.level)
             if task is None:
-                print(f"Không có nhiệm vụ {args.task} / no such task", file=sys.stderr)
+                print(translate("scope.no_task", language, number=args.task), file=sys.stderr)
                 return 1
             if level is not None and not isinstance(level, Level):
-                print(
-                    f"Phạm vi {args.level!r} không hợp lệ: required, optional, excluded, default",
-                    file=sys.stderr,
-                )
+                print(say(settings, "scope.bad_level", word=args.level), file=sys.stderr)
                 return 2
             set_scope(session, task=task, agency=agency, level=level, clock=app.clock)
-            shown = LEVEL_TEXT[level] if level is not None else "mặc định của kế hoạch"
-            print(f"NV {args.task} - {agency.name}: {shown}")
+            shown = translate(f"scope.level.{level or 'default'}", language)
+            print(say(settings, "scope.set", task=args.task, agency=agency.name, level=shown))
             return 0
     finally:
         app.close()

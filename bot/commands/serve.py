@@ -12,7 +12,7 @@ from collections.abc import Callable
 from bot.app import App, admin_chats
 from bot.channel_errors import ChannelStartError
 from bot.channels import RunningChannel, start_channels
-from bot.commands.common import Handler
+from bot.commands.common import Handler, say
 from bot.console import ConsoleChannel
 from bot.logs import quiet_console
 from bot.settings import Settings
@@ -21,15 +21,6 @@ from scheduler.delivery import Channel
 from scheduler.service import SchedulerService, auto_close_after
 
 log = logging.getLogger(__name__)
-
-CONNECT_HINT = (
-    "Chưa cấu hình kênh chat nào: đang mở trò chuyện trên dòng lệnh (gõ /help, thoát bằng /quit).\n"
-    "Để kết nối Telegram hoặc Zalo, đặt BAOCAO_TELEGRAM_TOKEN hoặc BAOCAO_ZALO_TOKEN "
-    "(xem README, mục Telegram và Zalo).\n"
-    "No chat channel is configured: opening a console chat (type /help, leave with /quit).\n"
-    "To connect Telegram or Zalo, set BAOCAO_TELEGRAM_TOKEN or BAOCAO_ZALO_TOKEN (see README)."
-)
-
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
     commands.add_parser("run", help="migrate, then run every configured channel and the scheduler")
@@ -40,13 +31,6 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
     return {"run": run, "chat": chat_}
 
 
-NO_TERMINAL = (
-    "Chưa đặt BAOCAO_TELEGRAM_TOKEN hoặc BAOCAO_ZALO_TOKEN, và không có bàn phím để trò chuyện "
-    "trên dòng lệnh: dừng. / No BAOCAO_TELEGRAM_TOKEN or BAOCAO_ZALO_TOKEN is set and no "
-    "terminal is attached: stopping."
-)
-
-
 def run(
     settings: Settings, args: argparse.Namespace, *, is_terminal: Callable[[], bool] | None = None
 ) -> int:
@@ -55,15 +39,15 @@ def run(
         # Under systemd or in a container a console chat would read end of input and exit 0,
         # leaving the service stopped without a word; fail instead, so Restart= and the
         # operator notice.
-        print(NO_TERMINAL, file=sys.stderr)
+        print(say(settings, "serve.no_terminal"), file=sys.stderr)
         return 2
     app = App.build(settings)
     try:
         boot = app.prepare()
         if boot.imported_plan:
-            print(f"Đã nạp kế hoạch có sẵn {boot.imported_plan}.")
+            print(say(settings, "serve.plan_loaded", plan=boot.imported_plan))
         for name in boot.opened_periods:
-            print(f"Đã mở kỳ báo cáo {name}.")
+            print(say(settings, "serve.period_opened", period=name))
         return asyncio.run(serve(app))
     except ChannelStartError as error:  # a wrong token, an unreachable API: one clear line
         print(error, file=sys.stderr)
@@ -98,10 +82,10 @@ async def serve(app: App) -> int:
     try:
         if console is None:
             names = ", ".join(c.name for c in channels)
-            print(f"baocao đang chạy trên: {names}. Dừng bằng Ctrl+C. Running on: {names}.")
+            print(say(app.settings, "serve.running", channels=names))
             await _until_stopped()
         else:
-            print(CONNECT_HINT)
+            print(say(app.settings, "serve.console"))
             with quiet_console():
                 await console.run()
     finally:
@@ -148,7 +132,7 @@ def chat_(settings: Settings, args: argparse.Namespace) -> int:
     app = App.build(settings)
     try:
         app.prepare()
-        print("Trò chuyện với baocao (gõ /help, thoát bằng /quit).")
+        print(say(settings, "serve.chat"))
         asyncio.run(ConsoleChannel(app.dispatcher, user_id=args.user).run())
         return 0
     finally:
