@@ -69,7 +69,11 @@ def test_merge_moves_focal_points_roles_and_reports(app, monkeypatch, capsys):
     use_database(app, monkeypatch)
     assert main(["agency", "merge", "Sở Kế hoạch và Đầu tư", "so-taichinh"]) == 0
     out = capsys.readouterr().out
-    assert "Đã sáp nhập Sở Kế hoạch và Đầu tư vào Sở Tài chính" in out
+    # Issue 15: the counts were printed with table names ("task_roles: 1").
+    assert (
+        "Đã sáp nhập Sở Kế hoạch và Đầu tư vào Sở Tài chính. Đã chuyển: 1 đầu mối, "
+        "1 vai trò trong nhiệm vụ, 1 báo cáo." in out
+    )
     with app.make_session() as session:
         source = session.exec(select(Agency).where(Agency.code == "so-khdt")).one()
         target = session.exec(select(Agency).where(Agency.code == "so-taichinh")).one()
@@ -100,7 +104,7 @@ def test_cli_invite_prints_code_and_telegram_link(app, monkeypatch, capsys):
     assert main(["invite", "so-yte", "--expires", "3d"]) == 0
     out = capsys.readouterr().out
     code = CODE.search(out).group(0)
-    assert "Sở Y tế" in out and "dùng một lần, hết hạn lúc" in out
+    assert "Mã mời đầu mối cho Sở Y tế, dùng một lần, hết hạn lúc" in out  # not "(focal)"
     with app.make_session() as session:
         invite = session.exec(select(Invite)).one()
         assert invite.expires_at - invite.created_at == timedelta(days=3)

@@ -13,7 +13,7 @@ from typing import IO
 from sqlmodel import Session
 
 from bot.app import App
-from bot.commands.common import Handler
+from bot.commands.common import Handler, say
 from bot.settings import Settings
 from storage.models import ReportingPeriod
 from storage.plans import get_plan
@@ -48,25 +48,27 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
     return {"export": export_, "report": report_}
 
 
-def _periods(session: Session, args: argparse.Namespace, *, every: bool) -> list[ReportingPeriod]:
+def _periods(
+    session: Session, args: argparse.Namespace, settings: Settings, *, every: bool
+) -> list[ReportingPeriod]:
     """The periods asked for; prints why and returns [] when there are none."""
     plan = get_plan(session, code=args.plan_code)
     if plan is None:
-        print(f"Không có kế hoạch {args.plan_code!r}. No such plan.", file=sys.stderr)
+        print(say(settings, "no_plan", code=args.plan_code), file=sys.stderr)
         return []
     known = list_periods(session, plan=plan)
-    keys = ", ".join(p.key for p in known) or "không có / none"
+    keys = ", ".join(p.key for p in known) or say(settings, "plan.nothing")
     if every and args.period == "all":
         return known
     if args.period:
         period = find_period(session, plan=plan, key=args.period)
         if period is None:
-            print(f"Không có kỳ {args.period!r}. Các kỳ: {keys}. No such period.", file=sys.stderr)
+            print(say(settings, "export.no_period", key=args.period, keys=keys), file=sys.stderr)
             return []
         return [period]
     period = current_period(session, plan=plan)
     if period is None:
-        print(f"Không có kỳ nào đang mở; chọn --period ({keys}).", file=sys.stderr)
+        print(say(settings, "export.none_open", keys=keys), file=sys.stderr)
         return []
     return [period]
 
@@ -90,13 +92,13 @@ def export_(settings: Settings, args: argparse.Namespace) -> int:
 
     suffix = args.output.suffix.lower()
     if suffix not in TABLE_FORMATS:
-        print("Tệp phải là .xlsx hoặc .csv. The file must end in .xlsx or .csv.", file=sys.stderr)
+        print(say(settings, "export.table_suffix"), file=sys.stderr)
         return 2
     app = App.build(settings)
     try:
         app.prepare()
         with app.make_session() as session:
-            periods = _periods(session, args, every=True)
+            periods = _periods(session, args, settings, every=True)
             if not periods:
                 return 1
             today = app.clock.now().astimezone(settings.zone).date()
@@ -104,18 +106,13 @@ def export_(settings: Settings, args: argparse.Namespace) -> int:
                 session, periods=periods, today=today, zone=settings.zone, made_at=app.clock.now()
             )
             separator = "\t" if args.csv_separator == "tab" else args.csv_separator
-            writer = (
-                partial(write_csv, separator=separator) if suffix == ".csv" else write_xlsx
-            )
+            writer = partial(write_csv, separator=separator) if suffix == ".csv" else write_xlsx
             rows: list[int] = []
             _write(args.output, lambda stream: rows.append(writer(table, stream)))
     finally:
         app.close()
     keys = ", ".join(p.key for p in periods)
-    print(
-        f"Đã ghi {args.output}: {rows[0]} dòng (nhiệm vụ × cơ quan), kỳ {keys}. "
-        f"Wrote {rows[0]} rows."
-    )
+    print(say(settings, "export.table_done", path=args.output, rows=rows[0], keys=keys))
     return 0
 
 
@@ -126,13 +123,13 @@ def report_(settings: Settings, args: argparse.Namespace) -> int:
     from storage.summary import load_period
 
     if args.output.suffix.lower() != ".docx":
-        print("Tệp phải là .docx. The file must end in .docx.", file=sys.stderr)
+        print(say(settings, "export.docx_suffix"), file=sys.stderr)
         return 2
     app = App.build(settings)
     try:
         app.prepare()
         with app.make_session() as session:
-            periods = _periods(session, args, every=False)
+            periods = _periods(session, args, settings, every=False)
             if not periods:
                 return 1
             today = app.clock.now().astimezone(settings.zone).date()
@@ -142,11 +139,9 @@ def report_(settings: Settings, args: argparse.Namespace) -> int:
             template = settings.report_template
             _write(
                 args.output,
-                lambda stream: write_docx(
-                    facts, view, stream, options=options, template=template
-                ),
+                lambda stream: write_docx(facts, view, stream, options=options, template=template),
             )
     finally:
         app.close()
-    print(f"Đã ghi dự thảo báo cáo kỳ {periods[0].key}: {args.output}. Wrote the draft report.")
+    print(say(settings, "export.draft_done", key=periods[0].key, path=args.output))
     return 0

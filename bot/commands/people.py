@@ -11,12 +11,13 @@ from datetime import timedelta
 import httpx
 
 from bot.app import App
-from bot.commands.common import Handler
+from bot.commands.common import Handler, say
 from bot.settings import Settings
 from storage import audit
 from storage.agencies import find_agency, name_holder, rename_agency
 from storage.agency_merge import MergeError, merge_agencies
 from storage.db import transaction
+from storage.i18n import translate, translate_plural
 from storage.invites import create_invite
 from storage.members import agency_members, end_membership, secretariat_members
 from storage.models import MemberRole, MemberStatus
@@ -82,11 +83,11 @@ def run_secretariat(settings: Settings, args: argparse.Namespace) -> int:
                 for _membership, person in members:
                     print(f"{person.id:>6}  {person.full_name} ({person.position})")
                 if not members:
-                    print("Chưa có thư ký nào đăng ký qua bot (BAOCAO_ADMINS không được liệt kê).")
+                    print(say(settings, "secretariat.none"))
                 return 0
             found = [(m, p) for m, p in members if p.id == args.person_id]
             if not found:
-                print(f"Không có thư ký đang hoạt động với mã {args.person_id}.", file=sys.stderr)
+                print(say(settings, "secretariat.unknown", id=args.person_id), file=sys.stderr)
                 return 1
             membership, person = found[0]
             # Their conversations check roles on their next step, so an open /invite menu or
@@ -102,7 +103,7 @@ def run_secretariat(settings: Settings, args: argparse.Namespace) -> int:
                 channel="cli",
                 detail={"membership_id": membership.id, "role": "secretariat"},
             )
-            print(f"Đã thu hồi quyền thư ký kế hoạch của {person.full_name}.")
+            print(say(settings, "secretariat.removed", name=person.full_name))
             return 0
     finally:
         app.close()
@@ -132,14 +133,11 @@ def run_invite(settings: Settings, args: argparse.Namespace) -> int:
             agency = None
             if args.role == MemberRole.focal:
                 if not args.agency:
-                    print("Cần tên hoặc mã cơ quan (ví dụ: baocao invite so-yte).", file=sys.stderr)
+                    print(say(settings, "invite.agency_needed"), file=sys.stderr)
                     return 2
                 agency = find_agency(session, args.agency)
                 if agency is None or agency.is_group:
-                    print(
-                        f"Không tìm thấy cơ quan {args.agency!r}. Xem: baocao agency list",
-                        file=sys.stderr,
-                    )
+                    print(say(settings, "invite.unknown_agency", name=args.agency), file=sys.stderr)
                     return 1
             valid_for = args.expires or timedelta(days=settings.invite_days)
             new = create_invite(
@@ -162,13 +160,14 @@ def run_invite(settings: Settings, args: argparse.Namespace) -> int:
                 },
             )
             expires = new.invite.expires_at.astimezone(settings.zone).strftime("%H:%M %d/%m/%Y")
-        who = agency.name if agency else "thư ký kế hoạch"
-        print(f"Mã mời ({args.role}) cho {who}, dùng một lần, hết hạn lúc {expires}:")
+        role = translate(f"role.name.{args.role}", settings.language)
+        who = agency.name if agency else role
+        print(say(settings, "invite.created", role=role, who=who, expires=expires))
         print(new.code)
         username = telegram_username(settings)
         if username:
             print(f"Telegram: https://t.me/{username}?start={new.code}")
-        print(f"Zalo hoặc kênh khác: gửi /start {new.code}")
+        print(say(settings, "invite.other_channels", code=new.code))
         return 0
     finally:
         app.close()
@@ -184,16 +183,18 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
             if args.agency_command == "rename":
                 agency = find_agency(session, args.agency)
                 if agency is None:
-                    print(f"Không tìm thấy cơ quan {args.agency!r}.", file=sys.stderr)
+                    print(say(settings, "agency.unknown", name=args.agency), file=sys.stderr)
                     return 1
                 holder = name_holder(session, args.new_name.strip(), other_than=agency)
                 if holder is not None:
-                    print(
-                        f"Tên {args.new_name.strip()!r} đã thuộc về cơ quan {holder.code} "
-                        f"({holder.name}); nếu hai cơ quan hợp nhất, dùng: baocao agency merge. "
-                        f"That name is taken.",
-                        file=sys.stderr,
+                    taken = say(
+                        settings,
+                        "agency.name_taken",
+                        name=args.new_name.strip(),
+                        code=holder.code,
+                        holder=holder.name,
                     )
+                    print(taken, file=sys.stderr)
                     return 1
                 old = agency.name
                 rename_agency(
@@ -207,19 +208,19 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
                     channel="cli",
                     detail={"agency": agency.code, "from": old, "to": agency.name},
                 )
-                print(f"Đã đổi tên: {old} → {agency.name} (tên cũ vẫn tra cứu được).")
+                print(say(settings, "agency.renamed", old=old, new=agency.name))
                 return 0
             source = find_agency(session, args.source, follow_merges=False)
             target = find_agency(session, args.target)
             for given, found in ((args.source, source), (args.target, target)):
                 if found is None:
-                    print(f"Không tìm thấy cơ quan {given!r}.", file=sys.stderr)
+                    print(say(settings, "agency.unknown", name=given), file=sys.stderr)
                     return 1
             assert source is not None and target is not None
             try:
                 result = merge_agencies(session, source=source, target=target, clock=app.clock)
             except MergeError as error:
-                print(f"Không sáp nhập được: {error}.", file=sys.stderr)
+                print(say(settings, "agency.merge_failed", reason=error), file=sys.stderr)
                 return 1
             audit.record(
                 session,
@@ -229,19 +230,23 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
                 channel="cli",
                 detail={"source": source.code, "target": target.code, "moved": result.moved},
             )
-            moved = ", ".join(f"{k}: {v}" for k, v in result.moved.items()) or "không có gì"
-            print(f"Đã sáp nhập {source.name} vào {target.name}. Đã chuyển: {moved}.")
+            moved = ", ".join(
+                translate_plural(f"cli.agency.moved.{kind}", count, settings.language)
+                for kind, count in result.moved.items()
+            ) or say(settings, "plan.nothing")
+            print(
+                say(settings, "agency.merged", source=source.name, target=target.name, moved=moved)
+            )
             if result.kept_with_source:
-                print(
-                    "Hai cơ quan cùng có báo cáo cho một kỳ: báo cáo của cơ quan cũ được giữ "
-                    f"nguyên dưới tên cũ (mã báo cáo {result.kept_with_source})."
-                )
+                print(say(settings, "agency.kept_with_source", ids=result.kept_with_source))
             return 0
     finally:
         app.close()
 
 
 def _list(app: App) -> int:
+    pending = say(app.settings, "agency.pending")
+    none = say(app.settings, "agency.no_focal")
     with app.make_session() as session:
         for agency in reporting_agencies(session):
             members = agency_members(
@@ -251,10 +256,10 @@ def _list(app: App) -> int:
             )
             people = (
                 "; ".join(
-                    f"{p.full_name}{' (chờ duyệt)' if m.status == MemberStatus.pending else ''}"
+                    p.full_name + (pending if m.status == MemberStatus.pending else "")
                     for m, p in members
                 )
-                or "chưa có đầu mối"
+                or none
             )
             print(f"{agency.code:<32} {agency.name}: {people}")
     return 0
