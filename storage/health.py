@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from storage.db import SessionFactory, error_reason, transaction
+from storage.i18n import translate
 from storage.models import Heartbeat
 
 SCHEDULER = "scheduler"
@@ -97,20 +98,22 @@ def check(make_session: SessionFactory, *, now: datetime, tick_seconds: float) -
     return health
 
 
-def health_text(health: Health) -> str:
-    """What `baocao status` prints: Vietnamese first, one line per part."""
+def health_text(health: Health, language: str = "vi") -> str:
+    """What `baocao status` prints, one line per part (the problems stay as /healthz has them)."""
+
+    def say(key: str, /, **values: object) -> str:
+        return translate(f"health.{key}", language, **values)
 
     def age(seconds: float | None) -> str:
-        return "chưa có / never" if seconds is None else f"{int(seconds)} giây trước / s ago"
+        return say("never") if seconds is None else say("ago", seconds=int(seconds))
 
-    verdict = "hoạt động tốt / healthy" if health.healthy else "có vấn đề / unhealthy"
-    lines = [f"baocao: {verdict}"]
+    lines = [say("healthy" if health.healthy else "unhealthy")]
     if health.database:
-        lines.append("Cơ sở dữ liệu / database: kết nối được / reachable")
+        lines.append(say("database_ok"))
     else:
-        lines.append(f"Cơ sở dữ liệu / database: không kết nối được / unreachable ({health.error})")
-    lines.append(f"Bộ lập lịch / scheduler: lần chạy cuối {age(health.scheduler_age)}")
+        lines.append(say("database_down", error=health.error))
+    lines.append(say("scheduler", age=age(health.scheduler_age)))
     for name, (mode, seconds) in sorted(health.channels.items()):
-        lines.append(f"Kênh / channel {name} ({mode}): hoạt động cuối {age(seconds)}")
+        lines.append(say("channel", name=name, mode=mode, age=age(seconds)))
     lines += [f"- {problem}" for problem in health.problems]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from sqlmodel import Session, delete, select
 from storage.agencies import AgencyIndex, add_name, rename_agency, surviving
 from storage.clock import Clock
 from storage.forms import ensure_forms, store_form
+from storage.i18n import text
 from storage.models import (
     Agency,
     AgencyKind,
@@ -225,15 +226,14 @@ def import_task_table(
         resolved: dict[str, list[Agency]] = {}
         for role, names in (("lead", row.lead), ("coordinating", row.coordinating)):
             resolved[role] = []
-            column = "chủ trì" if role == "lead" else "phối hợp"
             for cell in names:
                 found, unknown = index.resolve_cell(cell)
                 resolved[role].extend(surviving(session, a) for a in found)
                 problems.extend(
                     Problem(
-                        f"{name}: dòng {row.row}",
+                        text("problem.at_line", file=name, line=row.row),
                         "unknown_agency",
-                        f"cơ quan {column} không xác định: {piece!r}",
+                        text(f"problem.unknown_{role}", name=piece),
                     )
                     for piece in unknown
                 )
@@ -271,11 +271,11 @@ def _choose_plan(session: Session, *, name: str, plan_code: str | None) -> Plan:
         plans = [p for p in plans if p.code == plan_code]
     if len(plans) != 1:
         message = (
-            f"không có kế hoạch {plan_code!r}"
+            text("problem.no_such_plan", code=plan_code)
             if plan_code
-            else "cần chỉ rõ kế hoạch (--plan MÃ)"
+            else text("problem.which_plan")
             if plans
-            else "chưa có kế hoạch nào: hãy nhập tệp YAML của kế hoạch trước"
+            else text("problem.no_plan_yet")
         )
         raise PlanFileError([Problem(name, "unknown_plan", message)])
     return plans[0]

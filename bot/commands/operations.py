@@ -91,5 +91,5 @@ def status_(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     else:
-        print(health.health_text(result))
+        print(health.health_text(result, settings.language))
     return 0 if result.healthy else 1
