@@ -50,6 +50,7 @@ class App:
             review_notify=settings.review_notify,
             report=report_options(settings),
             report_template=settings.report_template,
+            web_url=web_console_url(settings),
         )
         dispatcher = Dispatcher(
             make_session=make_session, config=config, clock=clock, registry=build_registry()
@@ -69,6 +70,11 @@ class App:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def web_console_url(settings: Settings) -> str | None:
+    """The web console's public address; none without BAOCAO_PUBLIC_URL."""
+    return f"{settings.public_url}/web" if settings.public_url else None
 
 
 def report_options(settings: Settings) -> ReportOptions:

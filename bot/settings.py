@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     public_url: str | None = None
     download_link_hours: int = Field(default=24, ge=1, le=24 * 30)
     download_single_use: bool = False  # a download link opens once
+    web_session_hours: int = Field(default=8, ge=1, le=24 * 7)  # a web console sign-in lasts
 
     require_approval: bool = False
     invite_days: int = Field(default=7, ge=1, le=365)

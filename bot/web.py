@@ -34,7 +34,8 @@ BROWSER_COOKIE = "baocao_dl"  # binds download links to the browser that opened 
 BROWSER_COOKIE_DAYS = 30
 HEALTH_ROUTE = r"/healthz"
 MAX_BODY = 1024 * 1024  # webhook updates are small; nothing else is posted here
-_TOKEN_IN_PATH = re.compile(r"/files/[^/?#]+")
+# Secrets in paths: download tokens, and the web console's one-time sign-in links.
+_TOKEN_IN_PATH = re.compile(r"/(files|web/signin)/[^/?#]+")
 
 Route = tuple[str, type[RequestHandler], dict[str, Any]]
 
@@ -61,7 +62,7 @@ class PlainHandler(RequestHandler):
         # Tornado's own message quotes the request, whose path may hold a download token.
         if isinstance(value, HTTPError):
             return  # an answer we chose (403, 404): the access log has it
-        path = _TOKEN_IN_PATH.sub("/files/***", self.request.path)
+        path = _TOKEN_IN_PATH.sub(r"/\1/***", self.request.path)
         log.error("%s %s failed", self.request.method, path, exc_info=(typ, value, tb))  # type: ignore[arg-type]
 
 
@@ -152,7 +153,7 @@ def files_route(make_session: SessionFactory, clock: Clock) -> Route:
 def _log_request(handler: RequestHandler) -> None:
     # Tornado's own access log prints the path, and a download path is a secret.
     request = handler.request
-    path = _TOKEN_IN_PATH.sub("/files/***", request.path)
+    path = _TOKEN_IN_PATH.sub(r"/\1/***", request.path)
     status = handler.get_status()
     level = logging.INFO if status < 400 else logging.WARNING
     log.log(level, "%d %s %s %.1fms", status, request.method, path, 1000 * request.request_time())

@@ -53,6 +53,8 @@ class HandlerConfig:
     # The draft report's issuer and signatory, and a template of the deployment's own.
     report: ReportOptions = field(default_factory=ReportOptions)
     report_template: Path | None = None
+    # The web console's public address (BAOCAO_PUBLIC_URL + "/web"), for /web's sign-in link.
+    web_url: str | None = None
     # The one reminder service, with the configured calendar (built by the composition root).
     reminders: ReminderPlanner = field(
         default_factory=lambda: ReminderPlanner(policy=ReminderPolicy())

@@ -637,6 +637,16 @@ def version_blocks(
     ctx: Context, agency: Agency, period: ReportingPeriod, submission: Any, version: int
 ) -> list[str]:
     """A submitted version read with the questionnaire it was answered with."""
+    layout, answers = version_layout(ctx, agency, period, submission, version)
+    shown = [i for i in layout.instances if i.key in answers]
+    return report_blocks(ctx, layout.form, shown, answers)
+
+
+def version_layout(
+    ctx: Context, agency: Agency, period: ReportingPeriod, submission: Any, version: int
+) -> tuple[Layout, Answers]:
+    """A submitted version's answers and the layout of the questionnaire it was answered with
+    (today's, for a version stored without one)."""
     row = version_row(ctx.session, submission=submission, version=version)
     answers = version_answers(ctx.session, submission=submission, version=version)
     layout = None
@@ -647,8 +657,7 @@ def version_blocks(
         )
     if layout is None:
         layout = layout_for(ctx.session, period=period, agency=agency, answers=answers)
-    shown = [i for i in layout.instances if i.key in answers]
-    return report_blocks(ctx, layout.form, shown, answers)
+    return layout, answers
 
 
 def show_latest(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[Reply]:

@@ -123,7 +123,19 @@ def return_(ctx: Context, args: str) -> list[Reply]:
     submission = found[1] if found else None
     if found is None or submission is None or submission.state != SubmissionState.submitted:
         return [Reply(ctx.t("review.return_not_submitted", agency=agency.name))]
-    period = found[0]
+    return [return_report(ctx, agency, found[0], submission, comment)]
+
+
+def return_report(
+    ctx: Context,
+    agency: Agency,
+    period: ReportingPeriod,
+    submission: Submission,
+    comment: str,
+) -> Reply:
+    """Send a submitted report back for more work ("cần bổ sung") and tell each of the
+    agency's focal points through the outbox; the chat's /return and the web console both
+    come here."""
     return_submission(ctx.session, submission=submission, comment=comment[:1000], clock=ctx.clock)
     ctx.audit("report:return", "ok", submission_id=submission.id)
     told = 0
@@ -142,7 +154,7 @@ def return_(ctx: Context, args: str) -> list[Reply]:
                 ),
             )
         )
-    return [Reply(ctx.t("review.returned", agency=agency.name, count=told))]
+    return Reply(ctx.t("review.returned", agency=agency.name, count=told))
 
 
 def setup(registry: Registry) -> None:

@@ -13,6 +13,7 @@ from handlers import (
     review,
     scope,
     secretariat,
+    web_signin,
 )
 from handlers.context import Context, Role
 from handlers.registration import RegistrationFlow
@@ -42,6 +43,7 @@ def build_registry() -> Registry:
         secretariat,
         requests,
         scope,
+        web_signin,
         menus,
     )
     for module in modules:

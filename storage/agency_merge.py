@@ -111,3 +111,17 @@ def _move_links(
         if exists is None:
             session.add(model(**key))
     session.flush()
+
+
+def preview_merge(
+    session: Session, *, source: Agency, target: Agency, clock: Clock
+) -> MergeResult:
+    """What `merge_agencies` would move, found by doing it inside a savepoint that is then
+    rolled back, so the preview is the merge itself and cannot drift from it. Raises
+    MergeError as the merge would."""
+    savepoint = session.begin_nested()
+    try:
+        return merge_agencies(session, source=source, target=target, clock=clock)
+    finally:
+        savepoint.rollback()
+        session.expire_all()  # the objects forget the rolled-back changes

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage.clock import Clock
-from storage.models import Invite
+from storage.models import Agency, Invite
 
 CODE_BYTES = 16  # 128 bits
 _NOT_CODE = re.compile(r"[\s\-_.]+")
@@ -103,3 +103,35 @@ def use_invite(session: Session, *, invite: Invite, person_id: int, clock: Clock
     )
     session.expire(invite)
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def list_invites(session: Session, *, limit: int = 200) -> list[tuple[Invite, Agency | None]]:
+    """The latest invites first, each with its agency (None: a secretariat invite)."""
+    rows = session.exec(
+        select(Invite, Agency)
+        .join(Agency, col(Agency.id) == col(Invite.agency_id), isouter=True)
+        .order_by(col(Invite.created_at).desc(), col(Invite.id).desc())
+        .limit(limit)
+    ).all()
+    return [(invite, agency) for invite, agency in rows]
+
+
+def revoke_invite(session: Session, *, invite_id: int, clock: Clock) -> Invite | None:
+    """Make an unused invite expire now, so its code opens nothing; None when there is no
+    such invite or it was already used or expired."""
+    now = clock.now()
+    result = session.execute(
+        update(Invite)
+        .where(
+            col(Invite.id) == invite_id,
+            col(Invite.used_at).is_(None),
+            col(Invite.expires_at) > now,
+        )
+        .values(expires_at=now)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    invite = session.get(Invite, invite_id)
+    if invite is not None:
+        session.refresh(invite)
+    return invite

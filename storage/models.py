@@ -461,3 +461,24 @@ class Heartbeat(SQLModel, table=True):
     name: str = Field(max_length=64, unique=True)  # scheduler | channel:telegram | channel:zalo
     mode: str = Field(default="", max_length=16)  # polling | webhook, for channels
     at: datetime = _instant()
+
+
+class WebSession(SQLModel, table=True):
+    """A secretariat member's sign-in to the web console (storage.web_sessions): a one-time
+    link sent in the chat opens one browser session. Bound to the chat identity that asked,
+    whose role is checked again on every request. Only SHA-256 hashes are stored."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_hash: str = Field(max_length=64, unique=True)
+    session_hash: str | None = Field(default=None, max_length=64, unique=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    chat_id: str = Field(max_length=64)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _instant()
+    link_expires_at: datetime = _instant()
+    opened_at: datetime | None = _instant(nullable=True)
+    expires_at: datetime | None = _instant(nullable=True)
+    ended_at: datetime | None = _instant(nullable=True)

@@ -17,6 +17,7 @@ from bot.console import ConsoleChannel
 from bot.logs import quiet_console
 from bot.settings import Settings
 from bot.web import WebServer, files_route, health_route
+from bot.webconsole import console_routes
 from scheduler.delivery import Channel
 from scheduler.service import SchedulerService, auto_close_after
 
@@ -59,10 +60,12 @@ def run(
 async def serve(app: App) -> int:
     settings = app.settings
     app.web_routes = [
-        health_route(app.make_session, app.clock, tick_seconds=settings.scheduler_tick_seconds)
+        health_route(app.make_session, app.clock, tick_seconds=settings.scheduler_tick_seconds),
+        *console_routes(app),  # the web console, with BAOCAO_PUBLIC_URL
     ]
     channels = await start_channels(app)
-    web = await _start_web(app, channels) if channels else None
+    # The console chat alone serves the web endpoint only for the web console.
+    web = await _start_web(app, channels) if channels or settings.public_url else None
     # Without a chat platform the terminal is the only channel: it also shows the outbox's
     # messages for console users (notices, reminders), which would otherwise wait for ever.
     console = None if channels else ConsoleChannel(app.dispatcher, user_id="operator")

@@ -1,0 +1,53 @@
+"""Every console address and the handler that serves it (tornado's patterns match whole paths).
+Addresses take codes, numbers and keys only, never file paths."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tornado.web import StaticFileHandler
+
+from bot.webconsole.base import ROUTE_PREFIX, Console, ConsoleOptions
+from bot.webconsole.board import BoardHandler, ChangesHandler, PaletteHandler
+from bot.webconsole.render import STATIC
+from bot.webconsole.signin import TOKEN, SignInHandler, SignOutHandler
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.web import Route
+
+
+class StaticHandler(StaticFileHandler):
+    """htmx and the style sheet; tornado refuses any path outside the folder (403)."""
+
+    def set_default_headers(self) -> None:
+        self.clear_header("Server")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+
+def console_routes(app: App, options: ConsoleOptions | None = None) -> list[Route]:
+    """The console's routes; none without BAOCAO_PUBLIC_URL (no link could be sent)."""
+    settings = app.settings
+    if not settings.public_url:
+        return []
+    dispatcher = app.dispatcher
+    console = Console(
+        make_session=app.make_session,
+        clock=app.clock,
+        config=dispatcher.config,
+        registry=dispatcher.registry,
+        links=dispatcher.links,
+        session_hours=settings.web_session_hours,
+        public_url=settings.public_url,
+        options=options or ConsoleOptions(),
+    )
+    given: dict[str, Any] = {"console": console}
+    web = ROUTE_PREFIX
+    return [
+        (rf"{web}/?", BoardHandler, given),
+        (rf"{web}/board/changes", ChangesHandler, given),
+        (rf"{web}/palette\.css", PaletteHandler, given),
+        (rf"{web}/signin/{TOKEN}", SignInHandler, given),
+        (rf"{web}/signout", SignOutHandler, given),
+        (rf"{web}/static/(.*)", StaticHandler, {"path": str(STATIC)}),
+    ]
