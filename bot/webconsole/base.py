@@ -184,6 +184,7 @@ class ConsoleHandler(PlainHandler):
             base=console.base,
             xsrf_form_html=self.xsrf_form_html,
             language=console.config.language,
+            zone=console.config.zone,
             **values,
         )
 
@@ -200,13 +201,17 @@ class ConsoleHandler(PlainHandler):
             )
         )
 
-    def done(self, ctx_name: str | None, text: str, links: list[tuple[str, str]]) -> None:
-        """The outcome of a change, with where to go next."""
+    def done(
+        self, name: str | None, text: str, links: list[tuple[str, str]], *, ok: bool = True
+    ) -> None:
+        """The outcome of a change (or why nothing changed: 400), with where to go next."""
+        if not ok:
+            self.set_status(400)
         self.page(
             "message.html",
-            title=self.console.t("done.title"),
+            title=self.console.t("done.title" if ok else "notdone.title"),
             text=text,
-            signed_in=ctx_name,
+            signed_in=name,
             links=links,
         )
 

@@ -7,10 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 from tornado.web import StaticFileHandler
 
+from bot.webconsole.agencies import AgenciesHandler, MergeHandler, RenameHandler
+from bot.webconsole.agency import CODE, AgencyHandler, ReturnHandler
 from bot.webconsole.base import ROUTE_PREFIX, Console, ConsoleOptions
 from bot.webconsole.board import BoardHandler, ChangesHandler, PaletteHandler
+from bot.webconsole.downloads import DownloadHandler, DownloadsHandler
+from bot.webconsole.invites import InvitesHandler, RevokeInviteHandler
+from bot.webconsole.reminders import OutboxActionHandler, RemindersHandler
 from bot.webconsole.render import STATIC
 from bot.webconsole.signin import TOKEN, SignInHandler, SignOutHandler
+from bot.webconsole.task import TaskHandler
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -49,5 +55,17 @@ def console_routes(app: App, options: ConsoleOptions | None = None) -> list[Rout
         (rf"{web}/palette\.css", PaletteHandler, given),
         (rf"{web}/signin/{TOKEN}", SignInHandler, given),
         (rf"{web}/signout", SignOutHandler, given),
+        (rf"{web}/agency/{CODE}", AgencyHandler, given),
+        (rf"{web}/agency/{CODE}/return", ReturnHandler, given),
+        (rf"{web}/task/([0-9]{{1,4}})", TaskHandler, given),
+        (rf"{web}/downloads", DownloadsHandler, given),
+        (rf"{web}/download/([a-z0-9\-]{{1,32}})\.(xlsx|csv|docx)", DownloadHandler, given),
+        (rf"{web}/reminders", RemindersHandler, given),
+        (rf"{web}/outbox/([0-9]{{1,12}})/(release|dismiss)", OutboxActionHandler, given),
+        (rf"{web}/invites", InvitesHandler, given),
+        (rf"{web}/invites/([0-9]{{1,12}})/revoke", RevokeInviteHandler, given),
+        (rf"{web}/agencies", AgenciesHandler, given),
+        (rf"{web}/agencies/{CODE}/rename", RenameHandler, given),
+        (rf"{web}/agencies/merge", MergeHandler, given),
         (rf"{web}/static/(.*)", StaticHandler, {"path": str(STATIC)}),
     ]

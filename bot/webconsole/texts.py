@@ -182,6 +182,24 @@ WEB_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "reminders.not_reminded": ("Không nhắc ({count})", "Not reminded ({count})"),
     "reminders.admin": ("quản trị", "administrator"),
+    "reminders.step.new": ("thông báo yêu cầu", "the request's notice"),
+    "reminders.step.late": ("danh sách quá hạn", "the overdue list"),
+    "reminders.step.overdue": ("nhắc quá hạn lần {n}", "overdue reminder no. {n}"),
+    "reminders.step.digest": ("tổng hợp hằng ngày", "the daily list"),
+    "reminders.step.due_day": ("nhắc ngày hạn nộp", "the deadline's reminder"),
+    "reminders.step.consolidation": (
+        "nhắc ngày hạn tổng hợp", "the consolidation deadline's reminder"
+    ),
+    "reminders.step.before": (
+        "nhắc trước hạn {n} ngày làm việc", "reminder {n} working days before"
+    ),
+    "reminders.when.left": ("còn {n} ngày làm việc", "{n} working days left"),
+    "reminders.when.over": ("đã quá hạn {n} ngày làm việc", "{n} working days overdue"),
+    "reminders.period": ("Kỳ {key} — {title}", "Period {key} — {title}"),
+    "reminders.reasons_note": (
+        "Lý do ghi bằng tiếng Việt, như lệnh baocao remind --dry-run.",
+        "Reasons are in Vietnamese, as baocao remind --dry-run prints them.",
+    ),
     "outbox.title": ("Hàng đợi tin nhắn", "Outbox"),
     "outbox.counts": ("Số tin theo trạng thái", "Messages by status"),
     "outbox.status.pending": ("chờ gửi", "pending"),
@@ -282,6 +300,7 @@ WEB_TEXTS: dict[str, tuple[str, str]] = {
     "agencies.moved.task_roles": ("vai trò trong nhiệm vụ", "task roles"),
     "agencies.moved.submissions": ("báo cáo", "reports"),
     "done.title": ("Đã xong", "Done"),
+    "notdone.title": ("Chưa thực hiện", "Not done"),
 }
 
 
