@@ -89,9 +89,9 @@ def secretariat_plan() -> dict:
     return plan
 
 
-def make_world_app(make_app, tmp_path: Path, plan: dict | None = None) -> App:
+def make_world_app(make_app, tmp_path: Path, plan: dict | None = None, **settings) -> App:
     path = write_yaml(tmp_path / "plan.yaml", plan or secretariat_plan())
-    return make_app(plan_file=str(path))
+    return make_app(plan_file=str(path), **settings)
 
 
 def _keys(session, parts: Parts) -> Parts:
@@ -155,8 +155,8 @@ def build_world(make_app, tmp_path: Path, plan: dict | None = None) -> App:
     return make_app.shared("secretariat world", lambda: _build_world(make_app, tmp_path))
 
 
-def _build_world(make_app, tmp_path: Path, plan: dict | None = None) -> App:
-    app = make_world_app(make_app, tmp_path, plan)
+def _build_world(make_app, tmp_path: Path, plan: dict | None = None, **settings) -> App:
+    app = make_world_app(make_app, tmp_path, plan, **settings)
     register(app, "u1", "so-a", name="Nguyễn Thị Lan")
     register(app, "u2", "so-b", name="Trần Văn Bình")
     register(app, "u3", "so-c", name="Lê Thị Cúc")

@@ -1,15 +1,16 @@
 """The web console on a real tornado listener, for the console's tests: the secretariat's world
-(`tests.secretariat_world`) with BAOCAO_PUBLIC_URL pointing at a free local port, the sign-in
-link asked for in the chat, and a plain HTTP client that keeps cookies like a browser."""
+(`tests.secretariat_world`) opened with BAOCAO_PUBLIC_URL set (built once per test process),
+the sign-in link asked for in the chat, and a plain HTTP client that keeps cookies like a
+browser. The public address is the proxy's; tests reach the listener at the link's path."""
 
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -19,23 +20,23 @@ from bot.webconsole import console_routes
 from bot.webconsole.base import ConsoleOptions
 from tests.fakes.telegram_api import LoopThread
 from tests.people import say
-from tests.secretariat_world import build_world
+from tests.secretariat_world import _build_world
 
+PUBLIC_URL = "http://bot.example.gov.vn"
 LINK = re.compile(r"(https?://\S+/web/signin/[A-Za-z0-9_\-]+)")
 XSRF_FIELD = re.compile(r'name="_xsrf" value="([^"]+)"')
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def web_world(make_app, tmp_path: Path, *, port: int, **settings: object) -> App:
-    """The shared secretariat world, opened by an App whose public address is this port."""
-    build_world(make_app, tmp_path)
-    kept = dict(make_app.last_settings)
-    return make_app(**kept, public_url=f"http://127.0.0.1:{port}", **settings)
+def web_world(make_app, tmp_path: Path, **settings: object) -> App:
+    """The secretariat's world with the web console on (made once per test process); more
+    settings build the App again on a copy of it."""
+    app = make_app.shared(
+        "web console world",
+        lambda: _build_world(make_app, tmp_path, public_url=PUBLIC_URL),
+    )
+    if not settings:
+        return app
+    return make_app(**make_app.last_settings | settings)
 
 
 @dataclass
@@ -48,14 +49,18 @@ class RunningConsole:
     def url(self) -> str:
         return self.server.url
 
+    def local(self, link: str) -> str:
+        """A public address (from the chat) on this listener."""
+        return self.url + urlsplit(link).path
+
 
 @contextmanager
 def running_console(
-    app: App, *, port: int, options: ConsoleOptions | None = None
+    app: App, *, options: ConsoleOptions | None = None
 ) -> Iterator[RunningConsole]:
     routes = [*console_routes(app, options), files_route(app.make_session, app.clock)]
     with LoopThread() as loop:
-        server = WebServer(listen="127.0.0.1", port=port, routes=routes)
+        server = WebServer(listen="127.0.0.1", port=0, routes=routes)
         loop.run(server.start())
         try:
             yield RunningConsole(app, server, loop)
@@ -81,8 +86,8 @@ def client() -> httpx.Client:
     return httpx.Client(follow_redirects=False, timeout=10)
 
 
-def sign_in(http: httpx.Client, link: str) -> httpx.Response:
+def sign_in(http: httpx.Client, console: RunningConsole, link: str) -> httpx.Response:
     """Open the link, press «Đăng nhập»: the browser then holds the session cookie."""
-    page = http.get(link)
+    page = http.get(console.local(link))
     assert page.status_code == 200, page.text[:300]
-    return http.post(link, data={"_xsrf": xsrf_of(page.text)})
+    return http.post(console.local(link), data={"_xsrf": xsrf_of(page.text)})
