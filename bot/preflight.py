@@ -15,7 +15,15 @@ from bot.settings import DEFAULT_DATABASE_URL, Settings
 from storage.db import error_reason
 
 # Read by the test suite, CI and dev.py, never by the bot: not typos.
-NOT_SETTINGS = frozenset({"BAOCAO_TEST_POSTGRES_URL", "BAOCAO_REQUIRE_POSTGRES", "BAOCAO_VENV"})
+NOT_SETTINGS = frozenset(
+    {
+        "BAOCAO_TEST_POSTGRES_URL",
+        "BAOCAO_REQUIRE_POSTGRES",
+        "BAOCAO_REQUIRE_SOFFICE",
+        "BAOCAO_REQUIRE_BROWSER",
+        "BAOCAO_VENV",
+    }
+)
 # What @BotFather hands out: the bot's numeric id, a colon, then 35 URL-safe characters today.
 TELEGRAM_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
 

@@ -49,11 +49,22 @@ def _postgres_once() -> str | None:
     return _POSTGRES[0]
 
 
+# What CI tells the suite (README, Tests), not settings of the bot: kept for the tests to read.
+SUITE_VARIABLES = frozenset(
+    {
+        "BAOCAO_TEST_POSTGRES_URL",
+        "BAOCAO_REQUIRE_POSTGRES",
+        "BAOCAO_REQUIRE_SOFFICE",
+        "BAOCAO_REQUIRE_BROWSER",
+    }
+)
+
+
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     """No BAOCAO_* from the developer's shell, and no stray .env: each test starts clean."""
     for name in list(os.environ):
-        if name.startswith("BAOCAO_") and name != "BAOCAO_TEST_POSTGRES_URL":
+        if name.startswith("BAOCAO_") and name not in SUITE_VARIABLES:
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
 

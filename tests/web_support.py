@@ -5,7 +5,9 @@ browser. The public address is the proxy's; tests reach the listener at the link
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +20,6 @@ from bot.app import App
 from bot.web import WebServer, files_route
 from bot.webconsole import console_routes
 from bot.webconsole.base import ConsoleOptions
-from tests.fakes.telegram_api import LoopThread
 from tests.people import say
 from tests.secretariat_world import _build_world
 
@@ -39,11 +40,44 @@ def web_world(make_app, tmp_path: Path, **settings: object) -> App:
     return make_app(**make_app.last_settings | settings)
 
 
+class ServerThread:
+    """The web server on an event loop of its own thread (`asyncio.run`, so the loop is shut
+    down inside that thread: the main thread may be running Playwright's loop)."""
+
+    def __init__(self, routes: list) -> None:
+        self.routes = routes
+        self.server: WebServer | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="web-console", daemon=True)
+
+    def _run(self) -> None:
+        asyncio.run(self._serve())
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        server = WebServer(listen="127.0.0.1", port=0, routes=self.routes)
+        await server.start()
+        self.server = server
+        self._ready.set()
+        await self._stop.wait()
+        await server.stop()
+
+    def __enter__(self) -> WebServer:
+        self._thread.start()
+        assert self._ready.wait(10), "the web server did not start"
+        assert self.server is not None
+        return self.server
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(10)
+
+
 @dataclass
 class RunningConsole:
     app: App
     server: WebServer
-    loop: LoopThread
 
     @property
     def url(self) -> str:
@@ -59,13 +93,8 @@ def running_console(
     app: App, *, options: ConsoleOptions | None = None
 ) -> Iterator[RunningConsole]:
     routes = [*console_routes(app, options), files_route(app.make_session, app.clock)]
-    with LoopThread() as loop:
-        server = WebServer(listen="127.0.0.1", port=0, routes=routes)
-        loop.run(server.start())
-        try:
-            yield RunningConsole(app, server, loop)
-        finally:
-            loop.run(server.stop())
+    with ServerThread(routes) as server:
+        yield RunningConsole(app, server)
 
 
 def signin_link(app: App, user: str = "operator", *, channel: str = "console") -> str:
