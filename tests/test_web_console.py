@@ -466,3 +466,10 @@ def test_the_console_speaks_english_when_asked(make_app, tmp_path, http):
         sign_in(http, running, signin_link(app))
         page = http.get(f"{running.url}/web/").text
     assert "Board: " in page and "Sent late" in page and "Bảng tổng hợp" not in page
+
+
+def test_without_a_public_address_there_is_no_console(app):
+    from bot.webconsole import console_routes
+
+    assert console_routes(app) == []
+    assert "BAOCAO_PUBLIC_URL" in say(app, "operator", "/web")

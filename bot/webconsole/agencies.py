@@ -74,7 +74,7 @@ class AgenciesHandler(ConsoleHandler):
             return agencies_page(ctx), signed_in_name(ctx)
 
         page, name = await self.work(job)
-        self.page("agencies.html", page=page, signed_in=name)
+        await self.page("agencies.html", page=page, signed_in=name)
 
 
 class RenameHandler(ConsoleHandler):
@@ -99,7 +99,7 @@ class RenameHandler(ConsoleHandler):
 
         ok, text, name = await self.work(job)
         back = f"{self.console.base}/agencies"
-        self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)
+        await self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)
 
 
 class MergeHandler(ConsoleHandler):
@@ -112,7 +112,7 @@ class MergeHandler(ConsoleHandler):
             return merge_preview(ctx, source, target), signed_in_name(ctx)
 
         preview, name = await self.work(job)
-        self.page("merge.html", preview=preview, signed_in=name)
+        await self.page("merge.html", preview=preview, signed_in=name)
 
     async def post(self) -> None:
         source_code, target_code = (
@@ -135,4 +135,4 @@ class MergeHandler(ConsoleHandler):
 
         ok, text, name = await self.work(job)
         back = f"{self.console.base}/agencies"
-        self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)
+        await self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)

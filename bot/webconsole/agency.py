@@ -123,7 +123,7 @@ class AgencyHandler(ConsoleHandler):
         standings = {c.key: c.label for c in categories(self.console.config.language)[1]}
         # Issue 12 (documents kept by the bot) fills `documents`: the attached files of the
         # version shown, each shown inline (PDF, images) by partials/documents.html.
-        self.page(
+        await self.page(
             "agency.html",
             page=page,
             standings=standings,
@@ -161,4 +161,4 @@ class ReturnHandler(ConsoleHandler):
             return True, reply.text, back, signed_in_name(ctx)
 
         ok, text, back, name = await self.work(job)
-        self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)
+        await self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)

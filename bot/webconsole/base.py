@@ -172,17 +172,20 @@ class ConsoleHandler(PlainHandler):
 
     # --- answers ---
 
-    def page(self, template: str, **values: Any) -> None:
+    async def page(self, template: str, **values: Any) -> None:
+        """Draw the page off the event loop (a large board takes tens of milliseconds)."""
+        form_field = self.xsrf_form_html()  # may set the XSRF cookie: here, on the loop
+        html = await asyncio.to_thread(self.render_page, template, form_field, **values)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(self.render_page(template, **values))
+        self.finish(html)
 
-    def render_page(self, template: str, **values: Any) -> str:
+    def render_page(self, template: str, form_field: str, /, **values: Any) -> str:
         console = self.console
         return console.templates.render(
             template,
             t=console.t,
             base=console.base,
-            xsrf_form_html=self.xsrf_form_html,
+            xsrf_form_html=lambda: form_field,
             language=console.config.language,
             zone=console.config.zone,
             **values,
@@ -194,6 +197,7 @@ class ConsoleHandler(PlainHandler):
         self.finish(
             self.render_page(
                 "message.html",
+                "",  # no form on an error page
                 title=self.console.t(f"error.{kind}.title"),
                 text=self.console.t(f"error.{kind}.text"),
                 signed_in=None,
@@ -201,13 +205,13 @@ class ConsoleHandler(PlainHandler):
             )
         )
 
-    def done(
+    async def done(
         self, name: str | None, text: str, links: list[tuple[str, str]], *, ok: bool = True
     ) -> None:
         """The outcome of a change (or why nothing changed: 400), with where to go next."""
         if not ok:
             self.set_status(400)
-        self.page(
+        await self.page(
             "message.html",
             title=self.console.t("done.title" if ok else "notdone.title"),
             text=text,

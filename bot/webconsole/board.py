@@ -5,6 +5,7 @@ bare 204 (htmx leaves the page alone), a changed one returns the board drawn ane
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -218,10 +219,10 @@ class BoardHandler(ConsoleHandler):
         if board is None:
             text = self.console.t("board.no_period")
             title = self.console.t("nav.board")
-            self.page("message.html", title=title, text=text, signed_in=name, links=[])
+            await self.page("message.html", title=title, text=text, signed_in=name, links=[])
             return
         poll = self.console.options.poll_seconds
-        self.page("board.html", board=board, signed_in=name, poll=poll)
+        await self.page("board.html", board=board, signed_in=name, poll=poll)
 
 
 class ChangesHandler(ConsoleHandler):
@@ -245,11 +246,11 @@ class ChangesHandler(ConsoleHandler):
             self.finish()
             return
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(
-            self.render_page(
-                "board_grid.html", board=board, poll=self.console.options.poll_seconds
-            )
+        poll = self.console.options.poll_seconds
+        html = await asyncio.to_thread(
+            self.render_page, "board_grid.html", self.xsrf_form_html(), board=board, poll=poll
         )
+        self.finish(html)
 
 
 class PaletteHandler(ConsoleHandler):

@@ -46,7 +46,7 @@ class DownloadsHandler(ConsoleHandler):
             return DownloadsPage(list(reversed(all_periods(ctx)))), signed_in_name(ctx)
 
         page, name = await self.work(job)
-        self.page("downloads.html", page=page, signed_in=name)
+        await self.page("downloads.html", page=page, signed_in=name)
 
 
 class DownloadHandler(ConsoleHandler):

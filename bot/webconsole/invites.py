@@ -61,7 +61,7 @@ class InvitesHandler(ConsoleHandler):
             return invites_page(ctx), signed_in_name(ctx)
 
         page, name = await self.work(job)
-        self.page("invites.html", page=page, signed_in=name)
+        await self.page("invites.html", page=page, signed_in=name)
 
     async def post(self) -> None:
         """A new invite for an agency's focal point, or for a new secretariat member."""
@@ -79,7 +79,7 @@ class InvitesHandler(ConsoleHandler):
 
         ok, text, name = await self.work(job)
         back = f"{self.console.base}/invites"
-        self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)
+        await self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)
 
 
 class RevokeInviteHandler(ConsoleHandler):
@@ -94,4 +94,4 @@ class RevokeInviteHandler(ConsoleHandler):
 
         ok, text, name = await self.work(job)
         back = f"{self.console.base}/invites"
-        self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)
+        await self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)

@@ -141,7 +141,7 @@ class RemindersHandler(ConsoleHandler):
             return reminders_page(ctx, ctx.clock.now()), signed_in_name(ctx)
 
         page, name = await self.work(job)
-        self.page("reminders.html", page=page, signed_in=name)
+        await self.page("reminders.html", page=page, signed_in=name)
 
 
 class OutboxActionHandler(ConsoleHandler):
@@ -163,4 +163,4 @@ class OutboxActionHandler(ConsoleHandler):
 
         ok, text, name = await self.work(job)
         back = f"{self.console.base}/reminders"
-        self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)
+        await self.done(name, text, [(back, self.console.t("common.back"))], ok=ok)

@@ -29,7 +29,7 @@ class SignInHandler(ConsoleHandler):
         name = await asyncio.to_thread(self._who, token)
         if name is None:
             raise HTTPError(404)
-        self.page("signin.html", name=name, signed_in=None)
+        await self.page("signin.html", name=name, signed_in=None)
 
     async def post(self, token: str) -> None:
         opened = await asyncio.to_thread(self._open, token)
@@ -102,7 +102,7 @@ class SignOutHandler(ConsoleHandler):
     async def post(self) -> None:
         await self.work(self._end)
         self.clear_cookie(SESSION_COOKIE, path=self.console.base)
-        self.page(
+        await self.page(
             "message.html",
             title=self.console.t("signout.title"),
             text=self.console.t("signout.text"),

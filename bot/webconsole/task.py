@@ -82,4 +82,4 @@ class TaskHandler(ConsoleHandler):
             return task_page(ctx, int(number), key=key), signed_in_name(ctx)
 
         page, name = await self.work(job)
-        self.page("task.html", page=page, signed_in=name)
+        await self.page("task.html", page=page, signed_in=name)
