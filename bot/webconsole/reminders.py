@@ -1,5 +1,5 @@
-"""Reminders: what goes out when, the same facts as `baocao remind --dry-run` (the one
-reminder service, `scheduler.planner.ReminderPlanner.preview`, which writes nothing); and the
+"""Reminders: what goes out when, the same facts (and words) as `baocao remind --dry-run` (the
+one reminder service, `scheduler.planner.ReminderPlanner.preview`, which writes nothing); and the
 outbox's pending, held and failed messages, with release and dismiss as `baocao outbox` does
 (`storage.reminders.release` / `dismiss`)."""
 
@@ -10,7 +10,9 @@ from datetime import datetime
 
 from bot.webconsole.base import ConsoleHandler, WebContext, signed_in_name
 from scheduler.planner import Preview
-from scheduler.policy import NEW_STEP, OVERDUE_LIST_STEP, ReminderPolicy, before_steps
+from scheduler.policy import ReminderPolicy, before_steps
+from scheduler.reminders import step_label
+from scheduler.texts import when_text
 from storage import reminders as outbox_store
 from storage.models import OutboxMessage, OutboxStatus
 
@@ -48,32 +50,9 @@ class RemindersPage:
     held: bool
 
 
-def step_words(ctx: WebContext, key: str) -> str:
-    """A reminder step in words ('d3': three working days before the deadline)."""
-    if key == NEW_STEP:
-        return ctx.w("reminders.step.new")
-    if key == OVERDUE_LIST_STEP:
-        return ctx.w("reminders.step.late")
-    kind, number = key[:1], key[1:]
-    if kind == "o":
-        return ctx.w("reminders.step.overdue", n=number)
-    if kind == "g":
-        return ctx.w("reminders.step.digest")
-    if number == "0":
-        return ctx.w("reminders.step.due_day" if kind == "d" else "reminders.step.consolidation")
-    return ctx.w("reminders.step.before", n=number)
-
-
-def _when(ctx: WebContext, days_left: int, today: object, due: object) -> str:
-    if days_left < 0:
-        return ctx.w("reminders.when.over", n=-days_left)
-    if today == due:
-        return ctx.w("board.when.today")
-    return ctx.w("reminders.when.left", n=days_left)
-
-
 def period_plans(ctx: WebContext, preview: Preview, policy: ReminderPolicy) -> list[PeriodPlan]:
     planning = preview.planning
+    language = ctx.config.language
     out = []
     for outlook in planning.periods:
         period = outlook.period
@@ -82,7 +61,12 @@ def period_plans(ctx: WebContext, preview: Preview, policy: ReminderPolicy) -> l
             key=period.key,
             title=period.title,
             due=period.due_on.strftime("%d/%m/%Y"),
-            when=_when(ctx, outlook.days_left, outlook.today, period.due_on),
+            when=when_text(
+                today=outlook.today,
+                deadline=period.due_on,
+                days_left=outlook.days_left,
+                language=ctx.config.language,
+            ),
             schedule=ctx.w(
                 "reminders.schedule",
                 at=policy.at.strftime("%H:%M"),
@@ -90,14 +74,14 @@ def period_plans(ctx: WebContext, preview: Preview, policy: ReminderPolicy) -> l
                 every=policy.overdue_every,
             ),
             current=(
-                ctx.w("reminders.current", step=step_words(ctx, outlook.due.step.key))
+                ctx.w("reminders.current", step=step_label(outlook.due.step, language))
                 if outlook.due is not None
                 else ctx.w("reminders.no_step")
             ),
             next=(
                 ctx.w(
                     "reminders.next",
-                    step=step_words(ctx, outlook.next_step.key),
+                    step=step_label(outlook.next_step, language),
                     time=ctx.local_time(outlook.next_step.at),
                 )
                 if outlook.next_step is not None

@@ -15,16 +15,23 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import matplotlib
 from PIL import Image, ImageDraw, ImageFont
 
+from storage.exports.palette import (  # noqa: F401  (the chart's palette, as before)
+    COLOURS,
+    NOT_EXPECTED,
+    NOT_IN_SCOPE,
+    STANDING_CATEGORIES,
+    TASK_CATEGORIES,
+    Category,
+    categories,
+)
 from storage.i18n import translate
-from storage.reports import TaskStatus
-from storage.summary import NOT_REPORTED, REPORTED, PeriodSummary, Standing, TaskFacts
+from storage.summary import PeriodSummary, TaskFacts
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REGULAR = FONTS / "DejaVuSans.ttf"
@@ -36,55 +43,6 @@ MIN_WIDTH = 640
 MARGIN = 16
 BLACK, GREY, WHITE = (0, 0, 0), (90, 90, 90), (255, 255, 255)
 OUTLINE = (128, 128, 128)
-# Okabe & Ito (2008), "Color Universal Design".
-SKY_BLUE, BLUISH_GREEN, YELLOW = (86, 180, 233), (0, 158, 115), (240, 228, 66)
-BLUE, ORANGE, VERMILLION, PURPLE = (0, 114, 178), (230, 159, 0), (213, 94, 0), (204, 121, 167)
-
-
-@dataclass(frozen=True)
-class Category:
-    key: str
-    colour: tuple[int, int, int]
-    label: str
-
-
-# Task cells first, then the submission column; the labels come from the catalogue.
-TASK_CATEGORIES = (
-    Category(NOT_REPORTED, (221, 221, 221), "status.not_reported"),
-    # Answered a task section without a status (a coordinating agency's short form).
-    Category(REPORTED, SKY_BLUE, "status.reported"),
-    Category(TaskStatus.not_started, PURPLE, "status.not_started"),
-    Category(TaskStatus.in_progress, YELLOW, "status.in_progress"),
-    Category(TaskStatus.completed, BLUISH_GREEN, "status.completed"),
-    Category(TaskStatus.not_applicable, (96, 96, 96), "status.not_applicable"),
-)
-STANDING_CATEGORIES = tuple(
-    Category(standing, colour, f"chart.standing.{standing}")
-    for standing, colour in (
-        (Standing.on_time, BLUE),
-        (Standing.late, ORANGE),
-        (Standing.returned, BLACK),
-        (Standing.overdue, VERMILLION),
-        (Standing.not_due, (240, 240, 240)),
-    )
-)
-COLOURS = {c.key: c.colour for c in (*TASK_CATEGORIES, *STANDING_CATEGORIES)}
-NOT_EXPECTED = WHITE  # the agency has no role on the task
-NOT_IN_SCOPE = "not_in_scope"
-
-
-def categories(language: str) -> tuple[tuple[Category, ...], tuple[Category, ...]]:
-    """The legend's task and submission entries in `language`, "not in scope" last among the
-    task cells (drawn white with an outline, as in the matrix)."""
-
-    def named(category: Category) -> Category:
-        return Category(category.key, category.colour, translate(category.label, language))
-
-    scope = Category(NOT_IN_SCOPE, NOT_EXPECTED, translate("chart.not_in_scope", language))
-    tasks = (*(named(c) for c in TASK_CATEGORIES), scope)
-    return tasks, tuple(named(c) for c in STANDING_CATEGORIES)
-
-
 def word(key: str, language: str) -> str:
     return translate(f"chart.{key}", language)
 
