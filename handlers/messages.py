@@ -401,6 +401,7 @@ def translate(key: str, language: Language, /, **values: object) -> str:
 
 def _register_feature_messages() -> None:
     from handlers.linking_messages import LINKING_MESSAGES
+    from handlers.plan_messages import PLAN_MESSAGES
     from handlers.report_messages import REPORT_MESSAGES
     from handlers.request_messages import REQUEST_MESSAGES
     from handlers.scope_messages import SCOPE_MESSAGES
@@ -412,6 +413,7 @@ def _register_feature_messages() -> None:
         *SECRETARIAT_MESSAGES.items(),
         *REQUEST_MESSAGES.items(),
         *SCOPE_MESSAGES.items(),
+        *PLAN_MESSAGES.items(),
     ]:
         if key in MESSAGES:
             raise ValueError(f"message {key} defined twice")

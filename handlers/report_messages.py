@@ -247,6 +247,10 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "{agency} chưa nộp báo cáo nào cho {title}.",
         "{agency} has not submitted anything for {title}.",
     ),
+    "review.draft": (
+        "{agency} - {title}\nChưa nộp. Bản nháp của {by}, lưu lúc {time}:",
+        "{agency} - {title}\nNot submitted. Draft by {by}, saved at {time}:",
+    ),
     "review.no_version": (
         "Không có phiên bản {version}; các phiên bản: 1-{latest}.",
         "There is no version {version}; versions: 1-{latest}.",

@@ -7,13 +7,16 @@ from handlers.events import Reply
 from handlers.notify import notify_person
 from handlers.registry import Registry
 from handlers.report_flow import version_blocks
-from handlers.report_render import chunk
-from storage.agencies import find_agency
+from handlers.report_render import chunk, report_blocks
+from storage.agencies import find_agency, names_on
 from storage.members import agency_members
 from storage.models import Agency, ReportingPeriod, Submission, SubmissionState
 from storage.reports import (
+    agency_drafts,
+    answered_layout,
     find_submission,
-    open_periods_for,
+    layout_for,
+    open_periods_touching,
     return_submission,
     version_history,
 )
@@ -26,8 +29,9 @@ def _date(value: object) -> str:
 def latest_submission(
     ctx: Context, agency: Agency
 ) -> tuple[ReportingPeriod, Submission | None] | None:
-    """The agency's most recent period with a submission (else its most recent period)."""
-    periods = open_periods_for(ctx.session, agency_id=agency.id)  # type: ignore[arg-type]
+    """The agency's most recent period with a submission (else its most recent period); an
+    agency merged, split or dissolved since is read in the periods it filed or drafted for."""
+    periods = open_periods_touching(ctx.session, agency_id=agency.id)  # type: ignore[arg-type]
     for period in reversed(periods):
         submission = find_submission(
             ctx.session,
@@ -40,7 +44,8 @@ def latest_submission(
 
 
 def _resolve(ctx: Context, text: str) -> Agency | Reply:
-    agency = find_agency(ctx.session, text)
+    # The agency itself, not its successor: its reports stay with it after a reorganisation.
+    agency = find_agency(ctx.session, text, follow_merges=False)
     if agency is None or agency.is_group:
         return Reply(ctx.t("review.unknown_agency", name=text[:80]))
     return agency
@@ -59,6 +64,10 @@ def view(ctx: Context, args: str) -> list[Reply]:
     found = latest_submission(ctx, agency)
     if found is None or found[1] is None:
         title = found[0].title if found else "-"
+        if found is not None:
+            drafted = draft_view(ctx, agency, found[0])
+            if drafted:
+                return drafted
         return [Reply(ctx.t("review.nothing", agency=agency.name, title=title))]
     period, submission = found
     assert submission is not None
@@ -67,9 +76,11 @@ def view(ctx: Context, args: str) -> list[Reply]:
     info = next((h for h in history if h.version == version), None)
     if info is None:
         return [Reply(ctx.t("review.no_version", version=version, latest=len(history)))]
+    # Read under the name the agency had when it filed (it may have been renamed since).
+    name = names_on(ctx.session, agency_ids={agency.id}, at=info.submitted_at)  # type: ignore[arg-type]
     header = ctx.t(
         "review.header",
-        agency=agency.name,
+        agency=name.get(agency.id, agency.name),  # type: ignore[arg-type]
         title=period.title,
         reference=submission.reference,
         version=version,
@@ -80,6 +91,33 @@ def view(ctx: Context, args: str) -> list[Reply]:
         state=ctx.t(f"review.state.{submission.state}"),
     )
     blocks = version_blocks(ctx, agency, period, submission, version)
+    return [Reply(text) for text in chunk([header, *blocks])]
+
+
+def draft_view(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[Reply]:
+    """The latest draft begun for an agency that filed nothing: kept when the agency was
+    dissolved, so the secretariat can still read what was written."""
+    drafts = agency_drafts(ctx.session, period_id=period.id, agency_id=agency.id)  # type: ignore[arg-type]
+    if not drafts:
+        return []
+    draft, person = drafts[0]
+    answers = {k: v for k, v in draft.answers.items() if not k.startswith("_")}
+    layout = (
+        answered_layout(ctx.session, form_id=draft.questionnaire_id, answers=answers, roles={})
+        if draft.questionnaire_id is not None
+        else None
+    )
+    if layout is None:
+        layout = layout_for(ctx.session, period=period, agency=agency, answers=answers)
+    shown = [i for i in layout.instances if i.key in answers]
+    header = ctx.t(
+        "review.draft",
+        agency=agency.name,
+        title=period.title,
+        by=person.full_name,
+        time=ctx.local_time(draft.updated_at),
+    )
+    blocks = report_blocks(ctx, layout.form, shown, answers)
     return [Reply(text) for text in chunk([header, *blocks])]
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -115,6 +115,42 @@ def open_periods_for(session: Session, *, agency_id: int) -> list[ReportingPerio
             .join(PeriodAgency, col(PeriodAgency.period_id) == col(ReportingPeriod.id))
             .where(PeriodAgency.agency_id == agency_id, ReportingPeriod.status == PeriodStatus.open)
             .order_by(col(ReportingPeriod.due_on))
+        ).all()
+    )
+
+
+def open_periods_touching(session: Session, *, agency_id: int) -> list[ReportingPeriod]:
+    """Open periods the agency owes, filed for, or began a draft for: after a merge, split
+    or dissolution it owes nothing, but what it filed or drafted stays readable."""
+    owed = select(PeriodAgency.period_id).where(PeriodAgency.agency_id == agency_id)
+    filed = select(Submission.period_id).where(Submission.agency_id == agency_id)
+    drafted = select(ReportDraft.period_id).where(ReportDraft.agency_id == agency_id)
+    return list(
+        session.exec(
+            select(ReportingPeriod)
+            .where(
+                ReportingPeriod.status == PeriodStatus.open,
+                or_(
+                    col(ReportingPeriod.id).in_(owed),
+                    col(ReportingPeriod.id).in_(filed),
+                    col(ReportingPeriod.id).in_(drafted),
+                ),
+            )
+            .order_by(col(ReportingPeriod.due_on), col(ReportingPeriod.id))
+        ).all()
+    )
+
+
+def agency_drafts(
+    session: Session, *, period_id: int, agency_id: int
+) -> list[tuple[ReportDraft, Person]]:
+    """Every draft begun for the agency in a period, latest first."""
+    return list(
+        session.exec(
+            select(ReportDraft, Person)
+            .join(Person, col(Person.id) == col(ReportDraft.person_id))
+            .where(ReportDraft.period_id == period_id, ReportDraft.agency_id == agency_id)
+            .order_by(col(ReportDraft.updated_at).desc())
         ).all()
     )
 

@@ -51,7 +51,7 @@ def test_rename_to_another_agencys_name_is_refused(app, monkeypatch, capsys):
         assert find_agency(session, "Sở Tài chính").code == "so-taichinh"
 
 
-def test_merge_moves_focal_points_roles_and_reports(app, monkeypatch, capsys):
+def test_merge_moves_focal_points_roles_and_owed_reports(app, monkeypatch, capsys):
     register(app, "u1", "so-khdt", name="Nguyễn Thị Lan")
     with app.make_session() as session:
         period = open_periods(session)[0]
@@ -67,16 +67,17 @@ def test_merge_moves_focal_points_roles_and_reports(app, monkeypatch, capsys):
         )
         session.commit()
     use_database(app, monkeypatch)
-    assert main(["agency", "merge", "Sở Kế hoạch và Đầu tư", "so-taichinh"]) == 0
+    merge = ["agency", "merge", "Sở Kế hoạch và Đầu tư", "so-taichinh", "--on", "2026-11-02"]
+    assert main(merge) == 0
     out = capsys.readouterr().out
     assert "Đã sáp nhập Sở Kế hoạch và Đầu tư vào Sở Tài chính" in out
     with app.make_session() as session:
         source = session.exec(select(Agency).where(Agency.code == "so-khdt")).one()
         target = session.exec(select(Agency).where(Agency.code == "so-taichinh")).one()
-        assert source.merged_into_id == target.id and not source.reports
+        assert source.merged_into_id == target.id and source.ended_on is not None
         assert session.exec(select(Membership.agency_id)).one() == target.id
         submission = session.exec(select(Submission)).one()
-        assert submission.agency_id == target.id
+        assert submission.agency_id == source.id  # a filed report stays with its filer
         task7 = session.exec(select(Task).where(Task.number == 7)).one()
         leads = session.exec(
             select(TaskAssignment.agency_id).where(

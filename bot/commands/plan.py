@@ -13,7 +13,7 @@ from bot.settings import Settings
 from storage.db import transaction
 from storage.plan_document import PlanFileError, TaskTable
 from storage.plan_import import import_file, load_plan_file
-from storage.plans import describe_plan, get_plan
+from storage.plans import PlanChoiceError, choose_plan, describe_plan
 from storage.questionnaire import Questionnaire
 
 
@@ -35,7 +35,7 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
         )
     show = plan.add_parser("show", help="show the plan's tasks and deadlines")
     show.add_argument("--json", action="store_true", help="print JSON")
-    show.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+    show.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
     return {"plan": run}
 
 
@@ -66,6 +66,11 @@ def _import(app: App, args: argparse.Namespace) -> int:
     created = ", ".join(f"{k}: {v}" for k, v in result.created.items()) or "không có"
     updated = ", ".join(f"{k}: {v}" for k, v in result.updated.items()) or "không có"
     print(f"Đã nhập kế hoạch {result.plan_code}. Tạo mới: {created}. Cập nhật: {updated}.")
+    if result.kept_agencies:
+        print(
+            "Cơ quan dùng chung với kế hoạch khác, giữ tên và loại hiện có (đổi tên bằng "
+            "baocao agency rename): " + ", ".join(result.kept_agencies)
+        )
     if result.retired_tasks:
         print(
             "Nhiệm vụ không còn trong tệp (giữ lại cùng các báo cáo, đánh dấu ngừng): "
@@ -98,9 +103,10 @@ def _validate(app: App, args: argparse.Namespace) -> int:
 
 def _show(app: App, args: argparse.Namespace) -> int:
     with app.make_session() as session:
-        plan = get_plan(session, code=args.plan_code)
-        if plan is None:
-            print(f"Không có kế hoạch {args.plan_code!r}.", file=sys.stderr)
+        try:
+            plan = choose_plan(session, code=args.plan_code)
+        except PlanChoiceError as error:
+            print(error, file=sys.stderr)
             return 1
         description = describe_plan(session, plan=plan)
     if args.json:
@@ -125,4 +131,17 @@ def plan_text(plan: dict) -> str:  # type: ignore[type-arg]
         lines.append(f"   Thời gian: {task['timeframe']}")
         lines.append(f"   Chủ trì: {'; '.join(task['lead'])}")
         lines.append(f"   Phối hợp: {'; '.join(task['coordinating'])}")
+    changes = plan.get("agency_changes") or []
+    if changes:
+        lines += ["", f"Thay đổi tổ chức của các cơ quan ({len(changes)}):"]
+    for change in changes:
+        day = "/".join(reversed(change["effective_on"].split("-")))
+        what = {
+            "rename": f"đổi tên thành {change['new_name']}",
+            "merge": f"sáp nhập vào {'; '.join(change['successors'])}",
+            "split": f"chia tách thành {'; '.join(change['successors'])}",
+            "dissolve": "giải thể",
+        }.get(change["kind"], change["kind"])
+        waiting = "" if change["in_effect"] else " (chờ hiệu lực)"
+        lines.append(f"- {day}: {change['agency']} {what}{waiting}")
     return "\n".join(lines)
