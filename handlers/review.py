@@ -5,12 +5,14 @@ from __future__ import annotations
 from handlers.context import Context, Role
 from handlers.events import Reply
 from handlers.notify import notify_person
+from handlers.plans import named_plan
 from handlers.registry import Registry
 from handlers.report_flow import version_blocks
 from handlers.report_render import chunk, report_blocks
 from storage.agencies import find_agency, names_on
 from storage.members import agency_members
-from storage.models import Agency, ReportingPeriod, Submission, SubmissionState
+from storage.models import Agency, Plan, ReportingPeriod, Submission, SubmissionState
+from storage.plans import list_plans
 from storage.reports import (
     agency_drafts,
     answered_layout,
@@ -27,11 +29,14 @@ def _date(value: object) -> str:
 
 
 def latest_submission(
-    ctx: Context, agency: Agency
+    ctx: Context, agency: Agency, plan: Plan | None = None
 ) -> tuple[ReportingPeriod, Submission | None] | None:
-    """The agency's most recent period with a submission (else its most recent period); an
-    agency merged, split or dissolved since is read in the periods it filed or drafted for."""
+    """The agency's most recent period with a submission (else its most recent period), of
+    one plan when it is named; an agency merged, split or dissolved since is read in the
+    periods it filed or drafted for."""
     periods = open_periods_touching(ctx.session, agency_id=agency.id)  # type: ignore[arg-type]
+    if plan is not None:
+        periods = [p for p in periods if p.plan_id == plan.id]
     for period in reversed(periods):
         submission = find_submission(
             ctx.session,
@@ -51,7 +56,13 @@ def _resolve(ctx: Context, text: str) -> Agency | Reply:
     return agency
 
 
+def _plan_and_words(ctx: Context, args: str) -> tuple[Plan | None, str]:
+    """`/view 15/KH-SKHCN so-yte`: a plan's code first picks that plan's report."""
+    return named_plan(list_plans(ctx.session), args)
+
+
 def view(ctx: Context, args: str) -> list[Reply]:
+    plan, args = _plan_and_words(ctx, args)
     words = args.split()
     wanted: int | None = None
     if len(words) > 1 and words[-1].isdigit():
@@ -61,7 +72,7 @@ def view(ctx: Context, args: str) -> list[Reply]:
     agency = _resolve(ctx, " ".join(words))
     if isinstance(agency, Reply):
         return [agency]
-    found = latest_submission(ctx, agency)
+    found = latest_submission(ctx, agency, plan)
     if found is None or found[1] is None:
         title = found[0].title if found else "-"
         if found is not None:
@@ -122,12 +133,13 @@ def draft_view(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[Re
 
 
 def history(ctx: Context, args: str) -> list[Reply]:
+    plan, args = _plan_and_words(ctx, args)
     if not args.strip():
         return [Reply(ctx.t("review.usage.history"))]
     agency = _resolve(ctx, args.strip())
     if isinstance(agency, Reply):
         return [agency]
-    found = latest_submission(ctx, agency)
+    found = latest_submission(ctx, agency, plan)
     if found is None or found[1] is None:
         title = found[0].title if found else "-"
         return [Reply(ctx.t("review.nothing", agency=agency.name, title=title))]
@@ -150,6 +162,7 @@ def history(ctx: Context, args: str) -> list[Reply]:
 
 
 def return_(ctx: Context, args: str) -> list[Reply]:
+    plan, args = _plan_and_words(ctx, args)
     reference, _, comment = args.strip().partition(" ")
     comment = comment.strip()
     if not reference or not comment:
@@ -157,7 +170,7 @@ def return_(ctx: Context, args: str) -> list[Reply]:
     agency = _resolve(ctx, reference)
     if isinstance(agency, Reply):
         return [agency]
-    found = latest_submission(ctx, agency)
+    found = latest_submission(ctx, agency, plan)
     submission = found[1] if found else None
     if found is None or submission is None or submission.state != SubmissionState.submitted:
         return [Reply(ctx.t("review.return_not_submitted", agency=agency.name))]

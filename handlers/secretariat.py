@@ -380,6 +380,7 @@ def remind(ctx: Context, args: str) -> list[Reply]:
             today=today,
             days_left=days_left,
             tasks=_task_refs(facts, agency.id),
+            plan_code=facts.plan.code,
         )
         if agency.standing == Standing.returned and agency.return_comment:
             text += "\n" + ctx.t("remind.returned", comment=agency.return_comment)

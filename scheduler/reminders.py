@@ -220,6 +220,7 @@ def _agency_messages(
         today=today,
         days_left=days_left,
         tasks=agency.tasks,
+        plan_code=period.plan_code,
     )
     reason = f"{_why(due, policy)}; {agency.name} chưa nộp"
     base = f"{period_prefix(period.period_id)}{period.due_on:%Y%m%d}:a{agency.agency_id}"

@@ -66,9 +66,13 @@ def agency_message(
     today: date,
     days_left: int,
     tasks: Sequence[TaskRef],
+    plan_code: str = "",
 ) -> str:
-    """A focal point's message. `kind`: request (the ad-hoc notice), reminder or overdue."""
+    """A focal point's message. `kind`: request (the ad-hoc notice), reminder or overdue.
+    It names the plan (a yearly period's title already does)."""
     when = when_text(today=today, deadline=deadline, days_left=days_left)
+    if plan_code and plan_code not in period_title:
+        period_title = f"{period_title} (Kế hoạch {plan_code})"
     if kind == "request":
         lines = [
             "Yêu cầu báo cáo đột xuất",

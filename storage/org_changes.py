@@ -275,16 +275,19 @@ def _already(session: Session, spec: ChangeSpec, index: AgencyIndex) -> bool:
     return True
 
 
-def check_changes(session: Session, specs: list[ChangeSpec]) -> tuple[list[ChangeSpec], list[str]]:
+def check_changes(
+    session: Session, specs: list[ChangeSpec], *, problems: list[Problem] | None = None
+) -> tuple[list[ChangeSpec], list[str]]:
     """The changes still to record, and those recorded before; raise PlanFileError with one
-    problem a line (an unknown agency, one that no longer exists, a cycle of merges…)."""
+    problem a line (an unknown agency, one that no longer exists, a cycle of merges…),
+    after the `problems` the file's form already had."""
     index = AgencyIndex.load(session)
     fresh, skipped = [], []
     for spec in specs:
         (skipped.append(spec.where) if _already(session, spec, index) else fresh.append(spec))
-    problems = _Checker(session, fresh).check()
-    if problems:
-        raise PlanFileError(problems)
+    found = [*(problems or []), *_Checker(session, fresh).check()]
+    if found:
+        raise PlanFileError(found)
     return fresh, skipped
 
 
@@ -385,11 +388,13 @@ def apply_changes(
     zone: ZoneInfo,
     today: date,
     preview: bool = False,
+    problems: list[Problem] | None = None,
 ) -> Applied:
     """Check, record, and carry out what is due today. With `preview`, every change of the
     file is carried out, dated ones too, so the caller can show what would move (and then
-    roll back: nothing of a preview is meant to stay)."""
-    fresh, skipped = check_changes(session, specs)
+    roll back: nothing of a preview is meant to stay). `problems`: the file's own, refused
+    together with those found here."""
+    fresh, skipped = check_changes(session, specs, problems=problems)
     applied = Applied(skipped=skipped)
     applied.recorded = record_changes(session, fresh, source=source, clock=clock)
     due = [c for c in applied.recorded if preview or c.effective_on <= today]

@@ -92,8 +92,19 @@ def parse_day(value: Any) -> date | None:
     return None
 
 
-def read_org_file(path: Path) -> list[ChangeSpec]:
-    """Read and check the file's form; raise PlanFileError listing every problem."""
+@dataclass
+class OrgFile:
+    """The well-formed changes of a file, and what is wrong with the others."""
+
+    name: str
+    changes: list[ChangeSpec]
+    problems: list[Problem]
+
+
+def read_org_file(path: Path) -> OrgFile:
+    """Read the file and check its form. A file that cannot be read at all raises
+    PlanFileError; a malformed change is one problem, reported with those the database
+    check finds (`storage.org_changes.check_changes`), all at once."""
     name = path.name
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -118,9 +129,7 @@ def read_org_file(path: Path) -> list[ChangeSpec]:
         spec = _change(f"{name}: changes[{index}]", item, problems)
         if spec is not None:
             specs.append(spec)
-    if problems:
-        raise PlanFileError(problems)
-    return specs
+    return OrgFile(name, specs, problems)
 
 
 def _change(where: str, item: Any, problems: list[Problem]) -> ChangeSpec | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from storage.models import (
     PeriodKind,
     PeriodStatus,
     Person,
+    Plan,
     PlanDuty,
     PlanDutyAgency,
     ReportAnswer,
@@ -291,8 +293,16 @@ def is_late(submitted_at: datetime, period: ReportingPeriod, zone: ZoneInfo) -> 
     return submitted_at.astimezone(zone).date() > period.due_on
 
 
-def reference_for(period: ReportingPeriod, agency: Agency) -> str:
-    return f"{period.key.upper()}-{agency.code.upper()}"
+def reference_for(session: Session, period: ReportingPeriod, agency: Agency) -> str:
+    """'2026-SO-YTE'; a plan imported after the first adds its code ('2026-SO-YTE-15-KH-SKHCN'),
+    since the same agency reports for the same year under each plan."""
+    reference = f"{period.key.upper()}-{agency.code.upper()}"
+    first = session.exec(select(Plan.id).order_by(col(Plan.id))).first()
+    if period.plan_id != first:
+        plan = session.get(Plan, period.plan_id)
+        suffix = re.sub(r"[^A-Z0-9]+", "-", plan.code.upper()).strip("-") if plan else ""
+        reference = f"{reference}-{suffix or period.plan_id}"
+    return reference[:120]
 
 
 def submit_draft(
@@ -312,7 +322,7 @@ def submit_draft(
         submission = Submission(
             period_id=period.id,
             agency_id=agency.id,  # type: ignore[arg-type]
-            reference=reference_for(period, agency),
+            reference=reference_for(session, period, agency),
             updated_at=now,
         )
         try:

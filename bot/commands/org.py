@@ -16,7 +16,7 @@ from storage import audit
 from storage.agency_history import Moves
 from storage.models import Agency, AgencyChange, AgencyChangeKind
 from storage.org_changes import Applied, apply_changes, history
-from storage.org_file import ChangeSpec, read_org_file
+from storage.org_file import OrgFile, read_org_file
 from storage.plan_document import PlanFileError
 
 VERBS = {
@@ -51,27 +51,30 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 print(history_text(session))
             return 0
         try:
-            specs = read_org_file(args.file)
+            org_file = read_org_file(args.file)
         except PlanFileError as error:
             return print_problems(error)
-        return apply_file(app, args.file.name, specs, dry_run=args.dry_run)
+        return apply_file(app, org_file, dry_run=args.dry_run)
     finally:
         app.close()
 
 
-def apply_file(app: App, source: str, specs: list[ChangeSpec], *, dry_run: bool) -> int:
-    """Apply (or try, for a dry run) the changes; prints what moved where."""
+def apply_file(app: App, org_file: OrgFile, *, dry_run: bool) -> int:
+    """Apply (or try, for a dry run) the changes; prints what moved where. A file with any
+    problem is refused whole: one line a problem, nothing written."""
     today = app.clock.now().astimezone(app.settings.zone).date()
+    source = org_file.name
     session = app.make_session()
     try:
         applied = apply_changes(
             session,
-            specs,
+            org_file.changes,
             source=source,
             clock=app.clock,
             zone=app.settings.zone,
             today=today,
             preview=dry_run,
+            problems=org_file.problems,
         )
         names = {a.id: a for a in session.exec(select(Agency)).all()}
         text = applied_text(applied, names, dry_run=dry_run)
