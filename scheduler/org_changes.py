@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from scheduler.texts import day_text
+from storage import audit
 from storage import reminders as store
 from storage.agency_history import Moves
 from storage.clock import Clock
@@ -81,5 +82,18 @@ def carry_out_due(
     if not changes:
         return []
     carried = carry_out_all(session, changes, clock=clock, zone=zone)
-    tell(session, carried, clock=clock)
+    told = tell(session, carried, clock=clock)
+    for change, _moves in carried:
+        audit.record(
+            session,
+            clock=clock,
+            action=f"agency:{change.kind}",
+            outcome="ok",
+            channel="scheduler",
+            detail={"change_id": change.id, "effective": change.effective_on.isoformat()},
+        )
+    if told:
+        audit.record(
+            session, clock=clock, action="org:notices", outcome="ok", detail={"queued": told}
+        )
     return carried

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from storage.agencies import add_name, rename_agency, start_of
+from storage.agencies import successors as current_holders
 from storage.clock import Clock
 from storage.members import end_membership
 from storage.models import (
@@ -87,7 +88,11 @@ def carry_out(session: Session, *, change: AgencyChange, clock: Clock, zone: Zon
     agency = session.get(Agency, change.agency_id)
     if agency is None:
         raise HistoryError(f"no agency {change.agency_id}")
-    successors = [a for i in change.successor_ids if (a := session.get(Agency, i)) is not None]
+    # A successor that itself ended since the change was recorded hands on to its own.
+    named = [a for i in change.successor_ids if (a := session.get(Agency, i)) is not None]
+    successors = list({s.id: s for a in named for s in current_holders(session, a)}.values())
+    if change.kind in (AgencyChangeKind.merge, AgencyChangeKind.split) and not successors:
+        raise HistoryError(f"{agency.code}: its successors no longer exist")
     moves = Moves()
     if change.kind == AgencyChangeKind.rename:
         old = agency.name
@@ -154,8 +159,11 @@ def _give_role(session: Session, data: dict[str, object], target: Agency) -> Non
         if coordinating is not None:
             session.delete(coordinating)
             session.flush()
-    if session.get(TaskAssignment, (task_id, target.id, role)) is None:
+    held = session.get(TaskAssignment, (task_id, target.id, role))
+    if held is None:
         session.add(TaskAssignment(**{**data, "agency_id": target.id}))
+    else:  # the earlier place in the appendix's list, as a re-import of the plan file puts it
+        held.position = min(held.position, int(data["position"]))  # type: ignore[call-overload]
 
 
 def _owed_periods(session: Session, source: Agency, on: date) -> list[ReportingPeriod]:

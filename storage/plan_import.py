@@ -388,8 +388,10 @@ def _write_tasks(
             session.flush()
             result.count(result.created, "task")
         wanted = []
+        leads = {agency.id for agency in lead}
         for role, members in ((TaskRole.lead, lead), (TaskRole.coordinating, coordinating)):
-            seen: set[int | None] = set()
+            # Leading a task includes coordinating it (two codes merged into one agency).
+            seen: set[int | None] = set() if role == TaskRole.lead else set(leads)
             for position, agency in enumerate(members):
                 if agency.id not in seen:
                     seen.add(agency.id)

@@ -40,6 +40,7 @@ from storage.models import (
 from storage.org_changes import apply_changes
 from storage.org_file import ChangeSpec, read_org_file
 from storage.plan_document import BUNDLED_PLAN, PlanFileError
+from storage.plan_import import import_file
 from storage.plans import describe_plan, get_plan
 from storage.summary import load_period
 from tests.conftest import VN
@@ -165,6 +166,10 @@ def test_the_2025_reorganisation_moves_what_it_must_and_loses_nothing(app, capsy
         assert draft["place_date"].startswith("Lâm Đồng, ngày")
         assert "của Ủy ban nhân dân tỉnh Đắk Nông" in draft["title"]  # who issued the plan
         assert "kính báo cáo Ủy ban nhân dân tỉnh Lâm Đồng" in draft["closing"]
+
+    with transaction(app.make_session) as session:  # the plan file as it was: nothing to do
+        again = import_file(session, path=BUNDLED_PLAN, clock=app.clock)
+        assert (again.created, again.updated) == ({}, {})
 
     summary = say(app, "operator", "/summary")
     # 13 agencies exist on the deadline, and Sở TT&TT's report still counts.
