@@ -4,6 +4,7 @@ ended with a dissolved agency). Called on every planning tick and by `baocao org
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from storage.models import AgencyChange, AgencyChangeKind
 from storage.org_changes import carry_out_all, due_changes
 
 KIND = "org_change"
+log = logging.getLogger(__name__)
 
 
 def notice_text(change: AgencyChange, *, agency: str, successor: str) -> str:
@@ -81,7 +83,10 @@ def carry_out_due(
     changes = due_changes(session, today=day)
     if not changes:
         return []
-    carried = carry_out_all(session, changes, clock=clock, zone=zone)
+    failed: list[tuple[AgencyChange, str]] = []
+    carried = carry_out_all(session, changes, clock=clock, zone=zone, failed=failed)
+    for change, reason in failed:  # left pending: the operator sees it in `baocao org list`
+        log.warning("agency change %s cannot take effect: %s", change.id, reason)
     told = tell(session, carried, clock=clock)
     for change, _moves in carried:
         audit.record(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from storage.agencies import ENDING_KINDS, AgencyIndex, add_name
-from storage.agency_history import Moves, carry_out
+from storage.agency_history import HistoryError, Moves, carry_out
 from storage.clock import Clock
 from storage.models import Agency, AgencyChange, AgencyChangeKind, Plan, Task
 from storage.org_file import ChangeSpec, NewAgency
@@ -373,10 +373,27 @@ def due_changes(session: Session, *, today: date) -> list[AgencyChange]:
 
 
 def carry_out_all(
-    session: Session, changes: list[AgencyChange], *, clock: Clock, zone: ZoneInfo
+    session: Session,
+    changes: list[AgencyChange],
+    *,
+    clock: Clock,
+    zone: ZoneInfo,
+    failed: list[tuple[AgencyChange, str]] | None = None,
 ) -> list[tuple[AgencyChange, Moves]]:
-    ordered = sorted(changes, key=lambda c: (c.effective_on, c.id or 0))
-    return [(c, carry_out(session, change=c, clock=clock, zone=zone)) for c in ordered]
+    """Carry the changes out in date order. With `failed`, a change that cannot be carried
+    out (its successors ended meanwhile) is rolled back alone and listed there, so the
+    others still happen; without it the error propagates."""
+    done = []
+    for change in sorted(changes, key=lambda c: (c.effective_on, c.id or 0)):
+        if failed is None:
+            done.append((change, carry_out(session, change=change, clock=clock, zone=zone)))
+            continue
+        try:
+            with session.begin_nested():
+                done.append((change, carry_out(session, change=change, clock=clock, zone=zone)))
+        except HistoryError as error:
+            failed.append((change, str(error)))
+    return done
 
 
 def apply_changes(

@@ -24,11 +24,23 @@ def fill_at_0008(engine: sa.Engine) -> None:
     meta.reflect(engine)
     t = meta.tables
     with engine.begin() as db:
-        db.execute(t["plan"].insert().values(
-            id=1, code="452/KH-UBND", title="Kế hoạch", issuer="UBND tỉnh", agencies_due_month=11,
-            agencies_due_day=30, consolidation_due_month=12, consolidation_due_day=20,
-            reporting_note="", adhoc_allowed=True, imported_at=MERGED_AT,
-        ))
+        db.execute(
+            t["plan"]
+            .insert()
+            .values(
+                id=1,
+                code="452/KH-UBND",
+                title="Kế hoạch",
+                issuer="UBND tỉnh",
+                agencies_due_month=11,
+                agencies_due_day=30,
+                consolidation_due_month=12,
+                consolidation_due_day=20,
+                reporting_note="",
+                adhoc_allowed=True,
+                imported_at=MERGED_AT,
+            )
+        )
         for agency_id, code, obliged, merged_into, group in (
             (1, "so-khcn", True, None, False),
             (2, "ubmttq-tinh", False, None, False),
@@ -58,7 +70,9 @@ def test_obligations_move_to_the_plan_and_merges_get_a_history(db_url):
         fill_at_0008(engine)
         migrate.upgrade(engine, "0010")
         assert rows(engine, "SELECT plan_id, agency_id, obliged FROM plan_agency ORDER BY 2") == [
-            (1, 1, True), (1, 2, False), (1, 3, True)
+            (1, 1, True),
+            (1, 2, False),
+            (1, 3, True),
         ]
         assert rows(engine, "SELECT id, ended_on FROM agency WHERE ended_on IS NOT NULL") == [
             (3, "2026-03-01")

@@ -161,7 +161,8 @@ def test_the_2025_reorganisation_moves_what_it_must_and_loses_nothing(app, capsy
         )
         draft = report_context(facts, load_view(session, periods=[period]), lam_dong)
         assert (draft["superior"], draft["recipient"]) == (
-            "UBND TỈNH LÂM ĐỒNG", "Ủy ban nhân dân tỉnh Lâm Đồng"
+            "UBND TỈNH LÂM ĐỒNG",
+            "Ủy ban nhân dân tỉnh Lâm Đồng",
         )
         assert draft["place_date"].startswith("Lâm Đồng, ngày")
         assert "của Ủy ban nhân dân tỉnh Đắk Nông" in draft["title"]  # who issued the plan
@@ -227,8 +228,9 @@ def test_a_merge_in_the_middle_of_a_period_takes_effect_on_its_day(app):
         assert "so-tttt" in owing(session)
 
     app.clock.set(datetime(2026, 11, 16, 0, 1, tzinfo=VN))
-    SchedulerService(make_session=app.make_session, clock=app.clock, zone=VN,
-                     planner=app.reminders)._plan()
+    SchedulerService(
+        make_session=app.make_session, clock=app.clock, zone=VN, planner=app.reminders
+    )._plan()
     with app.make_session() as session:
         assert member_of(session, "u1") == ("so-khcn", "active")
         assert "so-tttt" not in owing(session) and "so-khcn" in owing(session)

@@ -4,6 +4,7 @@ deployment's agencies (created, renamed, merged, split, dissolved, each from a d
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -13,7 +14,7 @@ from bot.commands.common import Handler, print_problems
 from bot.settings import Settings
 from scheduler.org_changes import tell
 from storage import audit
-from storage.agency_history import Moves
+from storage.agency_history import HistoryError, Moves
 from storage.models import Agency, AgencyChange, AgencyChangeKind
 from storage.org_changes import Applied, apply_changes, history
 from storage.org_file import OrgFile, read_org_file
@@ -101,6 +102,10 @@ def apply_file(app: App, org_file: OrgFile, *, dry_run: bool) -> int:
     except PlanFileError as error:
         session.rollback()
         return print_problems(error)
+    except HistoryError as error:  # the checks above are meant to catch this first
+        session.rollback()
+        print(f"Không thực hiện được / cannot apply: {error}", file=sys.stderr)
+        return 1
     finally:
         session.close()
     print(text)
@@ -129,9 +134,7 @@ def moves_lines(moves: Moves) -> list[str]:
 
     lines = []
     if moves.focal_points:
-        lines.append(
-            "đầu mối: " + pairs([(f"{p} ({a} → {b})",) for p, a, b in moves.focal_points])
-        )
+        lines.append("đầu mối: " + pairs([(f"{p} ({a} → {b})",) for p, a, b in moves.focal_points]))
     if moves.ended_roles:
         lines.append(
             "đầu mối thôi vai trò (được báo tin): "
@@ -145,9 +148,7 @@ def moves_lines(moves: Moves) -> list[str]:
     if moves.drafts:
         lines.append("bản nháp: " + pairs([(f"{k} ({a} → {b})",) for k, a, b in moves.drafts]))
     if moves.kept_drafts:
-        lines.append(
-            "bản nháp giữ lại: " + pairs([(f"{k} ({a})",) for k, a in moves.kept_drafts])
-        )
+        lines.append("bản nháp giữ lại: " + pairs([(f"{k} ({a})",) for k, a in moves.kept_drafts]))
     if moves.task_roles:
         lines.append(
             "vai trò nhiệm vụ: "
