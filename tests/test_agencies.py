@@ -12,6 +12,8 @@ from bot.cli import main
 from bot.commands.people import telegram_username
 from bot.settings import load_settings
 from storage.agencies import find_agency
+from storage.agency_merge import MergeError, merge_agencies, preview_merge
+from storage.db import transaction
 from storage.models import (
     Agency,
     Invite,
@@ -128,3 +130,23 @@ def test_bot_username_comes_from_get_me(monkeypatch):
     assert telegram_username(settings, transport=httpx.MockTransport(answer)) == "bc_bot"
     assert calls == ["/bot42:abc/getMe"]
     assert telegram_username(load_settings()) is None
+
+
+def test_a_merge_preview_writes_nothing_and_the_merge_keeps_the_filed_report(app):
+    register(app, "u1", "so-khdt", name="Nguyễn Thị Lan")
+    with transaction(app.make_session) as session:
+        period = open_periods(session)[0]
+        source = find_agency(session, "so-khdt")
+        filed = Submission(period_id=period.id, agency_id=source.id, updated_at=app.clock.now())
+        session.add(filed)
+    with transaction(app.make_session) as session:
+        source, target = find_agency(session, "so-khdt"), find_agency(session, "so-taichinh")
+        preview = preview_merge(session, source=source, target=target, clock=app.clock)
+        assert preview.moved == {"focal_points": 1, "task_roles": 2}
+        assert session.exec(select(Membership.agency_id)).one() == source.id  # nothing moved
+        with pytest.raises(MergeError):
+            merge_agencies(session, source=source, target=source, clock=app.clock)
+        done = merge_agencies(session, source=source, target=target, clock=app.clock)
+        assert done.moved == preview.moved and len(done.kept_with_source) == 1
+        assert session.exec(select(Membership.agency_id)).one() == target.id
+        assert session.exec(select(Submission.agency_id)).one() == source.id
