@@ -83,6 +83,7 @@ def report_options(settings: Settings) -> ReportOptions:
         superior=settings.report_issuer.strip(),
         agency=settings.report_agency.strip(),
         place=settings.report_place.strip(),
+        recipient=settings.report_recipient.strip(),
         signer_title=settings.report_signer_title.strip(),
         signer_name=settings.report_signer_name.strip(),
         deputy=settings.report_deputy,

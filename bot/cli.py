@@ -10,14 +10,14 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import OperationalError
 
-from bot.commands import db, exports, operations, people, plan, reminders, scope, serve
+from bot.commands import db, exports, operations, org, people, plan, reminders, scope, serve
 from bot.commands.common import Handler
 from bot.logs import configure_logging
 from bot.preflight import PreflightError, check_names, check_settings, database_error_line
 from bot.settings import SettingsError, load_settings
 
 # Each module adds its own subcommands; add a module here to add commands.
-COMMAND_MODULES = (serve, db, plan, scope, people, reminders, exports, operations)
+COMMAND_MODULES = (serve, db, plan, scope, people, org, reminders, exports, operations)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:

@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     report_issuer: str = ""  # "UBND TỈNH ĐẮK NÔNG"
     report_agency: str = ""  # "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
     report_place: str = ""  # "Đắk Nông"
+    report_recipient: str = ""  # "Ủy ban nhân dân tỉnh Lâm Đồng" (default: the plan's issuer)
     report_signer_title: str = "GIÁM ĐỐC"
     report_signer_name: str = ""
     report_deputy: bool = False  # a deputy signs: "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC"

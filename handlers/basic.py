@@ -8,7 +8,7 @@ from handlers.registration import start_with_code
 from handlers.registry import Registry
 from storage.models import Agency
 from storage.periods import open_periods
-from storage.plans import get_plan
+from storage.plans import list_plans
 
 EVERYONE = {Role.stranger, Role.focal, Role.secretariat}
 
@@ -26,12 +26,12 @@ def start(ctx: Context, args: str) -> list[Reply]:
         return start_with_code(ctx, args)
     actor = ctx.actor
     if actor.role == Role.stranger:
-        plan = get_plan(ctx.session)
+        codes = ", ".join(p.code for p in list_plans(ctx.session))
         return [
             Reply(
                 ctx.t(
                     "welcome.stranger",
-                    plan=plan.code if plan else "",
+                    plan=codes,
                     secretariat=ctx.secretariat_name(),
                 )
             )

@@ -225,9 +225,10 @@ class Context:
 
     def secretariat_name(self) -> str:
         if self._secretariat_name is None:
-            from storage.plans import get_plan
+            from storage.plans import list_plans
 
-            plan = get_plan(self.session)
+            # One secretariat runs the deployment's plans: the first plan names it.
+            plan = next(iter(list_plans(self.session)), None)
             agency = (
                 self.session.get(Agency, plan.secretariat_agency_id)
                 if plan and plan.secretariat_agency_id

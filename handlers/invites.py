@@ -67,6 +67,9 @@ def invite(ctx: Context, args: str) -> list[Reply]:
         agency = find_agency(ctx.session, args)
         if agency is None or agency.is_group:
             return [Reply(ctx.t("invite.unknown_agency", name=args.strip()))]
+        if agency.ended_on is not None:  # split or dissolved: invite one of its successors
+            ended = f"{agency.ended_on:%d/%m/%Y}"
+            return [Reply(ctx.t("agency.ended", name=agency.name, date=ended))]
         return issue_invite(ctx, agency=agency, role=MemberRole.focal)
     options = [Option(a.name, f"agency:{a.id}") for a in reporting_agencies(ctx.session)]
     options.append(Option(ctx.t("invite.secretariat_option"), "agency:secretariat"))

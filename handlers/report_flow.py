@@ -36,6 +36,7 @@ from storage.models import (
     ReportingPeriod,
     SubmissionState,
 )
+from storage.plans import plan_codes
 from storage.questionnaire import TEXT_TYPES, Question, QuestionType, SectionKind
 from storage.report_form import Answers, Instance, carried_over, incomplete, is_blank
 from storage.reports import (
@@ -153,15 +154,28 @@ def choose_period(ctx: Context, agency: Agency) -> list[Reply]:
         ctx.end_flow()
         return [Reply(ctx.t("report.no_period", agency=agency.name))]
     if len(periods) > 1:
+        # Periods of several plans: the question is which plan, and each option names it.
+        codes = plan_codes(ctx.session, {p.plan_id for p in periods})
+        several = len(codes) > 1
         options = tuple(
             Option(
-                ctx.t("report.period_option", title=p.title, due=date_text(p.due_on)),
+                ctx.t(
+                    "report.plan_period_option" if several else "report.period_option",
+                    code=codes[p.plan_id],
+                    title=p.title,
+                    due=date_text(p.due_on),
+                ),
                 f"period:{p.id}",
             )
             for p in periods
         )
         data = {"agency_id": agency.id}
-        return [ctx.ask(FLOW, "pick_period", data, ctx.t("report.pick_period"), options)]
+        text = (
+            ctx.t("report.pick_plan", agency=agency.name)
+            if several
+            else ctx.t("report.pick_period")
+        )
+        return [ctx.ask(FLOW, "pick_period", data, text, options)]
     return open_report(ctx, agency, periods[0])
 
 

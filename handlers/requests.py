@@ -10,12 +10,13 @@ from datetime import date, timedelta
 from handlers.context import Context, Role
 from handlers.events import IncomingEvent, Option, Reply
 from handlers.flows import StepFlow, chosen_id
+from handlers.plans import named_plan, pick_plan
 from handlers.registry import Registry
 from handlers.validation import Invalid, check_free_text, parse_local_date
-from storage.agencies import AgencyIndex, surviving
-from storage.models import ConversationState, ReportingPeriod
-from storage.periods import open_periods, reporting_agencies
-from storage.plans import get_plan
+from storage.agencies import AgencyIndex
+from storage.models import ConversationState, Plan, ReportingPeriod
+from storage.periods import open_periods, plan_participants
+from storage.plans import get_plan, list_plans, plan_codes
 from storage.requests import RequestError, close_period, concrete_agencies, create_adhoc_request
 
 REQUEST_FLOW, CLOSE_FLOW = "request", "close"
@@ -28,7 +29,11 @@ def _date(value: date) -> str:
 
 
 def request(ctx: Context, args: str) -> list[Reply]:
-    return [ctx.ask(REQUEST_FLOW, "topic", {}, ctx.t("request.ask_topic"))]
+    picked = pick_plan(ctx, args, command="request")  # a request belongs to one plan
+    if isinstance(picked, Reply):
+        return [picked]
+    data = {"plan_id": picked[0].id}
+    return [ctx.ask(REQUEST_FLOW, "topic", data, ctx.t("request.ask_topic"))]
 
 
 class RequestFlow(StepFlow):
@@ -44,7 +49,7 @@ class RequestFlow(StepFlow):
         if isinstance(topic, Invalid):
             return [Reply(ctx.t(topic.key, **topic.values))]
         options = (Option(ctx.t("request.generic_question"), GENERIC),)
-        data = {"topic": " ".join(topic.split())}
+        data = {"plan_id": state.data.get("plan_id"), "topic": " ".join(topic.split())}
         return [ctx.ask(REQUEST_FLOW, "question", data, ctx.t("request.ask_question"), options)]
 
     def step_question(
@@ -79,7 +84,9 @@ class RequestFlow(StepFlow):
         self, ctx: Context, state: ConversationState, event: IncomingEvent
     ) -> list[Reply]:
         if event.choice == ALL:
-            ids = [a.id for a in reporting_agencies(ctx.session)]
+            plan = _plan(ctx, state)
+            due = date.fromisoformat(state.data["due"])
+            ids = [a.id for a in plan_participants(ctx.session, plan_id=plan.id, on=due)]  # type: ignore[arg-type]
         else:
             # `;` and `,` both separate, as on the command line and in /broadcast.
             found, unknown = AgencyIndex.load(ctx.session).resolve_cell(event.text or "")
@@ -90,7 +97,7 @@ class RequestFlow(StepFlow):
                         (Option(ctx.t("request.all"), ALL),),
                     )
                 ]
-            ids = [surviving(ctx.session, agency).id for agency in found]
+            ids = [agency.id for agency in found]
         agencies = concrete_agencies(ctx.session, [i for i in ids if i is not None])
         data = {**state.data, "agency_ids": [a.id for a in agencies]}
         names = ", ".join(a.name for a in agencies[:8]) + (" …" if len(agencies) > 8 else "")
@@ -116,8 +123,7 @@ class RequestFlow(StepFlow):
         ctx.end_flow()
         if event.choice == "req:drop":
             return [Reply(ctx.t("request.dropped"))]
-        plan = get_plan(ctx.session)
-        assert plan is not None
+        plan = _plan(ctx, state)
         due = date.fromisoformat(state.data["due"])
         try:
             period = create_adhoc_request(
@@ -146,16 +152,38 @@ class RequestFlow(StepFlow):
         ]
 
 
+def _plan(ctx: Context, state: ConversationState) -> Plan:
+    """The plan the request was started for (a flow from before plans were chosen: the
+    only one)."""
+    plan = ctx.session.get(Plan, state.data.get("plan_id")) if state.data.get("plan_id") else None
+    plan = plan or get_plan(ctx.session) or list_plans(ctx.session)[0]
+    return plan
+
+
 def close(ctx: Context, args: str) -> list[Reply]:
+    """`/close KEY` (with the plan's code first when several plans have that key), or a
+    choice among the open periods."""
     periods = open_periods(ctx.session)
-    if args.strip():
-        period = next((p for p in periods if p.key == args.strip().lower()), None)
-        if period is None:
+    plan, key = named_plan(list_plans(ctx.session), args)
+    if plan is not None:
+        periods = [p for p in periods if p.plan_id == plan.id]
+    if key:
+        periods = [p for p in periods if p.key == key.lower()]
+        if not periods:
             return [Reply(ctx.t("close.unknown", period=args.strip()[:40]))]
-        return [_confirm_close(ctx, period)]
+        if len(periods) == 1:
+            return [_confirm_close(ctx, periods[0])]
     if not periods:
         return [Reply(ctx.t("close.none"))]
-    options = tuple(Option(f"{p.title} (hạn {_date(p.due_on)})", f"period:{p.id}") for p in periods)
+    codes = plan_codes(ctx.session, {p.plan_id for p in periods})
+    several = len(set(codes.values())) > 1
+    options = tuple(
+        Option(
+            (f"{codes[p.plan_id]}: " if several else "") + f"{p.title} (hạn {_date(p.due_on)})",
+            f"period:{p.id}",
+        )
+        for p in periods
+    )
     return [ctx.ask(CLOSE_FLOW, "period", {}, ctx.t("close.choose"), options)]
 
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 from handlers.context import Context, Role
 from handlers.events import Reply
 from handlers.notify import notify_person
+from handlers.plans import named_plan
 from handlers.registry import Registry
 from handlers.report_flow import version_blocks
-from handlers.report_render import chunk
-from storage.agencies import find_agency
+from handlers.report_render import chunk, report_blocks
+from storage.agencies import find_agency, names_on
 from storage.members import agency_members
-from storage.models import Agency, ReportingPeriod, Submission, SubmissionState
+from storage.models import Agency, Plan, ReportingPeriod, Submission, SubmissionState
+from storage.plans import list_plans
 from storage.reports import (
+    agency_drafts,
+    answered_layout,
     find_submission,
-    open_periods_for,
+    layout_for,
+    open_periods_touching,
     return_submission,
     version_history,
 )
@@ -24,10 +29,14 @@ def _date(value: object) -> str:
 
 
 def latest_submission(
-    ctx: Context, agency: Agency
+    ctx: Context, agency: Agency, plan: Plan | None = None
 ) -> tuple[ReportingPeriod, Submission | None] | None:
-    """The agency's most recent period with a submission (else its most recent period)."""
-    periods = open_periods_for(ctx.session, agency_id=agency.id)  # type: ignore[arg-type]
+    """The agency's most recent period with a submission (else its most recent period), of
+    one plan when it is named; an agency merged, split or dissolved since is read in the
+    periods it filed or drafted for."""
+    periods = open_periods_touching(ctx.session, agency_id=agency.id)  # type: ignore[arg-type]
+    if plan is not None:
+        periods = [p for p in periods if p.plan_id == plan.id]
     for period in reversed(periods):
         submission = find_submission(
             ctx.session,
@@ -40,13 +49,20 @@ def latest_submission(
 
 
 def _resolve(ctx: Context, text: str) -> Agency | Reply:
-    agency = find_agency(ctx.session, text)
+    # The agency itself, not its successor: its reports stay with it after a reorganisation.
+    agency = find_agency(ctx.session, text, follow_merges=False)
     if agency is None or agency.is_group:
         return Reply(ctx.t("review.unknown_agency", name=text[:80]))
     return agency
 
 
+def _plan_and_words(ctx: Context, args: str) -> tuple[Plan | None, str]:
+    """`/view 15/KH-SKHCN so-yte`: a plan's code first picks that plan's report."""
+    return named_plan(list_plans(ctx.session), args)
+
+
 def view(ctx: Context, args: str) -> list[Reply]:
+    plan, args = _plan_and_words(ctx, args)
     words = args.split()
     wanted: int | None = None
     if len(words) > 1 and words[-1].isdigit():
@@ -56,9 +72,13 @@ def view(ctx: Context, args: str) -> list[Reply]:
     agency = _resolve(ctx, " ".join(words))
     if isinstance(agency, Reply):
         return [agency]
-    found = latest_submission(ctx, agency)
+    found = latest_submission(ctx, agency, plan)
     if found is None or found[1] is None:
         title = found[0].title if found else "-"
+        if found is not None:
+            drafted = draft_view(ctx, agency, found[0])
+            if drafted:
+                return drafted
         return [Reply(ctx.t("review.nothing", agency=agency.name, title=title))]
     period, submission = found
     assert submission is not None
@@ -67,9 +87,11 @@ def view(ctx: Context, args: str) -> list[Reply]:
     info = next((h for h in history if h.version == version), None)
     if info is None:
         return [Reply(ctx.t("review.no_version", version=version, latest=len(history)))]
+    # Read under the name the agency had when it filed (it may have been renamed since).
+    name = names_on(ctx.session, agency_ids={agency.id}, at=info.submitted_at)  # type: ignore[arg-type]
     header = ctx.t(
         "review.header",
-        agency=agency.name,
+        agency=name.get(agency.id, agency.name),  # type: ignore[arg-type]
         title=period.title,
         reference=submission.reference,
         version=version,
@@ -83,13 +105,41 @@ def view(ctx: Context, args: str) -> list[Reply]:
     return [Reply(text) for text in chunk([header, *blocks])]
 
 
+def draft_view(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[Reply]:
+    """The latest draft begun for an agency that filed nothing: kept when the agency was
+    dissolved, so the secretariat can still read what was written."""
+    drafts = agency_drafts(ctx.session, period_id=period.id, agency_id=agency.id)  # type: ignore[arg-type]
+    if not drafts:
+        return []
+    draft, person = drafts[0]
+    answers = {k: v for k, v in draft.answers.items() if not k.startswith("_")}
+    layout = (
+        answered_layout(ctx.session, form_id=draft.questionnaire_id, answers=answers, roles={})
+        if draft.questionnaire_id is not None
+        else None
+    )
+    if layout is None:
+        layout = layout_for(ctx.session, period=period, agency=agency, answers=answers)
+    shown = [i for i in layout.instances if i.key in answers]
+    header = ctx.t(
+        "review.draft",
+        agency=agency.name,
+        title=period.title,
+        by=person.full_name,
+        time=ctx.local_time(draft.updated_at),
+    )
+    blocks = report_blocks(ctx, layout.form, shown, answers)
+    return [Reply(text) for text in chunk([header, *blocks])]
+
+
 def history(ctx: Context, args: str) -> list[Reply]:
+    plan, args = _plan_and_words(ctx, args)
     if not args.strip():
         return [Reply(ctx.t("review.usage.history"))]
     agency = _resolve(ctx, args.strip())
     if isinstance(agency, Reply):
         return [agency]
-    found = latest_submission(ctx, agency)
+    found = latest_submission(ctx, agency, plan)
     if found is None or found[1] is None:
         title = found[0].title if found else "-"
         return [Reply(ctx.t("review.nothing", agency=agency.name, title=title))]
@@ -112,6 +162,7 @@ def history(ctx: Context, args: str) -> list[Reply]:
 
 
 def return_(ctx: Context, args: str) -> list[Reply]:
+    plan, args = _plan_and_words(ctx, args)
     reference, _, comment = args.strip().partition(" ")
     comment = comment.strip()
     if not reference or not comment:
@@ -119,7 +170,7 @@ def return_(ctx: Context, args: str) -> list[Reply]:
     agency = _resolve(ctx, reference)
     if isinstance(agency, Reply):
         return [agency]
-    found = latest_submission(ctx, agency)
+    found = latest_submission(ctx, agency, plan)
     submission = found[1] if found else None
     if found is None or submission is None or submission.state != SubmissionState.submitted:
         return [Reply(ctx.t("review.return_not_submitted", agency=agency.name))]

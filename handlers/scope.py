@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from handlers.context import Context, Role
 from handlers.events import Reply
+from handlers.plans import pick_plan
 from handlers.registry import Registry
 from storage.agencies import find_agency
 from storage.models import Agency
-from storage.plans import find_task, get_plan
+from storage.plans import find_task
 from storage.scope import Level, parse_level, scope_rows, set_obliged, set_scope
 
 OBLIGE_WORDS = {"nhắc", "nhac", "oblige"}
@@ -19,22 +20,32 @@ def _agency(ctx: Context, text: str) -> Agency | Reply:
     agency = find_agency(ctx.session, text)
     if agency is None or agency.is_group:
         return Reply(ctx.t("scope.no_agency", name=text[:80]))
+    if agency.ended_on is not None:
+        return Reply(ctx.t("agency.ended", name=agency.name, date=f"{agency.ended_on:%d/%m/%Y}"))
     return agency
 
 
 def scope(ctx: Context, args: str) -> list[Reply]:
-    words = args.split()
-    plan = get_plan(ctx.session)
-    if not words or plan is None or plan.id is None:
+    if not args.strip():
+        return [Reply(ctx.t("scope.usage"))]
+    picked = pick_plan(ctx, args, command="scope")
+    if isinstance(picked, Reply):
+        return [picked]
+    plan, rest = picked
+    words = rest.split()
+    if not words or plan.id is None:
         return [Reply(ctx.t("scope.usage"))]
     if words[0].lower() in OBLIGE_WORDS and len(words) >= 3:
         answer = words[-1].lower()
         agency = _agency(ctx, " ".join(words[1:-1]))
         if isinstance(agency, Reply) or answer not in YES | NO:
             return [agency if isinstance(agency, Reply) else Reply(ctx.t("scope.usage"))]
-        set_obliged(ctx.session, agency=agency, obliged=answer in YES, clock=ctx.clock)
-        ctx.audit("scope:oblige", "ok", agency=agency.code, obliged=agency.obliged)
-        key = "scope.obliged" if agency.obliged else "scope.not_obliged"
+        obliged = answer in YES
+        set_obliged(
+            ctx.session, plan_id=plan.id, agency=agency, obliged=obliged, clock=ctx.clock
+        )
+        ctx.audit("scope:oblige", "ok", plan=plan.code, agency=agency.code, obliged=obliged)
+        key = "scope.obliged" if obliged else "scope.not_obliged"
         return [Reply(ctx.t(key, name=agency.name))]
     if not words[0].isdigit():
         return [Reply(ctx.t("scope.usage"))]

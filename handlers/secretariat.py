@@ -15,6 +15,7 @@ from datetime import date
 from handlers.context import Context, Role
 from handlers.events import IncomingEvent, Option, OutgoingFile, Reply
 from handlers.flows import StepFlow
+from handlers.plans import pick_plan, with_plan
 from handlers.registry import Registry
 from handlers.report_render import chunk
 from handlers.validation import check_free_text
@@ -24,7 +25,6 @@ from storage.agencies import AgencyIndex
 from storage.models import ConversationState, PeriodStatus, Plan, ReportingPeriod
 from storage.outbox import enqueue
 from storage.periods import reporting_agencies
-from storage.plans import get_plan
 from storage.reminders import TaskRef
 from storage.reports import TaskStatus
 from storage.requests import find_period, list_periods
@@ -56,6 +56,7 @@ BROADCAST_LIMIT = 1500  # leaves room for the heading within Zalo's 2000 charact
 class Asked:
     """What the words after a command asked for."""
 
+    plan: Plan
     periods: list[ReportingPeriod] = field(default_factory=list)
     every_period: bool = False
     task: int | None = None
@@ -71,12 +72,14 @@ def parse_request(
     tasks: bool = False,
     every: bool = False,
 ) -> Asked | Reply:
-    """The period (a key such as 2026 or adhoc-1; default: the current one), and the optional
-    words each command takes. A Reply when the words cannot be understood."""
-    plan = get_plan(ctx.session)
-    if plan is None:
-        return Reply(ctx.t("sec.no_plan"))
-    asked = Asked()
+    """The plan (its code, when there are several), the period (a key such as 2026 or adhoc-1;
+    default: the plan's current one), and the optional words each command takes. A Reply
+    when the words cannot be understood, or to ask which plan."""
+    picked = pick_plan(ctx, args, command=command)
+    if isinstance(picked, Reply):
+        return picked
+    plan, args = picked
+    asked = Asked(plan=plan)
     words = " ".join(args.lower().replace("tất cả", "all").split()).split()
     for word in words:
         period = find_period(ctx.session, plan=plan, key=word)
@@ -135,11 +138,12 @@ def summary(ctx: Context, args: str) -> list[Reply]:
     if asked.task is not None:
         return task_detail(ctx, figures, asked.task)
     blocks = [_headline(ctx, figures), _task_lines(ctx, figures), _missing_line(ctx, figures)]
+    key = with_plan(ctx, asked.plan, period.key)
     options = (
-        Option(ctx.t("summary.opt.missing"), f"/missing {period.key}"),
-        Option(ctx.t("summary.opt.remind"), f"/remind {period.key}"),
-        Option(ctx.t("summary.opt.export"), f"/export {period.key}"),
-        Option(ctx.t("summary.opt.report"), f"/report {period.key}"),
+        Option(ctx.t("summary.opt.missing"), f"/missing {key}"),
+        Option(ctx.t("summary.opt.remind"), f"/remind {key}"),
+        Option(ctx.t("summary.opt.export"), f"/export {key}"),
+        Option(ctx.t("summary.opt.report"), f"/report {key}"),
     )
     messages = chunk([b for b in blocks if b])
     chart = OutgoingFile(f"bieu-do-{period.key}.png", _chart(ctx, figures), "image/png")
@@ -211,7 +215,8 @@ def _task_lines(ctx: Context, figures: PeriodSummary) -> str:
                 coordinating=_role(ctx, line.coordinating),
             )
         )
-    lines.append(ctx.t("summary.task_hint", code=figures.facts.period.key))
+    facts = figures.facts
+    lines.append(ctx.t("summary.task_hint", code=with_plan(ctx, facts.plan, facts.period.key)))
     return "\n".join(lines)
 
 
@@ -305,7 +310,7 @@ def missing(ctx: Context, args: str) -> list[Reply]:
     ]
     for number, agency in enumerate(absent, start=1):
         blocks.append(_missing_block(ctx, number, agency))
-    blocks.append(ctx.t("missing.footer", code=period.key))
+    blocks.append(ctx.t("missing.footer", code=with_plan(ctx, asked.plan, period.key)))
     return [Reply(text) for text in chunk(blocks)]
 
 
@@ -376,6 +381,7 @@ def remind(ctx: Context, args: str) -> list[Reply]:
             days_left=days_left,
             tasks=_task_refs(facts, agency.id),
             language=ctx.config.language,
+            plan_code=facts.plan.code,
         )
         if agency.standing == Standing.returned and agency.return_comment:
             text += "\n" + ctx.t("remind.returned", comment=agency.return_comment)

@@ -229,6 +229,7 @@ def _agency_messages(
         days_left=days_left,
         tasks=agency.tasks,
         language=policy.language,
+        plan_code=period.plan_code,
     )
     not_yet = translate("note.not_submitted", policy.language, agency=agency.name)
     reason = f"{_why(due, policy)}; {not_yet}"

@@ -1,7 +1,8 @@
 """APScheduler drives the periodic jobs; the database, not APScheduler's memory, holds state.
 
-Jobs: open the new year's period (daily); plan due reminders into the outbox (every tick, so
-a restart or a late registration catches up by itself); deliver the outbox (every few seconds);
+Jobs: open the new year's period (daily); carry out the agency changes whose day has come and
+plan due reminders into the outbox (every tick, so a restart or a late registration catches up
+by itself); deliver the outbox (every few seconds);
 in digest mode, the secretariat's daily list of new and changed reports.
 """
 
@@ -23,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from scheduler.auto_close import auto_close
 from scheduler.delivery import Channel
 from scheduler.dispatch import STALE_AFTER, DeliveryReport, Dispatcher, hold_stale
+from scheduler.org_changes import carry_out_due
 from scheduler.planner import ReminderPlanner
 from scheduler.policy import ReminderPolicy
 from scheduler.ratelimit import RateLimiter
@@ -127,6 +129,10 @@ class SchedulerService:
             held = hold_stale(session, now=now, stale_after=self.stale_after)
             if held:
                 self.planner.notify_held(session, held=held, now=now)
+            # A reorganisation recorded ahead takes effect on its day, before that day's
+            # reminders are planned (so they go to the successors).
+            for change, _moves in carry_out_due(session, clock=self.clock, zone=self.zone):
+                log.info("agency change %s (%s) took effect", change.id, change.kind)
             if self.auto_close_after is not None:
                 for key in auto_close(
                     session,

@@ -72,10 +72,14 @@ def agency_message(
     days_left: int,
     tasks: Sequence[TaskRef],
     language: Language = "vi",
+    plan_code: str = "",
 ) -> str:
-    """A focal point's message. `kind`: request (the ad-hoc notice), reminder or overdue."""
+    """A focal point's message. `kind`: request (the ad-hoc notice), reminder or overdue.
+    It names the plan (a yearly period's title already does)."""
     when = when_text(today=today, deadline=deadline, days_left=days_left, language=language)
     day = day_text(deadline, language)
+    if plan_code and plan_code not in period_title:
+        period_title = translate("remind.with_plan", language, title=period_title, plan=plan_code)
     about = {"agency": agency_name, "period": period_title}
     if kind == "request":
         requester = requester or translate("remind.request.default_requester", language)

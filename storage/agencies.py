@@ -1,17 +1,55 @@
-"""Agency queries: lookup by code or any known name, group resolution, renames and merges."""
+"""Agency queries: lookup by code or any known name, group resolution, renames and merges,
+and which agencies exist on a day (agencies have a history: `storage.agency_history`)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from storage.clock import Clock
-from storage.models import Agency, AgencyName, GroupMember
+from storage.models import Agency, AgencyChange, AgencyChangeKind, AgencyName, GroupMember
 from storage.names import normalise_name
 
 LIST_SEPARATORS = re.compile(r"[;\n]")
+
+
+ENDING_KINDS = (AgencyChangeKind.merge, AgencyChangeKind.split, AgencyChangeKind.dissolve)
+
+
+def exists_on_clause(day: date) -> ColumnElement[bool]:
+    """A condition on Agency: it has begun by `day` and not ended by then."""
+    return and_(
+        or_(col(Agency.valid_from).is_(None), col(Agency.valid_from) <= day),
+        or_(col(Agency.ended_on).is_(None), col(Agency.ended_on) > day),
+    )
+
+
+def exists_on(agency: Agency, day: date) -> bool:
+    begun = agency.valid_from is None or agency.valid_from <= day
+    return begun and (agency.ended_on is None or agency.ended_on > day)
+
+
+def ending_by(session: Session, day: date) -> set[int]:
+    """Agencies a recorded change ends on or before `day` that has not taken effect yet."""
+    return set(
+        session.exec(
+            select(AgencyChange.agency_id).where(
+                col(AgencyChange.kind).in_(ENDING_KINDS),
+                col(AgencyChange.carried_out_at).is_(None),
+                col(AgencyChange.effective_on) <= day,
+            )
+        ).all()
+    )
+
+
+def start_of(day: date, zone: ZoneInfo) -> datetime:
+    """The instant a local day begins: when a change effective on that day takes effect."""
+    return datetime.combine(day, time(0, 0), tzinfo=zone)
 
 
 def surviving(session: Session, agency: Agency) -> Agency:
@@ -80,6 +118,32 @@ class AgencyIndex:
         return found, [u for u in unknown if u]
 
 
+def successors(session: Session, agency: Agency) -> list[Agency]:
+    """Who carries an agency today: itself; its survivor when merged; the agencies it was
+    split into (their own successors, in turn); nobody when dissolved."""
+    if agency.ended_on is None:
+        return [agency]
+    change = session.exec(
+        select(AgencyChange)
+        .where(
+            AgencyChange.agency_id == agency.id,
+            col(AgencyChange.kind).in_(ENDING_KINDS),
+            col(AgencyChange.carried_out_at).is_not(None),
+        )
+        .order_by(col(AgencyChange.id).desc())
+    ).first()
+    if change is None:  # ended before there was a history: follow the merge, if any
+        survivor = surviving(session, agency)
+        return [] if survivor.id == agency.id else [survivor]
+    out: dict[int, Agency] = {}
+    for successor_id in change.successor_ids:
+        successor = session.get(Agency, successor_id)
+        if successor is not None and successor.id != agency.id:
+            for current in successors(session, successor):
+                out.setdefault(current.id, current)  # type: ignore[arg-type]
+    return list(out.values())
+
+
 def find_agency(session: Session, reference: str, *, follow_merges: bool = True) -> Agency | None:
     """An agency by code or any of its names; by default the one that now carries it."""
     agency = AgencyIndex.load(session).find(reference)
@@ -128,12 +192,20 @@ def add_name(session: Session, *, agency: Agency, name: str, kind: str, clock: C
         )
 
 
-def rename_agency(session: Session, *, agency: Agency, new_name: str, clock: Clock) -> None:
-    """Give an agency a new name; the old one stays findable as a former name."""
+def rename_agency(
+    session: Session,
+    *,
+    agency: Agency,
+    new_name: str,
+    clock: Clock,
+    at: datetime | None = None,
+) -> None:
+    """Give an agency a new name from `at` (default: now); the old one stays findable as a
+    former name, and what the agency filed before reads under it (`names_on`)."""
     if normalise_name(new_name) == normalise_name(agency.name):
         agency.name = new_name
         return
-    now = clock.now()
+    now = at or clock.now()
     old = agency.name
     normalized_old = normalise_name(old)
     row = session.exec(
@@ -155,4 +227,21 @@ def rename_agency(session: Session, *, agency: Agency, new_name: str, clock: Clo
     else:
         row.kind, row.valid_to = "former", now
     agency.name = new_name
-    agency.updated_at = now
+    agency.updated_at = clock.now()
+
+
+def names_on(session: Session, *, agency_ids: set[int], at: datetime) -> dict[int, str]:
+    """The names these agencies had at an instant, where a rename since changed them: the
+    former name whose validity ended first after `at`. Agencies not renamed since are left
+    out (their current name is the one)."""
+    rows = session.exec(
+        select(AgencyName)
+        .where(
+            col(AgencyName.agency_id).in_(agency_ids),
+            AgencyName.kind == "former",
+            col(AgencyName.valid_to).is_not(None),
+            col(AgencyName.valid_to) > at,
+        )
+        .order_by(col(AgencyName.valid_to).desc())
+    ).all()
+    return {row.agency_id: row.name for row in rows}  # the earliest validity end wins

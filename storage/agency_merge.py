@@ -1,25 +1,23 @@
-"""Merging agencies (reorganisations): everything of the source moves to the target, and the
-source stays as a record pointing at it, so nothing of its history is lost."""
+"""Merging one agency into another now: a one-change reorganisation (`storage.org_changes`),
+for the callers that merge a pair at a time. From the day it takes effect, the source's focal
+points, task roles, duties, groups and owed reports belong to the target; the source stays as
+the record of what it filed, which keeps its reports."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from storage.agencies import add_name
 from storage.clock import Clock
-from storage.models import (
-    Agency,
-    AgencyName,
-    GroupMember,
-    Invite,
-    Membership,
-    PeriodAgency,
-    PlanDutyAgency,
-    Submission,
-    TaskAssignment,
-)
+from storage.models import Agency, Submission
+from storage.org_changes import apply_changes
+from storage.org_file import ChangeSpec
+from storage.plan_document import PlanFileError
+
+PROVINCE_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class MergeError(Exception):
@@ -29,93 +27,50 @@ class MergeError(Exception):
 @dataclass
 class MergeResult:
     moved: dict[str, int] = field(default_factory=dict)
-    kept_with_source: list[int] = field(default_factory=list)  # submission ids (both reported)
+    kept_with_source: list[int] = field(default_factory=list)  # the source's reports (ids)
 
 
 def merge_agencies(
-    session: Session, *, source: Agency, target: Agency, clock: Clock
+    session: Session,
+    *,
+    source: Agency,
+    target: Agency,
+    clock: Clock,
+    zone: ZoneInfo = PROVINCE_ZONE,
+    effective_on: date | None = None,
 ) -> MergeResult:
+    """Record the merge (from today, or `effective_on`) and carry it out if due."""
     if source.id == target.id:
         raise MergeError("không thể sáp nhập một cơ quan vào chính nó")
     if source.is_group or target.is_group:
         raise MergeError("chỉ sáp nhập được cơ quan, không phải nhóm cơ quan")
-    if source.merged_into_id is not None:
+    if source.ended_on is not None:
         raise MergeError(f"{source.name} đã được sáp nhập trước đó")
-    if target.merged_into_id is not None:
+    if target.ended_on is not None:
         raise MergeError(f"{target.name} đã được sáp nhập vào cơ quan khác")
+    today = clock.now().astimezone(zone).date()
+    spec = ChangeSpec("merge", "merge", effective_on or today, [source.code], [target.code])
+    try:
+        applied = apply_changes(
+            session, [spec], source="merge", clock=clock, zone=zone, today=today
+        )
+    except PlanFileError as error:
+        raise MergeError("; ".join(p.message for p in error.problems)) from None
     result = MergeResult()
-
-    def moved(kind: str) -> None:
-        result.moved[kind] = result.moved.get(kind, 0) + 1
-
-    for membership in session.exec(select(Membership).where(Membership.agency_id == source.id)):
-        membership.agency_id = target.id
-        moved("focal_points")
-    for invite in session.exec(select(Invite).where(Invite.agency_id == source.id)):
-        invite.agency_id = target.id
-
-    for assignment in list(
-        session.exec(select(TaskAssignment).where(TaskAssignment.agency_id == source.id))
-    ):
-        duplicate = session.get(TaskAssignment, (assignment.task_id, target.id, assignment.role))
-        data = assignment.model_dump()
-        session.delete(assignment)
-        session.flush()
-        if duplicate is None:
-            session.add(TaskAssignment(**{**data, "agency_id": target.id}))
-            moved("task_roles")
-
-    _move_links(session, GroupMember, "member_id", "group_id", source, target)
-    _move_links(session, PlanDutyAgency, "agency_id", "duty_id", source, target)
-    _move_links(session, PeriodAgency, "agency_id", "period_id", source, target)
-
-    target_periods = set(
-        session.exec(select(Submission.period_id).where(Submission.agency_id == target.id)).all()
+    for _change, moves in applied.carried:
+        if moves.focal_points:
+            result.moved["focal_points"] = len(moves.focal_points)
+        if moves.task_roles:
+            result.moved["task_roles"] = len(moves.task_roles)
+    result.kept_with_source = sorted(
+        i
+        for i in session.exec(select(Submission.id).where(Submission.agency_id == source.id))
+        if i is not None
     )
-    for submission in session.exec(select(Submission).where(Submission.agency_id == source.id)):
-        if submission.period_id in target_periods:
-            # Both answered the same period: keep this one on the merged record, still readable.
-            result.kept_with_source.append(submission.id)  # type: ignore[arg-type]
-        else:
-            submission.agency_id = target.id
-            moved("submissions")
-
-    add_name(session, agency=target, name=source.name, kind="former", clock=clock)
-    for alias in session.exec(select(AgencyName).where(AgencyName.agency_id == source.id)):
-        add_name(session, agency=target, name=alias.name, kind="former", clock=clock)
-    source.merged_into_id = target.id
-    source.reports = False
-    source.updated_at = target.updated_at = clock.now()
-    session.flush()
     return result
 
 
-def _move_links(
-    session: Session,
-    model: type,
-    agency_field: str,
-    other_field: str,
-    source: Agency,
-    target: Agency,
-) -> None:
-    """Re-point link rows from source to target, dropping any the target already has."""
-    rows = list(session.exec(select(model).where(getattr(model, agency_field) == source.id)))
-    for row in rows:
-        other = getattr(row, other_field)
-        session.delete(row)
-        session.flush()
-        key = {agency_field: target.id, other_field: other}
-        exists = session.exec(
-            select(model).where(*(getattr(model, k) == v for k, v in key.items()))
-        ).first()
-        if exists is None:
-            session.add(model(**key))
-    session.flush()
-
-
-def preview_merge(
-    session: Session, *, source: Agency, target: Agency, clock: Clock
-) -> MergeResult:
+def preview_merge(session: Session, *, source: Agency, target: Agency, clock: Clock) -> MergeResult:
     """What `merge_agencies` would move, found by doing it inside a savepoint that is then
     rolled back, so the preview is the merge itself and cannot drift from it. Raises
     MergeError as the merge would."""

@@ -56,6 +56,7 @@ class MemberStatus(StrEnum):
     active = "active"
     revoked = "revoked"
     left = "left"
+    ended = "ended"  # the agency was dissolved
 
 
 class PeriodKind(StrEnum):
@@ -86,7 +87,9 @@ class OutboxStatus(StrEnum):
 
 
 class Agency(SQLModel, table=True):
-    """An accountable unit (or a named group of them). Never deleted: merged or renamed."""
+    """An accountable unit (or a named group of them) of the deployment, taking part in any
+    number of plans. Never deleted: renamed, merged, split or dissolved from a date
+    (`AgencyChange`), and kept as the record of what it filed."""
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=64, unique=True, index=True)
@@ -94,13 +97,44 @@ class Agency(SQLModel, table=True):
     kind: str = Field(default=AgencyKind.other, max_length=32)
     is_group: bool = False
     reports: bool = True
-    # False for bodies a plan only requests: they may report, but are not chased as overdue.
-    obliged: bool = True
     # A broad collective: coordinating a task only through it makes the task optional.
     broad: bool = False
     merged_into_id: int | None = Field(default=None, foreign_key="agency.id")
+    # The local day it began (None: before baocao's records) and the first day it no longer
+    # exists (merged, split or dissolved; set when that change takes effect).
+    valid_from: date | None = None
+    ended_on: date | None = None
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+
+
+class AgencyChangeKind(StrEnum):
+    create = "create"
+    rename = "rename"
+    merge = "merge"
+    split = "split"
+    dissolve = "dissolve"
+
+
+class AgencyChange(SQLModel, table=True):
+    """One step of a reorganisation, effective from a local date: `agency` was created,
+    renamed, merged into `successor_ids[0]`, split into `successor_ids`, or dissolved.
+    Recorded when applied; what it moves (focal points, owed reports, task roles) moves on
+    the effective date, and `carried_out_at` says when that was done."""
+
+    __tablename__ = "agency_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    effective_on: date
+    successor_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Names before and after, the tasks each successor of a split takes, where the focal
+    # points go, a note: what the org file said.
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    source: str = Field(default="", max_length=300)  # the org file, or "cli"
+    recorded_at: datetime = _instant()
+    carried_out_at: datetime | None = _instant(nullable=True)
 
 
 class AgencyName(SQLModel, table=True):
@@ -139,6 +173,18 @@ class Plan(SQLModel, table=True):
     reporting_note: str = _text()
     adhoc_allowed: bool = True
     imported_at: datetime = _instant()
+
+
+class PlanAgency(SQLModel, table=True):
+    """An agency a plan names, and whether that plan obliges it to report: a body one plan
+    only requests ("Đề nghị") may be ordered by another."""
+
+    __tablename__ = "plan_agency"
+
+    plan_id: int = Field(foreign_key="plan.id", primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", primary_key=True)
+    # False: it may report, but is not reminded or counted overdue for this plan's yearly report.
+    obliged: bool = True
 
 
 class PlanDuty(SQLModel, table=True):

@@ -6,17 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, delete, select
+from sqlalchemy import exists
+from sqlmodel import Session, col, delete, select
 
-from storage.agencies import AgencyIndex, add_name, rename_agency, surviving
+from storage.agencies import AgencyIndex, add_name, rename_agency, successors
 from storage.clock import Clock
 from storage.forms import ensure_forms, store_form
 from storage.i18n import text
 from storage.models import (
     Agency,
+    AgencyChange,
+    AgencyChangeKind,
     AgencyKind,
     GroupMember,
     Plan,
+    PlanAgency,
     PlanDuty,
     PlanDutyAgency,
     Task,
@@ -43,6 +47,8 @@ class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     retired_tasks: list[int] = field(default_factory=list)
+    # Agencies another plan shares, whose name or kind this file gives otherwise: kept.
+    kept_agencies: list[str] = field(default_factory=list)
     form_versions: list[tuple[str, int, bool]] = field(default_factory=list)  # key, version, new
 
     def count(self, bucket: dict[str, int], kind: str) -> None:
@@ -86,9 +92,19 @@ def _assign(row: object, **values: object) -> bool:
 
 
 def import_document(session: Session, *, document: PlanDocument, clock: Clock) -> ImportResult:
+    """Write a whole plan. Agencies belong to the deployment: one another plan shares keeps
+    its name and kind (a rename goes through `baocao agency rename` or an org file), and a
+    group another plan uses must keep its members, so importing a plan never changes
+    another. An agency code that was merged, split or dissolved stands for its successors."""
     now = clock.now()
     result = ImportResult(document.plan.code)
-    agencies: dict[str, Agency] = {}
+    existing_plan = session.exec(select(Plan).where(Plan.code == document.plan.code)).first()
+    plan_id = existing_plan.id if existing_plan else None
+    problems = _shared_group_problems(session, document=document, plan_id=plan_id)
+    if problems:
+        raise PlanFileError(problems)
+    agencies: dict[str, list[Agency]] = {}
+    obliged: dict[int, bool] = {}
 
     for spec in document.agencies:
         agency = session.exec(select(Agency).where(Agency.code == spec.code)).first()
@@ -98,25 +114,26 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
                 name=spec.name,
                 kind=spec.kind,
                 reports=spec.reports,
-                obliged=spec.obliged,
                 created_at=now,
                 updated_at=now,
             )
             session.add(agency)
             session.flush()
             result.count(result.created, "agency")
-        else:
-            renamed = agency.name != spec.name
+        elif agency.ended_on is None and not _shared(session, agency=agency, plan_id=plan_id):
+            renamed = agency.name != spec.name and not _renamed_by_change(session, agency)
             if renamed:
                 rename_agency(session, agency=agency, new_name=spec.name, clock=clock)
-            if _assign(agency, kind=spec.kind, reports=spec.reports, obliged=spec.obliged) or (
-                renamed
-            ):
+            if _assign(agency, kind=spec.kind, reports=spec.reports) or renamed:
                 agency.updated_at = now
                 result.count(result.updated, "agency")
+        elif agency.ended_on is None and (agency.name, agency.kind) != (spec.name, spec.kind):
+            result.kept_agencies.append(agency.code)
         for alias in spec.aliases:
             add_name(session, agency=agency, name=alias, kind="alias", clock=clock)
-        agencies[spec.code] = surviving(session, agency)
+        agencies[spec.code] = successors(session, agency)
+        for holder in agencies[spec.code]:
+            obliged[holder.id] = obliged.get(holder.id, False) or spec.obliged  # type: ignore[index]
 
     for group_spec in document.groups:
         group = session.exec(select(Agency).where(Agency.code == group_spec.code)).first()
@@ -135,7 +152,7 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
             session.add(group)
             session.flush()
             result.count(result.created, "group")
-        member_ids = {agencies[code].id for code in group_spec.members} - {None}
+        member_ids = {a.id for code in group_spec.members for a in agencies[code]} - {None}
         current = set(
             session.exec(select(GroupMember.member_id).where(GroupMember.group_id == group.id))
         )
@@ -150,11 +167,11 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
             session.exec(delete(GroupMember).where(GroupMember.group_id == group.id))
             for member_id in sorted(i for i in member_ids if i is not None):
                 session.add(GroupMember(group_id=group.id, member_id=member_id))
-        agencies[group_spec.code] = group
+        agencies[group_spec.code] = [group]
 
     agencies_due = month_day(document.reporting.periodic.agencies_due)
     consolidation_due = month_day(document.reporting.periodic.consolidation_due)
-    plan = session.exec(select(Plan).where(Plan.code == document.plan.code)).first()
+    plan = existing_plan
     created = plan is None
     if plan is None:
         plan = Plan(code=document.plan.code, imported_at=now)
@@ -166,7 +183,9 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
         title=document.plan.title,
         issuer=document.plan.issuer,
         issued_on=document.plan.issued_on,
-        secretariat_agency_id=agencies[secretariat].id if secretariat else None,
+        secretariat_agency_id=(
+            agencies[secretariat][0].id if secretariat and agencies[secretariat] else None
+        ),
         agencies_due_month=agencies_due[0],
         agencies_due_day=agencies_due[1],
         consolidation_due_month=consolidation_due[0],
@@ -179,6 +198,12 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
     plan.imported_at = now
     session.flush()
     assert plan.id is not None
+    for agency_id, is_obliged in obliged.items():
+        row = session.get(PlanAgency, (plan.id, agency_id))
+        if row is None:
+            session.add(PlanAgency(plan_id=plan.id, agency_id=agency_id, obliged=is_obliged))
+        else:
+            row.obliged = is_obliged
 
     for duty_spec in document.duties:
         duty = session.exec(
@@ -190,7 +215,7 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
             session.flush()
         duty.heading, duty.text = duty_spec.heading, duty_spec.text
         session.exec(delete(PlanDutyAgency).where(PlanDutyAgency.duty_id == duty.id))
-        for agency_id in dict.fromkeys(agencies[c].id for c in duty_spec.agencies):
+        for agency_id in dict.fromkeys(a.id for c in duty_spec.agencies for a in agencies[c]):
             session.add(PlanDutyAgency(duty_id=duty.id, agency_id=agency_id))
 
     rows = [
@@ -198,8 +223,8 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
             spec.number,
             spec.title,
             spec.timeframe,
-            [agencies[c] for c in spec.lead],
-            [agencies[c] for c in spec.coordinating],
+            [a for c in spec.lead for a in agencies[c]],
+            [a for c in spec.coordinating for a in agencies[c]],
         )
         for spec in document.tasks
     ]
@@ -211,6 +236,71 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
     ensure_forms(session, plan=plan, clock=clock)
     session.flush()
     return result
+
+
+def _shared(session: Session, *, agency: Agency, plan_id: int | None) -> bool:
+    """Whether another plan than this one names the agency, gives it a task or a duty."""
+    others = col(Plan.id) != plan_id if plan_id is not None else col(Plan.id).is_not(None)
+    for link in (
+        select(PlanAgency.plan_id).where(PlanAgency.agency_id == agency.id),
+        select(Task.plan_id)
+        .join(TaskAssignment, col(TaskAssignment.task_id) == col(Task.id))
+        .where(TaskAssignment.agency_id == agency.id),
+        select(PlanDuty.plan_id)
+        .join(PlanDutyAgency, col(PlanDutyAgency.duty_id) == col(PlanDuty.id))
+        .where(PlanDutyAgency.agency_id == agency.id),
+    ):
+        found = session.exec(select(Plan.id).where(others, col(Plan.id).in_(link))).first()
+        if found is not None:
+            return True
+    return False
+
+
+def _renamed_by_change(session: Session, agency: Agency) -> bool:
+    """A reorganisation renamed it: an older plan file does not give the old name back."""
+    return bool(
+        session.exec(
+            select(
+                exists().where(
+                    col(AgencyChange.agency_id) == agency.id,
+                    col(AgencyChange.kind) == AgencyChangeKind.rename,
+                    col(AgencyChange.carried_out_at).is_not(None),
+                )
+            )
+        ).one()
+    )
+
+
+def _shared_group_problems(
+    session: Session, *, document: PlanDocument, plan_id: int | None
+) -> list[Problem]:
+    """A group another plan uses, given other members or breadth here: refused, since
+    changing it would change that plan's scope."""
+    problems = []
+    for index, spec in enumerate(document.groups):
+        group = session.exec(select(Agency).where(Agency.code == spec.code)).first()
+        if group is None or not _shared(session, agency=group, plan_id=plan_id):
+            continue
+        wanted: set[int | str] = set()
+        for code in spec.members:
+            agency = session.exec(select(Agency).where(Agency.code == code)).first()
+            if agency is None:
+                wanted.add(code)  # new to the deployment: certainly not a member yet
+            else:
+                wanted |= {a.id for a in successors(session, agency) if a.id is not None}
+        current = set(
+            session.exec(select(GroupMember.member_id).where(GroupMember.group_id == group.id))
+        )
+        if wanted != current or spec.broad != group.broad:
+            problems.append(
+                Problem(
+                    f"{document.plan.code}: groups[{index}]",
+                    "shared_group",
+                    f"nhóm {spec.code!r} đã được kế hoạch khác dùng với thành viên khác; "
+                    "đặt mã nhóm riêng cho kế hoạch này",
+                )
+            )
+    return problems
 
 
 def import_task_table(
@@ -228,7 +318,7 @@ def import_task_table(
             resolved[role] = []
             for cell in names:
                 found, unknown = index.resolve_cell(cell)
-                resolved[role].extend(surviving(session, a) for a in found)
+                resolved[role].extend(h for a in found for h in successors(session, a))
                 problems.extend(
                     Problem(
                         text("problem.at_line", file=name, line=row.row),
@@ -298,8 +388,10 @@ def _write_tasks(
             session.flush()
             result.count(result.created, "task")
         wanted = []
+        leads = {agency.id for agency in lead}
         for role, members in ((TaskRole.lead, lead), (TaskRole.coordinating, coordinating)):
-            seen: set[int | None] = set()
+            # Leading a task includes coordinating it (two codes merged into one agency).
+            seen: set[int | None] = set() if role == TaskRole.lead else set(leads)
             for position, agency in enumerate(members):
                 if agency.id not in seen:
                     seen.add(agency.id)

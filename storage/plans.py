@@ -6,19 +6,59 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.models import Agency, Plan, PlanDuty, PlanDutyAgency, Task, TaskAssignment, TaskRole
+from storage.i18n import Text
+from storage.models import (
+    Agency,
+    AgencyChange,
+    Plan,
+    PlanAgency,
+    PlanDuty,
+    PlanDutyAgency,
+    Task,
+    TaskAssignment,
+    TaskRole,
+)
 
 
 def list_plans(session: Session) -> list[Plan]:
     return list(session.exec(select(Plan).order_by(col(Plan.id))).all())
 
 
+def plan_codes(session: Session, plan_ids: set[int]) -> dict[int, str]:
+    """Plan id -> code, for these plans."""
+    rows = session.exec(select(Plan).where(col(Plan.id).in_(plan_ids))).all()
+    return {p.id: p.code for p in rows if p.id is not None}
+
+
 def get_plan(session: Session, *, code: str | None = None) -> Plan | None:
-    """The plan with this code, or the first plan when no code is given."""
-    query = select(Plan).order_by(col(Plan.id))
-    if code is not None:
-        query = query.where(Plan.code == code)
-    return session.exec(query).first()
+    """The plan with this code (case does not matter), or, when no code is given, the only
+    plan: None when there is none, or several to choose from."""
+    plans = list_plans(session)
+    if code is None:
+        return plans[0] if len(plans) == 1 else None
+    wanted = code.strip().casefold()
+    return next((p for p in plans if p.code.casefold() == wanted), None)
+
+
+class PlanChoiceError(LookupError):
+    """No plan matches what was asked, or several do: `text` says which exist."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.text = Text(key, values)
+        super().__init__(str(self.text))
+
+
+def choose_plan(session: Session, *, code: str | None) -> Plan:
+    """The plan named by `code` (e.g. `--plan 452/KH-UBND`), or the only one."""
+    plan = get_plan(session, code=code)
+    if plan is not None:
+        return plan
+    codes = ", ".join(p.code for p in list_plans(session))
+    if not codes:
+        raise PlanChoiceError("plan_choice.none")
+    if code is None:
+        raise PlanChoiceError("plan_choice.several", codes=codes)
+    raise PlanChoiceError("plan_choice.unknown", code=code, codes=codes)
 
 
 def active_tasks(session: Session, *, plan: Plan) -> list[Task]:
@@ -78,7 +118,10 @@ def describe_plan(session: Session, *, plan: Plan) -> dict[str, Any]:
         select(PlanDuty).where(PlanDuty.plan_id == plan.id).order_by(col(PlanDuty.number))
     ).all()
     duty_agencies = session.exec(
-        select(PlanDutyAgency, Agency).join(Agency, col(Agency.id) == col(PlanDutyAgency.agency_id))
+        select(PlanDutyAgency, Agency)
+        .join(Agency, col(Agency.id) == col(PlanDutyAgency.agency_id))
+        .join(PlanDuty, col(PlanDuty.id) == col(PlanDutyAgency.duty_id))
+        .where(PlanDuty.plan_id == plan.id)
     ).all()
     by_duty: dict[int, list[str]] = {}
     for link, agency in duty_agencies:
@@ -99,4 +142,31 @@ def describe_plan(session: Session, *, plan: Plan) -> dict[str, Any]:
             {"number": d.number, "heading": d.heading, "agencies": by_duty.get(d.id or 0, [])}
             for d in duties
         ],
+        "agency_changes": agency_changes(session, plan=plan),
     }
+
+
+def agency_changes(session: Session, *, plan: Plan) -> list[dict[str, Any]]:
+    """The recorded changes of the agencies this plan names (renamed, merged, split,
+    dissolved), by date: what `plan show` tells after a reorganisation."""
+    named = select(PlanAgency.agency_id).where(PlanAgency.plan_id == plan.id)
+    changes = session.exec(
+        select(AgencyChange)
+        .where(col(AgencyChange.agency_id).in_(named), AgencyChange.kind != "create")
+        .order_by(col(AgencyChange.effective_on), col(AgencyChange.id))
+    ).all()
+    ids = {c.agency_id for c in changes} | {i for c in changes for i in c.successor_ids}
+    names = {
+        a.id: a.name for a in session.exec(select(Agency).where(col(Agency.id).in_(ids))).all()
+    }
+    return [
+        {
+            "effective_on": c.effective_on.isoformat(),
+            "kind": c.kind,
+            "agency": c.detail.get("from") or c.detail.get("name") or names.get(c.agency_id, ""),
+            "successors": [names.get(i, "") for i in c.successor_ids],
+            "new_name": c.detail.get("to"),
+            "in_effect": c.carried_out_at is not None,
+        }
+        for c in changes
+    ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -20,6 +21,7 @@ from storage.models import (
     PeriodKind,
     PeriodStatus,
     Person,
+    Plan,
     PlanDuty,
     PlanDutyAgency,
     ReportAnswer,
@@ -115,6 +117,42 @@ def open_periods_for(session: Session, *, agency_id: int) -> list[ReportingPerio
             .join(PeriodAgency, col(PeriodAgency.period_id) == col(ReportingPeriod.id))
             .where(PeriodAgency.agency_id == agency_id, ReportingPeriod.status == PeriodStatus.open)
             .order_by(col(ReportingPeriod.due_on))
+        ).all()
+    )
+
+
+def open_periods_touching(session: Session, *, agency_id: int) -> list[ReportingPeriod]:
+    """Open periods the agency owes, filed for, or began a draft for: after a merge, split
+    or dissolution it owes nothing, but what it filed or drafted stays readable."""
+    owed = select(PeriodAgency.period_id).where(PeriodAgency.agency_id == agency_id)
+    filed = select(Submission.period_id).where(Submission.agency_id == agency_id)
+    drafted = select(ReportDraft.period_id).where(ReportDraft.agency_id == agency_id)
+    return list(
+        session.exec(
+            select(ReportingPeriod)
+            .where(
+                ReportingPeriod.status == PeriodStatus.open,
+                or_(
+                    col(ReportingPeriod.id).in_(owed),
+                    col(ReportingPeriod.id).in_(filed),
+                    col(ReportingPeriod.id).in_(drafted),
+                ),
+            )
+            .order_by(col(ReportingPeriod.due_on), col(ReportingPeriod.id))
+        ).all()
+    )
+
+
+def agency_drafts(
+    session: Session, *, period_id: int, agency_id: int
+) -> list[tuple[ReportDraft, Person]]:
+    """Every draft begun for the agency in a period, latest first."""
+    return list(
+        session.exec(
+            select(ReportDraft, Person)
+            .join(Person, col(Person.id) == col(ReportDraft.person_id))
+            .where(ReportDraft.period_id == period_id, ReportDraft.agency_id == agency_id)
+            .order_by(col(ReportDraft.updated_at).desc())
         ).all()
     )
 
@@ -255,8 +293,16 @@ def is_late(submitted_at: datetime, period: ReportingPeriod, zone: ZoneInfo) -> 
     return submitted_at.astimezone(zone).date() > period.due_on
 
 
-def reference_for(period: ReportingPeriod, agency: Agency) -> str:
-    return f"{period.key.upper()}-{agency.code.upper()}"
+def reference_for(session: Session, period: ReportingPeriod, agency: Agency) -> str:
+    """'2026-SO-YTE'; a plan imported after the first adds its code ('2026-SO-YTE-15-KH-SKHCN'),
+    since the same agency reports for the same year under each plan."""
+    reference = f"{period.key.upper()}-{agency.code.upper()}"
+    first = session.exec(select(Plan.id).order_by(col(Plan.id))).first()
+    if period.plan_id != first:
+        plan = session.get(Plan, period.plan_id)
+        suffix = re.sub(r"[^A-Z0-9]+", "-", plan.code.upper()).strip("-") if plan else ""
+        reference = f"{reference}-{suffix or period.plan_id}"
+    return reference[:120]
 
 
 def submit_draft(
@@ -276,7 +322,7 @@ def submit_draft(
         submission = Submission(
             period_id=period.id,
             agency_id=agency.id,  # type: ignore[arg-type]
-            reference=reference_for(period, agency),
+            reference=reference_for(session, period, agency),
             updated_at=now,
         )
         try:

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.agencies import group_members, surviving
+from storage.agencies import group_members, successors
 from storage.clock import Clock
 from storage.forms import ADHOC, current_form, store_form
 from storage.models import (
@@ -31,16 +31,17 @@ class RequestError(ValueError):
 
 
 def concrete_agencies(session: Session, agency_ids: Iterable[int]) -> list[Agency]:
-    """Groups become their members, merged agencies their survivor; each agency once."""
+    """Groups become their members, an agency that was merged or split its successors (a
+    dissolved one nobody); each agency once."""
     out: dict[int, Agency] = {}
     for agency_id in agency_ids:
         agency = session.get(Agency, agency_id)
         if agency is None:
             raise RequestError(f"no agency with id {agency_id}")
         for member in group_members(session, agency):
-            member = surviving(session, member)
-            if member.id is not None and not member.is_group:
-                out.setdefault(member.id, member)
+            for current in successors(session, member):
+                if current.id is not None and not current.is_group:
+                    out.setdefault(current.id, current)
     return sorted(out.values(), key=lambda a: a.id or 0)
 
 

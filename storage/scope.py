@@ -14,7 +14,15 @@ from enum import StrEnum
 from sqlmodel import Session, col, delete, select
 
 from storage.clock import Clock
-from storage.models import Agency, GroupMember, ScopeOverride, Task, TaskAssignment, TaskRole
+from storage.models import (
+    Agency,
+    GroupMember,
+    PlanAgency,
+    ScopeOverride,
+    Task,
+    TaskAssignment,
+    TaskRole,
+)
 
 
 class Level(StrEnum):
@@ -69,7 +77,9 @@ def plan_scope(session: Session, *, plan_id: int) -> dict[int, dict[int, ScopeEn
         )
         entry = ScopeEntry(assignment.role, level)
         by_agency = scope.setdefault(assignment.task_id, {})
-        for agency_id in members.get(assignment.agency_id, [assignment.agency_id]):
+        # A group reaches its members (none, once they were all dissolved), never itself.
+        reached = members.get(assignment.agency_id, []) if holder else [assignment.agency_id]
+        for agency_id in reached:
             if _better(entry, by_agency.get(agency_id)):
                 by_agency[agency_id] = entry
     overrides = session.exec(
@@ -185,9 +195,20 @@ def scope_rows(session: Session, *, plan_id: int, task_number: int | None = None
     return sorted(rows, key=lambda r: (r.task_number, r.level != Level.required, r.agency_code))
 
 
-def set_obliged(session: Session, *, agency: Agency, obliged: bool, clock: Clock) -> None:
-    """Whether an agency is chased for the yearly report (reminders, overdue counts)."""
-    agency.obliged = obliged
+def is_obliged(session: Session, *, plan_id: int, agency_id: int) -> bool:
+    """Whether a plan chases this agency for its yearly report (by default it does)."""
+    row = session.get(PlanAgency, (plan_id, agency_id))
+    return row is None or row.obliged
+
+
+def set_obliged(
+    session: Session, *, plan_id: int, agency: Agency, obliged: bool, clock: Clock
+) -> None:
+    """Whether a plan chases an agency for the yearly report (reminders, overdue counts)."""
+    row = session.get(PlanAgency, (plan_id, agency.id))
+    if row is None:
+        row = PlanAgency(plan_id=plan_id, agency_id=agency.id)  # type: ignore[arg-type]
+    row.obliged = obliged
     agency.updated_at = clock.now()
-    session.add(agency)
+    session.add_all([row, agency])
     session.flush()

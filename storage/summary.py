@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
+from storage.agencies import names_on
 from storage.models import (
     Agency,
     Identity,
@@ -301,6 +302,11 @@ def _agencies(session: Session, *, period: ReportingPeriod, today: date) -> dict
     contacts = focal_contacts(session, agency_ids=set(facts))
     for agency_id, fact in facts.items():
         fact.contacts = tuple(contacts.get(agency_id, ()))
+    # A past period reads under the names the agencies had at its deadline (renamed since).
+    # Midday UTC falls inside the local day for the province's time zone.
+    as_of = datetime.combine(min(period.due_on, today), time(12), tzinfo=UTC)
+    for agency_id, name in names_on(session, agency_ids=set(facts), at=as_of).items():
+        facts[agency_id].name = name
     return dict(sorted(facts.items()))
 
 

@@ -12,6 +12,8 @@ from bot.cli import main
 from bot.commands.people import telegram_username
 from bot.settings import load_settings
 from storage.agencies import find_agency
+from storage.agency_merge import MergeError, merge_agencies, preview_merge
+from storage.db import transaction
 from storage.models import (
     Agency,
     Invite,
@@ -51,7 +53,7 @@ def test_rename_to_another_agencys_name_is_refused(app, monkeypatch, capsys):
         assert find_agency(session, "Sở Tài chính").code == "so-taichinh"
 
 
-def test_merge_moves_focal_points_roles_and_reports(app, monkeypatch, capsys):
+def test_merge_moves_focal_points_roles_and_owed_reports(app, monkeypatch, capsys):
     register(app, "u1", "so-khdt", name="Nguyễn Thị Lan")
     with app.make_session() as session:
         period = open_periods(session)[0]
@@ -67,20 +69,18 @@ def test_merge_moves_focal_points_roles_and_reports(app, monkeypatch, capsys):
         )
         session.commit()
     use_database(app, monkeypatch)
-    assert main(["agency", "merge", "Sở Kế hoạch và Đầu tư", "so-taichinh"]) == 0
+    merge = ["agency", "merge", "Sở Kế hoạch và Đầu tư", "so-taichinh", "--on", "2026-11-02"]
+    assert main(merge) == 0
     out = capsys.readouterr().out
-    # Issue 15: the counts were printed with table names ("task_roles: 1").
-    assert (
-        "Đã sáp nhập Sở Kế hoạch và Đầu tư vào Sở Tài chính. Đã chuyển: 1 đầu mối, "
-        "1 vai trò trong nhiệm vụ, 1 báo cáo." in out
-    )
+    assert "Đã sáp nhập Sở Kế hoạch và Đầu tư vào Sở Tài chính" in out
+    assert "task_roles" not in out  # issue 15: what moved is said in words, not table names
     with app.make_session() as session:
         source = session.exec(select(Agency).where(Agency.code == "so-khdt")).one()
         target = session.exec(select(Agency).where(Agency.code == "so-taichinh")).one()
-        assert source.merged_into_id == target.id and not source.reports
+        assert source.merged_into_id == target.id and source.ended_on is not None
         assert session.exec(select(Membership.agency_id)).one() == target.id
         submission = session.exec(select(Submission)).one()
-        assert submission.agency_id == target.id
+        assert submission.agency_id == source.id  # a filed report stays with its filer
         task7 = session.exec(select(Task).where(Task.number == 7)).one()
         leads = session.exec(
             select(TaskAssignment.agency_id).where(
@@ -131,3 +131,23 @@ def test_bot_username_comes_from_get_me(monkeypatch):
     assert telegram_username(settings, transport=httpx.MockTransport(answer)) == "bc_bot"
     assert calls == ["/bot42:abc/getMe"]
     assert telegram_username(load_settings()) is None
+
+
+def test_a_merge_preview_writes_nothing_and_the_merge_keeps_the_filed_report(app):
+    register(app, "u1", "so-khdt", name="Nguyễn Thị Lan")
+    with transaction(app.make_session) as session:
+        period = open_periods(session)[0]
+        source = find_agency(session, "so-khdt")
+        filed = Submission(period_id=period.id, agency_id=source.id, updated_at=app.clock.now())
+        session.add(filed)
+    with transaction(app.make_session) as session:
+        source, target = find_agency(session, "so-khdt"), find_agency(session, "so-taichinh")
+        preview = preview_merge(session, source=source, target=target, clock=app.clock)
+        assert preview.moved == {"focal_points": 1, "task_roles": 2}
+        assert session.exec(select(Membership.agency_id)).one() == source.id  # nothing moved
+        with pytest.raises(MergeError):
+            merge_agencies(session, source=source, target=source, clock=app.clock)
+        done = merge_agencies(session, source=source, target=target, clock=app.clock)
+        assert done.moved == preview.moved and len(done.kept_with_source) == 1
+        assert session.exec(select(Membership.agency_id)).one() == target.id
+        assert session.exec(select(Submission.agency_id)).one() == source.id

@@ -16,7 +16,7 @@ from bot.app import App
 from bot.commands.common import Handler, say
 from bot.settings import Settings
 from storage.models import ReportingPeriod
-from storage.plans import get_plan
+from storage.plans import PlanChoiceError, choose_plan
 from storage.requests import find_period, list_periods
 from storage.summary import current_period
 
@@ -33,7 +33,7 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
     export.add_argument(
         "-o", "--output", required=True, type=Path, help="the file; .xlsx or .csv sets the format"
     )
-    export.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+    export.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
     export.add_argument(
         "--csv-separator",
         default=",",
@@ -44,7 +44,7 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
     report = commands.add_parser("report", help="write the draft report of a period (.docx)")
     report.add_argument("--period", help="period key (e.g. 2026); default: the current period")
     report.add_argument("-o", "--output", required=True, type=Path, help="the .docx file")
-    report.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+    report.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
     return {"export": export_, "report": report_}
 
 
@@ -52,9 +52,10 @@ def _periods(
     session: Session, args: argparse.Namespace, settings: Settings, *, every: bool
 ) -> list[ReportingPeriod]:
     """The periods asked for; prints why and returns [] when there are none."""
-    plan = get_plan(session, code=args.plan_code)
-    if plan is None:
-        print(say(settings, "no_plan", code=args.plan_code), file=sys.stderr)
+    try:
+        plan = choose_plan(session, code=args.plan_code)
+    except PlanChoiceError as error:
+        print(error.text.render(settings.language), file=sys.stderr)
         return []
     known = list_periods(session, plan=plan)
     keys = ", ".join(p.key for p in known) or say(settings, "plan.nothing")

@@ -6,22 +6,27 @@ import argparse
 import logging
 import re
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
+from sqlmodel import Session
 
 from bot.app import App
 from bot.commands.common import Handler, say
+from bot.commands.org import moves_lines
 from bot.settings import Settings
+from scheduler.org_changes import tell
 from storage import audit
-from storage.agencies import find_agency, name_holder, rename_agency
-from storage.agency_merge import MergeError, merge_agencies
+from storage.agencies import find_agency, name_holder
 from storage.db import transaction
-from storage.i18n import translate, translate_plural
+from storage.i18n import translate
 from storage.invites import create_invite
 from storage.members import agency_members, end_membership, secretariat_members
 from storage.models import MemberRole, MemberStatus
+from storage.org_changes import apply_changes
+from storage.org_file import ChangeSpec, parse_day
 from storage.periods import reporting_agencies
+from storage.plan_document import PlanFileError
 
 log = logging.getLogger(__name__)
 _DURATION = re.compile(r"^(\d+)\s*([dhw]?)$")
@@ -60,10 +65,19 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
     rename.add_argument("agency", help="agency code or current name")
     rename.add_argument("new_name")
     merge = agency.add_parser(
-        "merge", help="merge SOURCE into TARGET: focal points, task roles and reports move over"
+        "merge",
+        help="merge SOURCE into TARGET: focal points, task roles and owed reports move over; "
+        "filed reports stay with SOURCE",
     )
     merge.add_argument("source", help="the agency that is merged away (code or name)")
     merge.add_argument("target", help="the agency that continues (code or name)")
+    for sub in (rename, merge):
+        sub.add_argument(
+            "--on",
+            dest="effective",
+            help="effective from this day, YYYY-MM-DD or DD/MM/YYYY (default: today); "
+            "for several changes at once, see `baocao org apply`",
+        )
     secretariat = commands.add_parser(
         "secretariat", help="secretariat members: list, remove"
     ).add_subparsers(dest="secretariat_command", required=True)
@@ -139,6 +153,13 @@ def run_invite(settings: Settings, args: argparse.Namespace) -> int:
                 if agency is None or agency.is_group:
                     print(say(settings, "invite.unknown_agency", name=args.agency), file=sys.stderr)
                     return 1
+                if agency.ended_on is not None:
+                    print(
+                        f"{agency.name} không còn hoạt động từ {agency.ended_on:%d/%m/%Y}. "
+                        "Xem: baocao org list",
+                        file=sys.stderr,
+                    )
+                    return 1
             valid_for = args.expires or timedelta(days=settings.invite_days)
             new = create_invite(
                 session,
@@ -179,6 +200,11 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
         app.prepare()
         if args.agency_command == "list":
             return _list(app)
+        today = app.clock.now().astimezone(settings.zone).date()
+        effective = parse_day(args.effective) if args.effective else today
+        if effective is None:
+            print(f"Ngày không hợp lệ / invalid date: {args.effective!r}", file=sys.stderr)
+            return 2
         with transaction(app.make_session) as session:
             if args.agency_command == "rename":
                 agency = find_agency(session, args.agency)
@@ -197,18 +223,17 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
                     print(taken, file=sys.stderr)
                     return 1
                 old = agency.name
-                rename_agency(
-                    session, agency=agency, new_name=args.new_name.strip(), clock=app.clock
+                spec = ChangeSpec(
+                    "baocao agency rename",
+                    "rename",
+                    effective,
+                    [agency.code],
+                    new_name=" ".join(args.new_name.split()),
                 )
-                audit.record(
-                    session,
-                    clock=app.clock,
-                    action="agency:rename",
-                    outcome="ok",
-                    channel="cli",
-                    detail={"agency": agency.code, "from": old, "to": agency.name},
-                )
-                print(say(settings, "agency.renamed", old=old, new=agency.name))
+                if _apply(app, session, spec, today) is None:
+                    return 1
+                when = "" if effective <= today else f" từ {effective:%d/%m/%Y}"
+                print(f"Đã đổi tên{when}: {old} → {spec.new_name} (tên cũ vẫn tra cứu được).")
                 return 0
             source = find_agency(session, args.source, follow_merges=False)
             target = find_agency(session, args.target)
@@ -217,31 +242,48 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
                     print(say(settings, "agency.unknown", name=given), file=sys.stderr)
                     return 1
             assert source is not None and target is not None
-            try:
-                result = merge_agencies(session, source=source, target=target, clock=app.clock)
-            except MergeError as error:
-                print(say(settings, "agency.merge_failed", reason=error), file=sys.stderr)
+            if source.ended_on is not None:
+                print(
+                    f"Không sáp nhập được: {source.name} đã được sáp nhập hoặc đã ngừng "
+                    f"từ {source.ended_on:%d/%m/%Y}.",
+                    file=sys.stderr,
+                )
                 return 1
-            audit.record(
-                session,
-                clock=app.clock,
-                action="agency:merge",
-                outcome="ok",
-                channel="cli",
-                detail={"source": source.code, "target": target.code, "moved": result.moved},
+            spec = ChangeSpec(
+                "baocao agency merge", "merge", effective, [source.code], into=[target.code]
             )
-            moved = ", ".join(
-                translate_plural(f"cli.agency.moved.{kind}", count, settings.language)
-                for kind, count in result.moved.items()
-            ) or say(settings, "plan.nothing")
-            print(
-                say(settings, "agency.merged", source=source.name, target=target.name, moved=moved)
-            )
-            if result.kept_with_source:
-                print(say(settings, "agency.kept_with_source", ids=result.kept_with_source))
+            moved = _apply(app, session, spec, today)
+            if moved is None:
+                return 1
+            print(f"Đã sáp nhập {source.name} vào {target.name}{moved}")
             return 0
     finally:
         app.close()
+
+
+def _apply(app: App, session: Session, spec: ChangeSpec, today: date) -> str | None:
+    """Record one change and carry it out if due; what moved, in words (None: refused)."""
+    try:
+        applied = apply_changes(
+            session, [spec], source="cli", clock=app.clock, zone=app.settings.zone, today=today
+        )
+    except PlanFileError as error:
+        for problem in error.problems:
+            print(f"Không thực hiện được: {problem.message}.", file=sys.stderr)
+        return None
+    tell(session, applied.carried, clock=app.clock)
+    audit.record(
+        session,
+        clock=app.clock,
+        action=f"agency:{spec.kind}",
+        outcome="ok",
+        channel="cli",
+        detail={"agencies": spec.agencies, "effective": spec.effective_on.isoformat()},
+    )
+    if not applied.carried:
+        return f" (có hiệu lực từ {spec.effective_on:%d/%m/%Y})."
+    lines = [line for _change, moves in applied.carried for line in moves_lines(moves)]
+    return ". " + ("; ".join(lines) if lines else "không có gì phải chuyển") + "."
 
 
 def _list(app: App) -> int:

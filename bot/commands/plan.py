@@ -15,7 +15,7 @@ from storage.db import transaction
 from storage.i18n import translate_plural
 from storage.plan_document import PlanFileError, TaskTable
 from storage.plan_import import import_file, load_plan_file
-from storage.plans import describe_plan, get_plan
+from storage.plans import PlanChoiceError, choose_plan, describe_plan
 from storage.questionnaire import Questionnaire
 
 
@@ -37,7 +37,7 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
         )
     show = plan.add_parser("show", help="show the plan's tasks and deadlines")
     show.add_argument("--json", action="store_true", help="print JSON")
-    show.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+    show.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
     return {"plan": run}
 
 
@@ -75,6 +75,8 @@ def _import(app: App, args: argparse.Namespace) -> int:
             updated=_counts(settings, result.updated),
         )
     )
+    if result.kept_agencies:
+        print(say(settings, "plan.kept_agencies", names=", ".join(result.kept_agencies)))
     if result.retired_tasks:
         retired = ", ".join(map(str, result.retired_tasks))
         print(say(settings, "plan.retired", tasks=retired))
@@ -119,9 +121,10 @@ def _validate(app: App, args: argparse.Namespace) -> int:
 
 def _show(app: App, args: argparse.Namespace) -> int:
     with app.make_session() as session:
-        plan = get_plan(session, code=args.plan_code)
-        if plan is None:
-            print(say(app.settings, "no_plan", code=args.plan_code), file=sys.stderr)
+        try:
+            plan = choose_plan(session, code=args.plan_code)
+        except PlanChoiceError as error:
+            print(error.text.render(app.settings.language), file=sys.stderr)
             return 1
         description = describe_plan(session, plan=plan)
     if args.json:
@@ -152,4 +155,18 @@ def plan_text(plan: dict[str, Any], settings: Settings) -> str:
         lines.append(say(settings, "plan.timeframe", text=task["timeframe"]))
         lines.append(say(settings, "plan.lead", names="; ".join(task["lead"])))
         lines.append(say(settings, "plan.coordinating", names="; ".join(task["coordinating"])))
+    changes = plan.get("agency_changes") or []
+    if changes:
+        lines += ["", say(settings, "plan.changes", count=len(changes))]
+    for change in changes:
+        day = "/".join(reversed(change["effective_on"].split("-")))
+        successors = "; ".join(change.get("successors") or [])
+        what = say(
+            settings,
+            f"plan.change.{change['kind']}",
+            name=change.get("new_name") or "",
+            successors=successors,
+        )
+        waiting = "" if change["in_effect"] else say(settings, "plan.change.waiting")
+        lines.append(f"- {day}: {change['agency']} {what}{waiting}")
     return "\n".join(lines)

@@ -22,8 +22,8 @@ from storage.agencies import AgencyIndex
 from storage.db import transaction
 from storage.i18n import translate
 from storage.models import OutboxMessage, OutboxStatus, Plan
-from storage.periods import reporting_agencies
-from storage.plans import get_plan
+from storage.periods import plan_participants
+from storage.plans import PlanChoiceError, choose_plan
 from storage.requests import (
     RequestError,
     close_period,
@@ -70,7 +70,7 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
         "--question", help="the question asked (default: one about the topic)", default=None
     )
     request.add_argument("--due", required=True, help="deadline, YYYY-MM-DD or DD/MM/YYYY")
-    request.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+    request.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
 
     period = commands.add_parser("period", help="reporting periods: list, close").add_subparsers(
         dest="period_command", required=True
@@ -90,10 +90,11 @@ def _open_app(settings: Settings) -> App:
 
 
 def _plan_or_fail(session: Session, code: str | None, settings: Settings) -> Plan | None:
-    plan = get_plan(session, code=code)
-    if plan is None:
-        print(say(settings, "no_plan", code=code), file=sys.stderr)
-    return plan
+    try:
+        return choose_plan(session, code=code)
+    except PlanChoiceError as error:
+        print(error.text.render(settings.language), file=sys.stderr)
+        return None
 
 
 # --- remind -------------------------------------------------------------------------------
@@ -282,7 +283,8 @@ def request_(settings: Settings, args: argparse.Namespace) -> int:
             if plan is None:
                 return 1
             if args.agencies.strip().lower() in {"all", "tất cả"}:
-                agency_ids = [a.id for a in reporting_agencies(session) if a.id is not None]
+                taking_part = plan_participants(session, plan_id=plan.id, on=due_on)  # type: ignore[arg-type]
+                agency_ids = [a.id for a in taking_part if a.id is not None]
             else:
                 found, unknown = AgencyIndex.load(session).resolve_cell(args.agencies)
                 if unknown:

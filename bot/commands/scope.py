@@ -13,7 +13,7 @@ from storage.agencies import find_agency
 from storage.db import transaction
 from storage.i18n import translate
 from storage.plan_document import PlanFileError
-from storage.plans import find_task, get_plan
+from storage.plans import PlanChoiceError, choose_plan, find_task
 from storage.scope import Level, parse_level, scope_rows, set_obliged, set_scope
 from storage.scope_table import import_scope_table
 
@@ -36,7 +36,7 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
     oblige.add_argument("agency")
     oblige.add_argument("answer", choices=["yes", "no"])
     for sub in (show, change, table, oblige):
-        sub.add_argument("--plan", dest="plan_code", help="plan code (default: the first plan)")
+        sub.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
     return {"scope": run}
 
 
@@ -46,10 +46,12 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         app.prepare()
         with transaction(app.make_session) as session:
-            plan = get_plan(session, code=args.plan_code)
-            if plan is None or plan.id is None:
-                print(say(settings, "no_plan", code=args.plan_code), file=sys.stderr)
+            try:
+                plan = choose_plan(session, code=args.plan_code)
+            except PlanChoiceError as error:
+                print(error.text.render(language), file=sys.stderr)
                 return 1
+            assert plan.id is not None
             if args.scope_command == "show":
                 for row in scope_rows(session, plan_id=plan.id, task_number=args.task):
                     mark = translate("scope.mark", language) if row.overridden else ""
@@ -73,9 +75,19 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
                 print(translate("scope.no_agency", language, name=args.agency), file=sys.stderr)
                 return 1
             if args.scope_command == "oblige":
-                set_obliged(session, agency=agency, obliged=args.answer == "yes", clock=app.clock)
-                key = "scope.obliged" if agency.obliged else "scope.not_obliged"
-                print(translate(key, language, name=agency.name))
+                obliged = args.answer == "yes"
+                set_obliged(
+                    session, plan_id=plan.id, agency=agency, obliged=obliged, clock=app.clock
+                )
+                key = "scope.obliged" if obliged else "scope.not_obliged"
+                print(
+                    say(
+                        settings,
+                        "scope.in_plan",
+                        text=translate(key, language, name=agency.name),
+                        plan=plan.code,
+                    )
+                )
                 return 0
             task = find_task(session, plan=plan, number=args.task)
             level = parse_level(args.level)

@@ -68,7 +68,8 @@ class Heading:
     issuer_name: str
     symbol: str
     place: str
-    recipient: str
+    recipient: str  # who issued the plan (its title and opening cite it)
+    addressee: str  # who the report goes to: the issuer, or the body that took its place
 
 
 _PEOPLES_COMMITTEE = re.compile(r"^(ủy|uỷ) ban nhân dân", re.IGNORECASE)
@@ -92,6 +93,7 @@ def heading_for(facts: PeriodFacts, options: ReportOptions) -> Heading:
         symbol=f"BC-{abbreviation(issuer_name)}",
         place=options.place or (place.group(1) if place else ""),
         recipient=recipient,
+        addressee=options.recipient or recipient,
     )
 
 
@@ -475,7 +477,7 @@ def report_context(
     duties = _once_items(facts, duties_questions(view))
     other = _once_items(facts, other_questions(view), labelled=bool(tasks))
     place = f"{heading.place}, " if heading.place else ""
-    recipient = _PEOPLES_COMMITTEE.sub("UBND", heading.recipient)
+    recipient = _PEOPLES_COMMITTEE.sub("UBND", heading.addressee)
     context: dict[str, Any] = {
         "superior": heading.superior,
         "agency": heading.issuer,
@@ -484,7 +486,7 @@ def report_context(
         "place_date": f"{place}ngày … tháng … năm {facts.today.year}",
         "title": f"Tình hình thực hiện Kế hoạch số {plan.code}{date_text} của {heading.recipient}",
         "period": f"({period_phrase(facts)})",
-        "recipient": heading.recipient,
+        "recipient": heading.addressee,
         "opening": (
             f"Thực hiện Kế hoạch số {plan.code}{date_text} của {heading.recipient}"
             + (f" về {topic}" if topic else "")
@@ -514,7 +516,7 @@ def report_context(
         "proposals": _listing(facts, titles["proposals"], "proposals"),
         "closing": (
             f"Trên đây là báo cáo tình hình thực hiện Kế hoạch số {plan.code} "
-            f"{period_phrase(facts)}, {heading.issuer_name} kính báo cáo {heading.recipient} "
+            f"{period_phrase(facts)}, {heading.issuer_name} kính báo cáo {heading.addressee} "
             "xem xét, chỉ đạo./."
         ),
         "recipients": [f"{recipient} (b/c);"],

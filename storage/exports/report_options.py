@@ -13,6 +13,7 @@ class ReportOptions:
     superior: str = ""  # "UBND TỈNH ĐẮK NÔNG"
     agency: str = ""  # "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
     place: str = ""  # "Đắk Nông"
+    recipient: str = ""  # "Ủy ban nhân dân tỉnh Lâm Đồng": who the report goes to
     signer_title: str = "GIÁM ĐỐC"
     signer_name: str = ""
     deputy: bool = False  # "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC"
