@@ -92,11 +92,14 @@ class Dispatcher:
         try:
             with transaction(self.make_session) as session:
                 received = event.attachment.received if event.attachment else None
-                if received is not None and received.intake_id is not None:
-                    # The file's journal row closes with this transaction; a second hand-over
-                    # of the same arrival (recovered by two processes) finds it gone.
-                    if not journal.claim(session, intake_id=received.intake_id):
-                        return []
+                # The file's journal row closes with this transaction; a second hand-over of
+                # the same arrival (recovered by two processes) finds it gone.
+                if (
+                    received is not None
+                    and received.intake_id is not None
+                    and not journal.claim(session, intake_id=received.intake_id)
+                ):
+                    return []
                 actor = resolve_actor(session, event=event, config=self.config)
                 if actor.identity is not None and not actor.identity.reachable:
                     # They wrote to us, so the bot can write to them again (unblocked).

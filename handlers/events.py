@@ -13,10 +13,10 @@ from storage.files.documents import Kept
 
 __all__ = [
     "IncomingAttachment",
-    "Received",
     "IncomingEvent",
     "Option",
     "OutgoingFile",
+    "Received",
     "Reply",
 ]
 

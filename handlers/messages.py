@@ -400,6 +400,7 @@ def translate(key: str, language: Language, /, **values: object) -> str:
 
 
 def _register_feature_messages() -> None:
+    from handlers.document_messages import DOCUMENT_MESSAGES
     from handlers.linking_messages import LINKING_MESSAGES
     from handlers.report_messages import REPORT_MESSAGES
     from handlers.request_messages import REQUEST_MESSAGES
@@ -412,6 +413,7 @@ def _register_feature_messages() -> None:
         *SECRETARIAT_MESSAGES.items(),
         *REQUEST_MESSAGES.items(),
         *SCOPE_MESSAGES.items(),
+        *DOCUMENT_MESSAGES.items(),
     ]:
         if key in MESSAGES:
             raise ValueError(f"message {key} defined twice")

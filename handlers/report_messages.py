@@ -88,7 +88,7 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "report.opt.cut": ("Cắt còn {limit} ký tự", "Cut to {limit} characters"),
     "report.how.optional": ("(không bắt buộc, /skip)", "(optional, /skip)"),
     "report.current": ("Đang ghi: {value} (/skip: giữ nguyên)", "Now: {value} (/skip keeps it)"),
-    "report.files_so_far": ("Đã nhận: {value}", "Received: {value}"),
+    "report.files_so_far": ("Đã lưu: {value}", "Kept: {value}"),
     "report.file": ("tệp", "file"),
     "report.none": ("Không có", "None"),
     "report.yes": ("Có", "Yes"),
@@ -151,8 +151,8 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "report.role.coordinating": ("phối hợp", "coordinating"),
     "report.opt.done": ("Xong", "Done"),
     "report.attachment_saved": (
-        "Đã nhận tệp {name} ({count} tệp). Gửi thêm, hoặc chọn «Xong».",
-        "Got {name} ({count} files). Send more, or pick «Done».",
+        "Đã lưu tệp {name} ({count} tệp). Gửi thêm, hoặc chọn «Xong».",
+        "Kept {name} ({count} files). Send more, or pick «Done».",
     ),
     "report.attachment_too_big": (
         "Tệp {name} quá lớn ({size} MB, tối đa {limit} MB). Hãy gửi tệp nhỏ hơn.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Context, Role
+from handlers.document_replies import document_replies
 from handlers.events import Reply
 from handlers.notify import notify_person
 from handlers.registry import Registry
@@ -16,6 +17,7 @@ from storage.reports import (
     open_periods_for,
     return_submission,
     version_history,
+    version_row,
 )
 
 
@@ -80,7 +82,9 @@ def view(ctx: Context, args: str) -> list[Reply]:
         state=ctx.t(f"review.state.{submission.state}"),
     )
     blocks = version_blocks(ctx, agency, period, submission, version)
-    return [Reply(text) for text in chunk([header, *blocks])]
+    row = version_row(ctx.session, submission=submission, version=version)
+    files = document_replies(ctx, agency, version_id=row.id) if row and row.id else []
+    return [*(Reply(text) for text in chunk([header, *blocks])), *files]
 
 
 def history(ctx: Context, args: str) -> list[Reply]:

@@ -81,7 +81,7 @@ async def serve(app: App) -> int:
     web = await _start_web(app, channels) if channels else None
     # Without a chat platform the terminal is the only channel: it also shows the outbox's
     # messages for console users (notices, reminders), which would otherwise wait for ever.
-    console = None if channels else ConsoleChannel(app.dispatcher, user_id="operator")
+    console = None if channels else ConsoleChannel.for_app(app, user_id="operator")
     delivering: list[Channel] = [*channels] if console is None else [console]
     scheduler = SchedulerService(
         make_session=app.make_session,
@@ -121,7 +121,7 @@ async def _start_web(app: App, channels: list[RunningChannel]) -> WebServer | No
     settings = app.settings
     routes = list(app.web_routes)
     if settings.public_url:
-        routes.append(files_route(app.make_session, app.clock))
+        routes.append(files_route(app.make_session, app.clock, app.files))
     web = WebServer(listen=settings.http_listen, port=settings.http_port, routes=routes)
     try:
         await web.start()
@@ -149,7 +149,7 @@ def chat_(settings: Settings, args: argparse.Namespace) -> int:
     try:
         app.prepare()
         print("Trò chuyện với baocao (gõ /help, thoát bằng /quit).")
-        asyncio.run(ConsoleChannel(app.dispatcher, user_id=args.user).run())
+        asyncio.run(ConsoleChannel.for_app(app, user_id=args.user).run())
         return 0
     finally:
         app.close()

@@ -4,6 +4,7 @@ decided here too (`may_read`): the secretariat, or a focal point of the document
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -255,6 +256,12 @@ def period_documents(session: Session, *, period_id: int) -> dict[int, list[Docu
         for agency_id, version_id in versions
         if (files := version_documents(session, version_id=version_id))  # type: ignore[arg-type]
     }
+
+
+def signed_file_name(agency_code: str, number: str) -> str:
+    """`<agency-code>_<number>.pdf`, the number's slashes made dashes: so-yte_123-BC-SYT.pdf."""
+    tail = re.sub(r"[^\w\-]+", "-", number.strip()).strip("-") if number else ""
+    return f"{agency_code}_{tail or 'van-ban'}.pdf"
 
 
 # --- who may read -----------------------------------------------------------------------------
