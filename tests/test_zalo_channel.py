@@ -23,8 +23,8 @@ from storage.models import (
     SubmissionVersion,
 )
 from tests import test_zalo_support as support
-from tests.fakes.telegram_api import FakeTelegram
 from tests.documents import jpeg, page_images
+from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZaloBot
 from tests.people import invite_code
 from tests.plan_files import small_plan_with_form, write_yaml
