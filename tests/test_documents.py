@@ -5,12 +5,20 @@ report comes once, at the end; the secretariat gets the very bytes back."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import io
+import tarfile
+import zipfile
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 from sqlmodel import select
 
+from bot.app import App
+from bot.cli import main
 from bot.intake import FileIntake, IntakeOptions
+from bot.settings import load_settings
 from handlers.events import IncomingEvent
 from handlers.signed_caption import parse_facts
 from storage.db import transaction
@@ -267,7 +275,6 @@ def test_view_sends_the_very_bytes_to_the_secretariat_only(make_app, tmp_path):
     assert [r.file for r in refused] == [None] and "chỉ dành cho thư ký" in refused[0].text
 
 
-@pytest.mark.both_databases
 def test_a_focal_point_never_gets_another_agencys_file(make_app, tmp_path, clock):
     app = submitted_with_letter(make_app, tmp_path)
     register(app, "u2", "so-b", name="Trần Văn Hùng")
@@ -301,3 +308,75 @@ def test_a_focal_point_never_gets_another_agencys_file(make_app, tmp_path, clock
         session.add(Membership(person_id=lan, agency_id=so_b, role="focal", created_at=clock.now()))
     with transaction(app.make_session) as session:
         assert open_link(session, token=tokens[lan], cookie="x", clock=clock) is None
+
+
+# --- the bundle and the table -----------------------------------------------------------------
+
+
+def test_the_bundle_holds_the_table_the_draft_and_every_file_with_its_index(
+    make_app, tmp_path, monkeypatch, capsys
+):
+    app = submitted_with_letter(make_app, tmp_path)
+    monkeypatch.setenv("BAOCAO_DATABASE_URL", app.settings.database_url)
+    monkeypatch.setenv("BAOCAO_PLAN_FILE", str(app.settings.plan_file))
+    target = tmp_path / "goi" / "ho-so-2026.zip"
+    assert main(["export", "--period", "2026", "--bundle", str(target)]) == 0
+    assert "2 tệp" in capsys.readouterr().out
+    with zipfile.ZipFile(target) as bundle:
+        assert sorted(bundle.namelist()) == [
+            "danh-muc.xlsx",
+            "du-thao-bao-cao-2026.docx",
+            "tep-kem-theo/so-a/phu-luc.pdf",
+            "tong-hop-2026.xlsx",
+            "van-ban-da-ky/so-a_12-BC-SA.pdf",
+        ]
+        assert bundle.read("van-ban-da-ky/so-a_12-BC-SA.pdf") == pdf("signed letter")
+        assert bundle.read("tep-kem-theo/so-a/phu-luc.pdf") == pdf("annex")
+        index = openpyxl.load_workbook(io.BytesIO(bundle.read("danh-muc.xlsx"))).active
+        table = openpyxl.load_workbook(io.BytesIO(bundle.read("tong-hop-2026.xlsx")))
+        assert bundle.read("du-thao-bao-cao-2026.docx")[:2] == b"PK"
+    rows = [r for r in index.iter_rows(min_row=4, values_only=True)]
+    assert [r[:8] for r in rows] == [
+        ("so-a", "Sở A", "Văn bản đã ký", "12/BC-SA", "30/10/2026", "Nguyễn Văn Bình",
+         "van-ban-da-ky/so-a_12-BC-SA.pdf", "bc.pdf"),
+        ("so-a", "Sở A", "Tệp kèm theo", None, None, None, "tep-kem-theo/so-a/phu-luc.pdf",
+         "phu-luc.pdf"),
+    ]  # fmt: skip
+    assert rows[0][9] == hashlib.sha256(pdf("signed letter")).hexdigest()
+    sheet = table["Tình trạng nộp"]
+    header = [c.value for c in sheet[4]]
+    documents = {row[1]: row[header.index("Văn bản, tệp kèm theo")] for row in sheet.iter_rows(
+        min_row=5, values_only=True)}  # fmt: skip
+    assert documents["Sở A"] == (
+        "Văn bản đã ký số 12/BC-SA, ngày 30/10/2026, người ký Nguyễn Văn Bình: "
+        "so-a_12-BC-SA.pdf\nTệp kèm theo: phu-luc.pdf"
+    )
+    assert documents["Sở B"] is None
+
+
+# --- backups hold the files ---------------------------------------------------------------------
+
+
+def test_a_restored_backup_serves_the_documents(make_app, tmp_path, monkeypatch, clock):
+    app = submitted_with_letter(make_app, tmp_path)
+    monkeypatch.setenv("BAOCAO_DATABASE_URL", app.settings.database_url)
+    archive = tmp_path / "sao-luu.tar.gz"
+    assert main(["backup", "-o", str(archive)]) == 0
+    with tarfile.open(archive) as packed:
+        kept = [n for n in packed.getnames() if n.startswith("files/sha256/")]
+    assert len(kept) == 2  # the letter and the annex
+
+    # Another machine: an empty database in another folder, restored from the archive.
+    target = f"sqlite:///{tmp_path}/moi/baocao.db"
+    (tmp_path / "moi").mkdir()
+    monkeypatch.setenv("BAOCAO_DATABASE_URL", target)
+    assert main(["restore", str(archive)]) == 0
+    restored = App.build(load_settings(database_url=target), clock=clock)
+    try:
+        replies = restored.dispatcher.handle(
+            IncomingEvent("console", "operator", "operator", text="/view so-a")
+        )
+    finally:
+        restored.close()
+    files = {r.file.file_name: r.file.data for r in replies if r.file is not None}
+    assert files == {"so-a_12-BC-SA.pdf": pdf("signed letter"), "phu-luc.pdf": pdf("annex")}
