@@ -5,6 +5,7 @@ secretariat reads it back, and a backup holds it."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -74,10 +75,8 @@ def bucket(s3_server: str) -> str:
         s3=S3Access(s3_server, KEYS["s3_access_key"], KEYS["s3_secret_key"]),
     )
     assert isinstance(store, S3FileStore)
-    try:
+    with contextlib.suppress(store.client.exceptions.BucketAlreadyOwnedByYou):
         store.client.create_bucket(Bucket=BUCKET)
-    except store.client.exceptions.BucketAlreadyOwnedByYou:
-        pass
     return f"s3://{BUCKET}/t{time.monotonic_ns()}"
 
 
