@@ -29,7 +29,7 @@ def render(
 ) -> str:
     lines = [reply.text]
     for number, option in enumerate(reply.options, start=1):
-        lines.append(f"  {number}. {option.label}")
+        lines.append(f"{number}. {option.label}")  # numbered as on Zalo
     if reply.file is not None and publish is not None:
         lines.append(publish(reply))
     elif reply.file is not None:

@@ -44,10 +44,8 @@ DOCUMENT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- the signed report, at the end of a report ---
     "signed.offer": (
-        "Gửi văn bản đã ký (PDF hoặc ảnh các trang) kèm chú thích «Số …, ngày …, người ký "
-        "…»: gửi PDF là nộp luôn. Hoặc chọn:",
-        "Send the signed report (a PDF, or photos of its pages) captioned «No. …, date …, "
-        "signer …»: a PDF submits at once. Or pick:",
+        "Gửi văn bản đã ký, chú thích «Số…, ngày…, người ký…» để nộp, hoặc chọn:",
+        "Send the signed report captioned «No…, date…, signer…» to submit, or pick:",
     ),
     "signed.needed": (
         "Để nộp, gửi văn bản đã ký (PDF hoặc ảnh các trang) kèm chú thích «Số …, ngày …, "
@@ -88,7 +86,10 @@ DOCUMENT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "signed.pages": ("{count} trang ảnh", "{count} photographed pages"),
     "signed.unknown": ("?", "?"),
-    "signed.receipt": ("\nVăn bản đã ký: {summary}.", "\nSigned report: {summary}."),
+    "signed.receipt": (
+        "\nVăn bản {number}, {date}, {signer} ký.",
+        "\nSigned report {number}, {date}, signed by {signer}.",
+    ),
     "signed.combined": ("van-ban-da-ky.pdf", "signed-report.pdf"),
     # --- the secretariat reads the files ---
     "view.signed": ("Văn bản đã ký của {agency}: {summary}", "{agency}'s signed report: {summary}"),

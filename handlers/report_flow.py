@@ -27,12 +27,13 @@ from handlers.report_render import (
 from handlers.secretariat import draft_report
 from handlers.signed_document import (
     finish_pages,
+    has_document,
     may_submit,
     offered,
     prompt,
+    receipt_line,
     review_line,
     signed_of,
-    summary,
     take_facts,
     take_file,
 )
@@ -82,7 +83,7 @@ CLEAR_COMMANDS = frozenset({"xoa", "xóa", "clear"})
 # Reading budgets, so a phone screen shows a question at a glance (bench/report_burden.py).
 REVIEW_VALUE_BUDGET = 45  # characters of each answer on the review screen
 DUTIES_BUDGET = 160
-TASK_TITLE_BUDGET = 80
+TASK_TITLE_BUDGET = 75  # 80 before the signed report's instruction and receipt line
 OFFERED_TITLE_BUDGET = 45
 
 
@@ -671,7 +672,7 @@ def submit(ctx: Context, rep: Report) -> list[Reply]:
                 secretariat=ctx.secretariat_name(),
                 consolidation=consolidation,
             )
-            + (ctx.t("signed.receipt", summary=summary(ctx, signed)) if signed else "")
+            + (receipt_line(ctx, signed) if has_document(signed) else "")
         )
     ]
 

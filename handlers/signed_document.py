@@ -79,6 +79,17 @@ def summary(ctx: Context, signed: dict[str, Any]) -> str:
     )
 
 
+def receipt_line(ctx: Context, signed: dict[str, Any]) -> str:
+    """The receipt names the letter by what it bears: number, date, signer."""
+    facts = facts_of(signed)
+    return ctx.t(
+        "signed.receipt",
+        number=facts.number,
+        date=facts.signed_on.strftime("%d/%m/%Y") if facts.signed_on else "?",
+        signer=facts.signer,
+    )
+
+
 def review_line(ctx: Context, form: Questionnaire, draft: ReportDraft) -> str | None:
     signed = signed_of(draft)
     if not offered(form) or not has_document(signed):

@@ -89,7 +89,7 @@ def test_invite_register_and_report_on_telegram(start_bot, tg, tmp_path):  # noq
     )
     receipt = lan._next(1)
     assert "2026-SO-A (phiên bản 1)" in receipt.text and "đúng hạn" in receipt.text
-    assert "Văn bản đã ký: Số 12/BC-SA, ngày 30/10/2026, người ký Nguyễn Văn Bình" in receipt.text
+    assert "Văn bản 12/BC-SA, 30/10/2026, Nguyễn Văn Bình ký." in receipt.text
 
     with bot.app.make_session() as session:
         submission = session.exec(select(Submission)).one()

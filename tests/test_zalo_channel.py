@@ -105,7 +105,7 @@ def test_a_full_report_on_zalo_with_numbered_options_and_a_photo(
     assert "Đã lưu trang 2" in bot.send_photo(lan, zalo.host_photo(pages[1]))
     receipt = bot.say(lan, "1")  # «Nộp báo cáo»
     assert "ĐÃ NỘP BÁO CÁO 2026-SO-A (phiên bản 1)" in receipt
-    assert "Văn bản đã ký: Số 7/BC-SA, ngày 30/10/2026, người ký Nguyễn Văn Bình" in receipt
+    assert "Văn bản 7/BC-SA, 30/10/2026, Nguyễn Văn Bình ký." in receipt
 
     with bot.app.make_session() as session:
         assert session.exec(select(Submission)).one().state == "submitted"
