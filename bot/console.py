@@ -15,10 +15,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.app import App, local_files_folder
-from bot.intake import FileIntake, TooLarge
+from bot.intake import FileIntake, IntakeOptions, TooLarge
 from bot.zalo.files import FilePublisher, safe_name
 from handlers.dispatcher import Dispatcher
 from handlers.events import IncomingAttachment, IncomingEvent, Reply
+from handlers.messages import translate
 
 CHANNEL = "console"
 FILE_COMMAND = re.compile(r'^/file\s+(?:"([^"]+)"|(\S+))\s*(.*)$', re.S)
@@ -96,6 +97,7 @@ class ConsoleChannel:
             channel=CHANNEL,
             fetch=read_local_file,
             max_bytes=settings.max_upload_mb * 1024 * 1024,
+            options=IntakeOptions(attempts=1),  # a local file: nothing to wait for
         )
         return cls(
             app.dispatcher,
@@ -140,6 +142,9 @@ class ConsoleChannel:
         """Hand one line to the bot and return what it answered, rendered (in a worker
         thread: a file is fetched and kept on this thread's own event loop)."""
         event = self.event(text)
+        if event.attachment is not None and not Path(event.attachment.file_ref).is_file():
+            language = self.dispatcher.config.language
+            return [translate("file.not_found", language, path=event.attachment.file_ref)]
         if event.attachment is not None and self.intake is not None:
             event = asyncio.run(self.intake.receive(event))
         return [self.show(r, self.user_id) for r in self.dispatcher.handle(event)]

@@ -38,6 +38,10 @@ DOCUMENT_MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp {name} CHƯA được lưu. Hãy gửi lại tệp.",
         "{name} is NOT kept. Please send it again.",
     ),
+    "file.not_found": (
+        "Không tìm thấy tệp {path} trên máy này.",
+        "There is no file {path} on this machine.",
+    ),
     "file.duplicate": (
         "Tệp {name} đã có trong báo cáo (cùng nội dung), không thêm lần nữa.",
         "{name} is already in the report (same content); not added again.",
