@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from bot.app import App
 from bot.cli import main
+from bot.console import ConsoleChannel
 from bot.intake import FileIntake, IntakeOptions
 from bot.settings import load_settings
 from handlers.events import IncomingEvent
@@ -29,6 +30,7 @@ from storage.files.store import LocalFileStore, blob_key
 from storage.models import (
     Agency,
     Document,
+    DownloadLink,
     Membership,
     MemberStatus,
     Person,
@@ -378,3 +380,28 @@ def test_a_restored_backup_serves_the_documents(make_app, tmp_path, monkeypatch,
         restored.close()
     files = {r.file.file_name: r.file.data for r in replies if r.file is not None}
     assert files == {"so-a_12-BC-SA.pdf": pdf("signed letter"), "phu-luc.pdf": pdf("annex")}
+
+
+def test_the_console_sends_a_file_by_path_and_gets_kept_ones_as_personal_links(
+    make_app, tmp_path
+):
+    app = small_app(make_app, tmp_path, public_url="https://bot.example.vn")
+    to_review(app)
+    letter = tmp_path / "bao cao da ky.pdf"
+    letter.write_bytes(pdf("from the console"))
+    lan = ConsoleChannel.for_app(app, user_id="u1")
+    assert "Không tìm thấy tệp" in lan.send("/file /khong/co/tep.pdf")[0]
+    (receipt,) = lan.send(f'/file "{letter}" {SIGNED}')
+    assert "ĐÃ NỘP" in receipt and "Văn bản 12/BC-SA" in receipt
+
+    operator = ConsoleChannel.for_app(app, user_id="operator")
+    shown = "\n".join(operator.send("/view so-a"))
+    assert "Tải tệp “so-a_12-BC-SA.pdf” tại: https://bot.example.vn/files/" in shown
+    assert "hết hạn lúc" in shown
+    with app.make_session() as session:
+        (link,) = session.exec(select(DownloadLink)).all()
+        so_a = session.exec(select(Agency.id).where(Agency.code == "so-a")).one()
+    # The link names the kept document itself (no copy), for Sở A's readers only.
+    assert link.file_path.startswith("sha256/") and link.agency_id == so_a
+    assert app.files.get(link.file_path) == pdf("from the console")
+    assert list(app.files.keys("links/")) == []
