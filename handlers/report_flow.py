@@ -840,6 +840,9 @@ class ReportFlow(StepFlow):
             notes = [Reply(note) for note in taken.notes]
             if taken.submit and not incomplete(rep.instances, rep.answers):
                 return [*notes, *submit(ctx, rep)]
+            if taken.submit:  # a whole letter, but answers still missing: say it is kept
+                name = (signed_of(rep.draft) or {}).get("file_name", "")
+                notes.insert(0, Reply(ctx.t("signed.kept", name=name)))
             return [*notes, review_prompt(ctx, rep)]
         if event.attachment is not None:
             return [Reply(ctx.t("attachment.unexpected")), review_prompt(ctx, rep)]
