@@ -199,31 +199,38 @@ def attach_to_version(
     session.add_all(rows.values())
 
 
+def _held(link: VersionDocument, document: Document, file: StoredFile) -> DocumentFile:
+    return DocumentFile(
+        id=document.id,  # type: ignore[arg-type]
+        agency_id=document.agency_id,
+        period_id=document.period_id,
+        file_name=document.file_name,
+        purpose=link.purpose,
+        sha256=file.sha256,
+        size=file.size,
+        kind=file.kind,
+        content_type=file.content_type,
+        received_at=document.received_at,
+        number=link.number,
+        signed_on=link.signed_on,
+        signer=link.signer,
+    )
+
+
+def _held_query() -> Any:
+    """Version documents with their document and stored file: the signed report first."""
+    return (
+        select(VersionDocument, Document, StoredFile)
+        .join(Document, col(Document.id) == col(VersionDocument.document_id))
+        .join(StoredFile, col(StoredFile.id) == col(Document.file_id))
+        .order_by(col(VersionDocument.purpose).desc(), col(VersionDocument.id))
+    )
+
+
 def version_documents(session: Session, *, version_id: int) -> list[DocumentFile]:
     """A version's documents: the signed report first, then the attachments as listed."""
-    links = session.exec(
-        select(VersionDocument)
-        .where(VersionDocument.version_id == version_id)
-        .order_by(col(VersionDocument.purpose).desc(), col(VersionDocument.id))
-    ).all()
-    found = _rows(session, [link.document_id for link in links])
-    out = []
-    for link in links:
-        file = found.get(link.document_id)
-        if file is None:
-            continue
-        out.append(
-            DocumentFile(
-                **{
-                    **file.__dict__,
-                    "purpose": link.purpose,
-                    "number": link.number,
-                    "signed_on": link.signed_on,
-                    "signer": link.signer,
-                }
-            )
-        )
-    return out
+    rows = session.exec(_held_query().where(VersionDocument.version_id == version_id)).all()
+    return [_held(*row) for row in rows]
 
 
 def signed_for_draft(session: Session, *, version_id: int) -> dict[str, Any] | None:
@@ -242,20 +249,22 @@ def signed_for_draft(session: Session, *, version_id: int) -> dict[str, Any] | N
 
 
 def period_documents(session: Session, *, period_id: int) -> dict[int, list[DocumentFile]]:
-    """Each agency's documents in its current version of a period, by agency id."""
-    versions = session.exec(
-        select(Submission.agency_id, SubmissionVersion.id)
-        .join(SubmissionVersion, col(SubmissionVersion.submission_id) == col(Submission.id))
+    """Each agency's documents in its current version of a period, by agency id (one query:
+    the table of a large period asks for all of them at once)."""
+    rows = session.exec(
+        _held_query()
+        .add_columns(Submission.agency_id)
+        .join(SubmissionVersion, col(SubmissionVersion.id) == col(VersionDocument.version_id))
+        .join(Submission, col(Submission.id) == col(SubmissionVersion.submission_id))
         .where(
             Submission.period_id == period_id,
             col(SubmissionVersion.version) == col(Submission.current_version),
         )
     ).all()
-    return {
-        agency_id: files
-        for agency_id, version_id in versions
-        if (files := version_documents(session, version_id=version_id))  # type: ignore[arg-type]
-    }
+    found: dict[int, list[DocumentFile]] = {}
+    for link, document, file, agency_id in rows:
+        found.setdefault(agency_id, []).append(_held(link, document, file))
+    return found
 
 
 def signed_file_name(agency_code: str, number: str) -> str:
