@@ -1,10 +1,12 @@
-"""How much a focal point types and reads to file one yearly report (issue 11).
+"""How much a focal point types and reads to file one yearly report (issues 11 and 12).
 
 Drives the console chat on the bundled Plan 452 as a focal point of Sở Y tế, of UBND huyện
 Cư Jút and of Sở Khoa học và Công nghệ (lead on most tasks), answering every question the way a
 real person would (progress on each task, results, one task they also contributed to, funding,
-outputs, difficulties, proposals, next year's direction), then submits. Then, a year later, the
-Sở Y tế focal point files again starting from last year's answers, unchanged.
+outputs, difficulties, proposals, next year's direction), then submits by sending the signed
+report (a PDF, `/file`, with "Số …, ngày …, người ký …" as its caption), which the bot keeps.
+Then, a year later, the Sở Y tế focal point files again starting from last year's answers,
+unchanged, with that year's signed report.
 
     .venv/bin/python bench/report_burden.py
 
@@ -29,9 +31,8 @@ from sqlmodel import select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import App
-from bot.console import render
+from bot.console import ConsoleChannel
 from bot.settings import load_settings
-from handlers.events import IncomingEvent
 from storage.bootstrap import open_current_periods
 from storage.clock import FrozenClock
 from storage.db import transaction
@@ -56,17 +57,15 @@ ANSWERS = {
 
 
 class Person:
-    def __init__(self, app: App, user: str) -> None:
-        self.app, self.user = app, user
+    def __init__(self, app: App, user: str, letter: Path) -> None:
+        self.app, self.user, self.letter = app, user, letter
+        self.console = ConsoleChannel.for_app(app, user_id=user)
         self.sent = 0
         self.read = 0
 
     def say(self, text: str) -> str:
         self.sent += 1
-        replies = self.app.dispatcher.handle(
-            IncomingEvent("console", self.user, self.user, text=text)
-        )
-        shown = "\n".join(render(r, files_dir=Path("files")) for r in replies)
+        shown = "\n".join(self.console.send(text))
         self.read += len(shown)
         if os.environ.get("BURDEN_TRACE"):
             print(f">>> {text}\n{shown}\n")
@@ -87,7 +86,10 @@ class Person:
             if state is None:
                 return reply
             if state.step == "review":
-                reply = self.say("1")  # Nộp báo cáo
+                # The signed report, its facts as the caption: kept, and the report goes in.
+                year = self.app.clock.now().year
+                facts = f"Số 123/BC-SYT, ngày 25/10/{year}, người ký Nguyễn Văn An"
+                reply = self.say(f"/file {self.letter} {facts}")
                 continue
             question = str(state.data.get("q"))
             if question == "tasks":
@@ -111,21 +113,23 @@ def main() -> int:
     clock = FrozenClock(datetime(2026, 11, 2, 9, 0, tzinfo=VN))
     app = App.build(load_settings(database_url=f"sqlite:///{workdir}/b.db"), clock=clock)
     app.prepare()
+    letter = workdir / "bao-cao-da-ky.pdf"
+    letter.write_bytes(b"%PDF-1.4\n% the signed report, scanned\n%%EOF\n")
     results: dict[str, dict[str, int]] = {}
     for user, agency in (("yte", "so-yte"), ("cujut", "ubnd-cu-jut"), ("khcn", "so-khcn")):
         register(app, user, agency)
-        person = Person(app, user)
+        person = Person(app, user, letter)
         receipt = person.file_report()
-        assert "ĐÃ NỘP BÁO CÁO" in receipt, receipt
+        assert "ĐÃ NỘP BÁO CÁO" in receipt and "Văn bản 123/BC-SYT, 25/10/" in receipt, receipt
         results[agency] = {"messages": person.sent, "characters": person.read}
     clock.set(datetime(2027, 11, 2, 9, 0, tzinfo=VN))
     with transaction(app.make_session) as session:  # last year's period was closed in January
         for period in session.exec(select(ReportingPeriod)).all():
             close_period(session, period=period, clock=clock)
     open_current_periods(app.make_session, clock=clock, zone=app.settings.zone)
-    person = Person(app, "yte")
+    person = Person(app, "yte", letter)
     receipt = person.file_report(first="1")  # «Dùng lại» last year's report
-    assert "ĐÃ NỘP BÁO CÁO" in receipt, receipt
+    assert "ĐÃ NỘP BÁO CÁO" in receipt and "Văn bản 123/BC-SYT" in receipt, receipt
     results["so-yte (last year kept)"] = {"messages": person.sent, "characters": person.read}
     app.close()
     for name, figures in results.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -19,6 +20,8 @@ from storage.bootstrap import BootReport, prepare_database
 from storage.clock import Clock, SystemClock
 from storage.db import SessionFactory, create_db_engine, session_factory
 from storage.exports.report_options import ReportOptions
+from storage.files.location import S3Access, files_folder, open_store
+from storage.files.store import FileStore
 
 
 @dataclass
@@ -29,6 +32,7 @@ class App:
     make_session: SessionFactory
     dispatcher: Dispatcher
     reminders: ReminderPlanner  # the one reminder service: the scheduler and /remind ask it
+    files: FileStore  # where documents are kept (BAOCAO_FILE_STORE)
     boot: BootReport | None = field(default=None)
     # Routes every web listener of this process serves besides its own (`/healthz`).
     web_routes: list[Any] = field(default_factory=list)
@@ -39,6 +43,7 @@ class App:
         engine = create_db_engine(settings.database_url)
         make_session = session_factory(engine)
         reminders = planner_from_settings(settings)
+        files = file_store(settings)
         config = HandlerConfig(
             reminders=reminders,
             language=settings.language,
@@ -51,11 +56,12 @@ class App:
             report=report_options(settings),
             report_template=settings.report_template,
             web_url=web_console_url(settings),
+            files=files,
         )
         dispatcher = Dispatcher(
             make_session=make_session, config=config, clock=clock, registry=build_registry()
         )
-        return cls(settings, clock, engine, make_session, dispatcher, reminders)
+        return cls(settings, clock, engine, make_session, dispatcher, reminders, files)
 
     def prepare(self) -> BootReport:
         """Migrate, import the bundled plan into an empty database, open this year's period."""
@@ -75,6 +81,28 @@ class App:
 def web_console_url(settings: Settings) -> str | None:
     """The web console's public address; none without BAOCAO_PUBLIC_URL."""
     return f"{settings.public_url}/web" if settings.public_url else None
+
+
+def file_store(settings: Settings) -> FileStore:
+    """The one file store every part of the bot uses: the channels, the web endpoint, the
+    console, exports and backups (BAOCAO_FILE_STORE, BAOCAO_FILES_DIR, BAOCAO_S3_*)."""
+    secret = settings.s3_secret_key
+    return open_store(
+        settings.file_store,
+        database_url=settings.database_url,
+        files_dir=settings.files_dir,
+        s3=S3Access(
+            endpoint_url=settings.s3_endpoint_url,
+            access_key=settings.s3_access_key,
+            secret_key=secret.get_secret_value() if secret else None,
+            region=settings.s3_region,
+        ),
+    )
+
+
+def local_files_folder(settings: Settings) -> Path:
+    """The folder of the local store; the console also writes the files it shows there."""
+    return files_folder(settings.database_url, settings.files_dir)
 
 
 def report_options(settings: Settings) -> ReportOptions:

@@ -67,6 +67,15 @@ class Settings(BaseSettings):
     download_single_use: bool = False  # a download link opens once
     web_session_hours: int = Field(default=8, ge=1, le=24 * 7)  # a web console sign-in lasts
 
+    # Where the documents people send are kept: a folder (beside the database unless
+    # BAOCAO_FILES_DIR says otherwise), or an S3-compatible store: s3://bucket[/prefix].
+    file_store: str = "local"
+    files_dir: Path | None = None
+    s3_endpoint_url: str | None = None  # MinIO, Ceph, a cloud; None: AWS itself
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_region: str = "us-east-1"
+
     require_approval: bool = False
     invite_days: int = Field(default=7, ge=1, le=365)
     review_notify: Literal["instant", "digest"] = "instant"
@@ -124,7 +133,17 @@ class Settings(BaseSettings):
             return value
         raise ValueError("must be an https:// URL (http:// only for this machine)")
 
-    @field_validator("telegram_api_url", "zalo_api_url", "public_url")
+    @field_validator("file_store")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        from storage.files.location import LOCAL, parse_s3_url
+
+        value = value.strip() or LOCAL
+        if value != LOCAL:
+            parse_s3_url(value)  # raises ValueError, which names the setting
+        return value
+
+    @field_validator("telegram_api_url", "zalo_api_url", "public_url", "s3_endpoint_url")
     @classmethod
     def _http_root(cls, value: str | None) -> str | None:
         if value is None:
@@ -143,6 +162,10 @@ class Settings(BaseSettings):
         "public_url",
         "plan_file",
         "report_template",
+        "files_dir",
+        "s3_endpoint_url",
+        "s3_access_key",
+        "s3_secret_key",
         mode="before",
     )
     @classmethod

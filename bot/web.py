@@ -1,8 +1,9 @@
 """The bot's own small web endpoint (tornado): download links, the Zalo webhook, `/healthz`.
 
-`GET /files/<token>` serves a file the bot made while its link lives, to the person it was made
-for, in the browser that opened it first (`storage.downloads.open_link`); an unknown, expired,
-used or someone else's link gets a bare 404, the same for all, so nothing is learnt from it.
+`GET /files/<token>` serves a file the bot made or keeps (read from the file store) while its
+link lives, to the person it was made for, in the browser that opened it first
+(`storage.downloads.open_link`); an unknown, expired, used or someone else's link gets a bare
+404, the same for all, so nothing is learnt from it.
 Channels add their own routes (the Zalo webhook). Behind a reverse proxy, BAOCAO_PUBLIC_URL is
 the address users reach; the server itself listens on BAOCAO_HTTP_LISTEN:BAOCAO_HTTP_PORT.
 """
@@ -13,7 +14,6 @@ import asyncio
 import json
 import logging
 import re
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -26,6 +26,7 @@ from storage import health
 from storage.clock import Clock
 from storage.db import SessionFactory, transaction
 from storage.downloads import open_link
+from storage.files.store import FileStore, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +73,10 @@ class NotFoundHandler(PlainHandler):
 
 
 class FileHandler(PlainHandler):
-    def initialize(self, make_session: SessionFactory, clock: Clock) -> None:
+    def initialize(self, make_session: SessionFactory, clock: Clock, store: FileStore) -> None:
         self.make_session = make_session
         self.clock = clock
+        self.store = store
 
     async def get(self, token: str) -> None:
         cookie = self.get_cookie(BROWSER_COOKIE)
@@ -107,10 +109,10 @@ class FileHandler(PlainHandler):
             if opened is None:
                 return None
             link = opened.link
-            path, name, mime_type = Path(link.file_path), link.file_name, link.mime_type
+            key, name, mime_type = link.file_path, link.file_name, link.mime_type
         try:
-            return name, mime_type, path.read_bytes(), opened.new_cookie
-        except OSError:  # deleted by hand, or by a purge racing this request
+            return name, mime_type, self.store.get(key), opened.new_cookie
+        except (StoreError, ValueError):  # deleted by hand, or by a purge racing this request
             log.warning("download link %s: its file is gone", link.id)
             return None
 
@@ -146,8 +148,12 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
-def files_route(make_session: SessionFactory, clock: Clock) -> Route:
-    return (FILES_ROUTE, FileHandler, {"make_session": make_session, "clock": clock})
+def files_route(make_session: SessionFactory, clock: Clock, store: FileStore) -> Route:
+    return (
+        FILES_ROUTE,
+        FileHandler,
+        {"make_session": make_session, "clock": clock, "store": store},
+    )
 
 
 def _log_request(handler: RequestHandler) -> None:

@@ -19,6 +19,7 @@ from storage import audit
 from storage.clock import Clock
 from storage.conversations import clear_state, get_state, save_state
 from storage.exports.report_options import ReportOptions
+from storage.files.store import FileStore
 from storage.models import Agency, ConversationState, Identity, MemberRole, Membership, Person
 from storage.people import find_identity, get_person, memberships
 
@@ -59,6 +60,14 @@ class HandlerConfig:
     reminders: ReminderPlanner = field(
         default_factory=lambda: ReminderPlanner(policy=ReminderPolicy())
     )
+    # Where documents are kept (BAOCAO_FILE_STORE); the composition root always sets it.
+    files: FileStore | None = None
+
+    @property
+    def store(self) -> FileStore:
+        if self.files is None:
+            raise RuntimeError("no file store configured")
+        return self.files
 
 
 CONSOLE_OPERATOR = "operator"

@@ -24,7 +24,9 @@ from handlers.messages import translate
 from handlers.registry import Registry
 from storage import audit
 from storage.clock import Clock
+from storage.conversations import get_state
 from storage.db import SessionFactory, transaction
+from storage.files import journal
 from storage.models import ConversationState
 from storage.names import normalise_name
 
@@ -77,9 +79,26 @@ class Dispatcher:
         self.registry = registry
         self.links = ChannelLinks()
 
+    def accepts_file(self, event: IncomingEvent) -> bool:
+        """Whether the chat's conversation is at a step that takes a file, so that the
+        adapter fetches and keeps its bytes (`bot.intake`); other files are not fetched."""
+        with transaction(self.make_session) as session:
+            state = get_state(session, channel=event.channel, chat_id=event.chat_id)
+            flow = self.registry.flows.get(state.flow) if state is not None else None
+            return flow is not None and state is not None and flow.accepts_files(state)
+
     def handle(self, event: IncomingEvent) -> list[Reply]:
         try:
             with transaction(self.make_session) as session:
+                received = event.attachment.received if event.attachment else None
+                # The file's journal row closes with this transaction; a second hand-over of
+                # the same arrival (recovered by two processes) finds it gone.
+                if (
+                    received is not None
+                    and received.intake_id is not None
+                    and not journal.claim(session, intake_id=received.intake_id)
+                ):
+                    return []
                 actor = resolve_actor(session, event=event, config=self.config)
                 if actor.identity is not None and not actor.identity.reachable:
                     # They wrote to us, so the bot can write to them again (unblocked).

@@ -8,26 +8,49 @@ from dataclasses import dataclass
 
 from handlers.text import clean_input, normalise_text
 from scheduler.outgoing import Option, OutgoingFile, Reply
+from storage.files.content import name_is_unsafe
+from storage.files.documents import Kept
 
 __all__ = [
     "IncomingAttachment",
     "IncomingEvent",
     "Option",
     "OutgoingFile",
+    "Received",
     "Reply",
 ]
 
 
 @dataclass(frozen=True)
+class Received:
+    """What the bot did with an attachment's bytes when it arrived (`bot.intake`): they are
+    in the file store (`kept`), or they are not and `problem` is the message key saying why
+    (`file.empty`, `file.too_big`, `file.type`, `file.name`, `file.download`)."""
+
+    intake_id: int | None
+    kept: Kept | None = None
+    problem: str = ""
+    values: tuple[tuple[str, str | int | float], ...] = ()
+
+
+@dataclass(frozen=True)
 class IncomingAttachment:
-    """A file the user sent; `file_ref` is the channel's own id for fetching it later."""
+    """A file the user sent; `file_ref` is the channel's own id for fetching it, `received`
+    what became of its bytes (None: nobody fetched them)."""
 
     file_ref: str
     file_name: str = ""
     mime_type: str = ""
     size: int = 0
+    received: Received | None = None
+    # The name as sent had a path separator or a control character (cleaned out of
+    # `file_name`): such a file is refused, not renamed behind the sender's back. Worked out
+    # from the name as the channel gave it; kept as it is by dataclasses.replace.
+    unsafe_name: bool | None = None
 
     def __post_init__(self) -> None:
+        if self.unsafe_name is None:
+            object.__setattr__(self, "unsafe_name", name_is_unsafe(self.file_name))
         object.__setattr__(self, "file_name", normalise_text(self.file_name) or "")
         object.__setattr__(self, "mime_type", normalise_text(self.mime_type) or "")
 

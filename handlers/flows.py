@@ -20,6 +20,10 @@ class StepFlow:
     # of the command with the flow's name).
     roles: frozenset[Role] | None = None
 
+    def accepts_files(self, state: ConversationState) -> bool:
+        """Whether this step takes a file the bot should fetch and keep (`bot.intake`)."""
+        return False
+
     def on_input(self, ctx: Context, state: ConversationState, event: IncomingEvent) -> list[Reply]:
         handler: StepHandler | None = getattr(self, f"step_{state.step}", None)
         if handler is None:  # a step from an older version of the bot

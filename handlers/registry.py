@@ -34,6 +34,8 @@ class Flow(Protocol):
         self, ctx: Context, state: ConversationState, event: IncomingEvent
     ) -> list[Reply]: ...
 
+    def accepts_files(self, state: ConversationState) -> bool: ...
+
 
 @dataclass(frozen=True)
 class FlowGuard:

@@ -14,6 +14,7 @@ from handlers.events import IncomingEvent, Option, Reply
 from handlers.flows import StepFlow, chosen_id
 from handlers.notify import notify_secretariat
 from handlers.registry import Registry
+from handlers.report_files import attachment_name, not_kept, record
 from handlers.report_render import (
     chunk,
     incomplete_names,
@@ -24,11 +25,26 @@ from handlers.report_render import (
     value_text,
 )
 from handlers.secretariat import draft_report
+from handlers.signed_document import (
+    finish_pages,
+    has_document,
+    may_submit,
+    offered,
+    prompt,
+    receipt_line,
+    review_line,
+    signed_of,
+    take_facts,
+    take_file,
+)
 from handlers.validation import Invalid, check_free_text
+from storage.files.documents import answer_entry
+from storage.files.store import StoreError
 from storage.forms import current_form
 from storage.models import (
     Agency,
     ConversationState,
+    DocumentPurpose,
     MemberRole,
     PeriodKind,
     PeriodStatus,
@@ -68,7 +84,7 @@ CLEAR_COMMANDS = frozenset({"xoa", "xóa", "clear"})
 # Reading budgets, so a phone screen shows a question at a glance (bench/report_burden.py).
 REVIEW_VALUE_BUDGET = 45  # characters of each answer on the review screen
 DUTIES_BUDGET = 160
-TASK_TITLE_BUDGET = 80
+TASK_TITLE_BUDGET = 75  # 80 before the signed report's instruction and receipt line
 OFFERED_TITLE_BUDGET = 45
 
 
@@ -391,6 +407,8 @@ def ask(
     if not question.required and not is_blank(current) and question.type != QuestionType.files:
         lines.append(ctx.t("report.how.clear"))
     data = {"draft_id": rep.draft.id, "inst": key, "q": question.id, "mode": mode}
+    if question.type == QuestionType.files:
+        data["takes_files"] = True  # the adapter fetches and keeps what is sent here
     options = (*options_for(ctx, rep, question), *extra)
     return [ctx.ask(FLOW, "answer", data, "\n".join(lines), options)]
 
@@ -522,33 +540,37 @@ def add_attachment(
     event: IncomingEvent,
     mode: str,
 ) -> list[Reply]:
+    """A file for a `files` question: listed in the answer once its bytes are in the file
+    store, never before; the same content twice is listed once."""
     attachment = event.attachment
     files = list(rep.answer(instance.key).get(question.id) or [])
-    name = (attachment.file_name if attachment else "") or ctx.t("report.file")
-    if attachment is None:
-        message = Reply(ctx.t("report.attachment_expected"))
-    elif attachment.size > ctx.config.max_upload_mb * 1024 * 1024:
-        size = round(attachment.size / 1024 / 1024, 1)
-        message = Reply(
-            ctx.t("report.attachment_too_big", name=name, size=size, limit=ctx.config.max_upload_mb)
-        )
-    elif len(files) >= question.max_files:
-        message = Reply(ctx.t("report.attachment_too_many", limit=question.max_files))
+    problem = ctx.t("report.attachment_expected") if attachment is None else None
+    if attachment is not None:
+        problem = not_kept(ctx, attachment)
+    if problem is None and len(files) >= question.max_files:
+        problem = ctx.t("report.attachment_too_many", limit=question.max_files)
+    if problem is not None or attachment is None:
+        return [Reply(problem or ""), *ask(ctx, rep, instance.key, question.id, mode, False)]
+    received = attachment.received
+    assert received is not None and received.kept is not None
+    name = attachment_name(ctx, attachment)
+    if any(f.get("sha256") == received.kept.sha256 for f in files if isinstance(f, dict)):
+        message = ctx.t("file.duplicate", name=name)
     else:
-        files.append(
-            {
-                "channel": ctx.event.channel,
-                "file_ref": attachment.file_ref,
-                "file_name": attachment.file_name,
-                "mime_type": attachment.mime_type,
-                "size": attachment.size,
-            }
+        document = record(
+            ctx,
+            attachment,
+            received.kept,
+            purpose=DocumentPurpose.attachment,
+            agency_id=rep.agency.id,  # type: ignore[arg-type]
+            period_id=rep.period.id,  # type: ignore[arg-type]
         )
+        files.append(answer_entry(document, received.kept))
         save_answer(
             rep.draft, instance=instance.key, question=question.id, value=files, clock=ctx.clock
         )
-        message = Reply(ctx.t("report.attachment_saved", name=name, count=len(files)))
-    return [message, *ask(ctx, rep, instance.key, question.id, mode, False)]
+        message = ctx.t("report.attachment_saved", name=document.file_name, count=len(files))
+    return [Reply(message), *ask(ctx, rep, instance.key, question.id, mode, False)]
 
 
 # --- review and submit -------------------------------------------------------------------------
@@ -561,19 +583,33 @@ def review(ctx: Context, rep: Report) -> list[Reply]:
         ctx.t("report.review", agency=rep.agency.name, title=rep.period.title),
         *report_blocks(ctx, rep.layout.form, rep.instances, answers, budget=REVIEW_VALUE_BUDGET),
     ]
-    missing = incomplete_names(ctx, rep.instances, answers)
-    options = [] if missing else [Option(ctx.t("report.opt.submit"), "rv:submit")]
+    signed = review_line(ctx, rep.layout.form, rep.draft)
+    if signed is not None:
+        blocks.append(signed)
+    messages = chunk([*blocks, review_question(ctx, rep)])
+    return [*(Reply(text) for text in messages[:-1]), review_prompt(ctx, rep, messages[-1])]
+
+
+def review_question(ctx: Context, rep: Report) -> str:
+    missing = incomplete_names(ctx, rep.instances, rep.answers)
+    if missing:
+        return ctx.t("report.review.incomplete", count=len(missing), parts=", ".join(missing))
+    return prompt(ctx, rep.layout.form, rep.draft)
+
+
+def review_prompt(ctx: Context, rep: Report, text: str | None = None) -> Reply:
+    """The review step's question and options (after a file or a fact, without the whole
+    review again)."""
+    form = rep.layout.form
+    ready = not incomplete(rep.instances, rep.answers) and may_submit(form, rep.draft)
+    options = [Option(ctx.t("report.opt.submit"), "rv:submit")] if ready else []
     for instance in rep.instances:
         label = ctx.t("report.opt.change", name=instance_short(ctx, instance))
         options.append(Option(label, f"rv:edit:{instance.key}"))
     options.append(Option(ctx.t("report.opt.later"), "rv:later"))
-    if missing:
-        question = ctx.t("report.review.incomplete", count=len(missing), parts=", ".join(missing))
-    else:
-        question = ctx.t("report.review.question")
-    messages = chunk([*blocks, question])
-    final = ctx.ask(FLOW, "review", {"draft_id": rep.draft.id}, messages[-1], tuple(options))
-    return [*(Reply(text) for text in messages[:-1]), final]
+    data = {"draft_id": rep.draft.id, "takes_files": offered(form)}
+    question = text if text is not None else review_question(ctx, rep)
+    return ctx.ask(FLOW, "review", data, question, tuple(options))
 
 
 def submit(ctx: Context, rep: Report) -> list[Reply]:
@@ -582,6 +618,13 @@ def submit(ctx: Context, rep: Report) -> list[Reply]:
         return [Reply(ctx.t("report.closed", secretariat=ctx.secretariat_name()))]
     person_id = ctx.actor.person_id
     assert person_id is not None
+    if not may_submit(rep.layout.form, rep.draft):
+        return [review_prompt(ctx, rep)]
+    try:
+        finish_pages(ctx, rep.draft, rep.agency, rep.period)
+    except StoreError:
+        return [Reply(ctx.t("file.store", name=ctx.t("signed.combined"))), review_prompt(ctx, rep)]
+    signed = signed_of(rep.draft) if offered(rep.layout.form) else None
     result = submit_draft(
         ctx.session,
         draft=rep.draft,
@@ -643,6 +686,7 @@ def submit(ctx: Context, rep: Report) -> list[Reply]:
                 secretariat=ctx.secretariat_name(),
                 consolidation=consolidation,
             )
+            + (receipt_line(ctx, signed) if has_document(signed) else "")
         )
     ]
 
@@ -804,7 +848,27 @@ class ReportFlow(StepFlow):
     def _agency(ctx: Context, state: ConversationState) -> Agency | None:
         return next((a for a in focal_agencies(ctx) if a.id == state.data.get("agency_id")), None)
 
+    def accepts_files(self, state: ConversationState) -> bool:
+        return state.data.get("takes_files") is True
+
     def on_review(self, ctx: Context, rep: Report, event: IncomingEvent) -> list[Reply]:
+        form = rep.layout.form
+        taken = None
+        if event.attachment is not None and offered(form):
+            caption = event.text
+            taken = take_file(ctx, rep.draft, rep.agency, rep.period, event.attachment, caption)
+        elif event.choice is None and event.text and offered(form):
+            taken = take_facts(ctx, rep.draft, event.text)
+        if taken is not None:
+            notes = [Reply(note) for note in taken.notes]
+            if taken.submit and not incomplete(rep.instances, rep.answers):
+                return [*notes, *submit(ctx, rep)]
+            if taken.submit:  # a whole letter, but answers still missing: say it is kept
+                name = (signed_of(rep.draft) or {}).get("file_name", "")
+                notes.insert(0, Reply(ctx.t("signed.kept", name=name)))
+            return [*notes, review_prompt(ctx, rep)]
+        if event.attachment is not None:
+            return [Reply(ctx.t("attachment.unexpected")), review_prompt(ctx, rep)]
         choice = event.choice or ""
         if choice == "rv:submit" and not incomplete(rep.instances, rep.answers):
             return submit(ctx, rep)

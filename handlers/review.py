@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Context, Role
+from handlers.document_replies import document_replies
 from handlers.events import Reply
 from handlers.notify import notify_person
 from handlers.plans import named_plan
@@ -21,6 +22,7 @@ from storage.reports import (
     open_periods_touching,
     return_submission,
     version_history,
+    version_row,
 )
 
 
@@ -102,7 +104,9 @@ def view(ctx: Context, args: str) -> list[Reply]:
         state=ctx.t(f"review.state.{submission.state}"),
     )
     blocks = version_blocks(ctx, agency, period, submission, version)
-    return [Reply(text) for text in chunk([header, *blocks])]
+    row = version_row(ctx.session, submission=submission, version=version)
+    files = document_replies(ctx, agency, version_id=row.id) if row and row.id else []
+    return [*(Reply(text) for text in chunk([header, *blocks])), *files]
 
 
 def draft_view(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[Reply]:

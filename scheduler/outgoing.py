@@ -19,6 +19,11 @@ class OutgoingFile:
     file_name: str
     data: bytes
     mime_type: str = "application/octet-stream"
+    # A document the bot keeps: its key in the file store (a download link then names it
+    # instead of copying it) and the agency it belongs to (a link to it opens only for the
+    # secretariat or that agency's focal points).
+    stored_key: str | None = None
+    agency_id: int | None = None
 
 
 @dataclass(frozen=True)

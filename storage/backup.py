@@ -6,7 +6,11 @@ not one file), PostgreSQL through `pg_dump`. The archive is a gzip'd tar:
 
     manifest.json      {"format", "version", "schema_revision", "created_at", "database", "files"}
     database.sqlite3   or database.pgdump (pg_dump's custom format)
-    files/...          the file store, `<data folder>/files`, when it exists
+    files/<key>        every file of the file store (the folder or the S3-compatible store
+                       that BAOCAO_FILE_STORE names), by its key: documents under sha256/
+
+Restore writes the files back into the store that is configured then, which need not be the
+kind the backup was made from (a folder's backup can fill an object store).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
 from storage import migrate
+from storage.files.store import FileStore, StoreError, check_key
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -58,20 +63,13 @@ def app_version() -> str:
         return "unknown"
 
 
-def data_folder(database_url: str) -> Path:
-    """Where the file store lives: beside an SQLite database, else ./data."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).parent
-    return Path("data")
-
-
 # --- backup ---------------------------------------------------------------------------------
 
 
-def backup(engine: Engine, database_url: str, target: Path, *, now: datetime) -> Manifest:
+def backup(
+    engine: Engine, database_url: str, target: Path, *, now: datetime, store: FileStore
+) -> Manifest:
     url = make_url(database_url)
-    files_dir = data_folder(database_url) / FILES
     with tempfile.TemporaryDirectory(prefix="baocao-backup-") as tmp:
         if url.get_backend_name() == "sqlite":
             member, kind = SQLITE_MEMBER, "sqlite"
@@ -79,7 +77,9 @@ def backup(engine: Engine, database_url: str, target: Path, *, now: datetime) ->
         else:
             member, kind = PG_MEMBER, "postgresql"
             _pg_dump(url, Path(tmp) / member)
-        stored = sorted(p for p in files_dir.rglob("*") if p.is_file())
+        # Listed after the database copy: a file the copy names was stored before it (the
+        # bytes are kept before the row that names them is committed).
+        stored = sorted(store.keys())
         manifest = Manifest(
             format=FORMAT,
             version=app_version(),
@@ -95,8 +95,14 @@ def backup(engine: Engine, database_url: str, target: Path, *, now: datetime) ->
             info.size, info.mtime = len(data), int(now.timestamp())
             archive.addfile(info, io.BytesIO(data))
             archive.add(Path(tmp) / member, arcname=member)
-            for path in stored:
-                archive.add(path, arcname=f"{FILES}/{path.relative_to(files_dir).as_posix()}")
+            for key in stored:
+                try:
+                    data = store.get(key)
+                except StoreError as error:
+                    raise BackupError(f"{store.describe()}: {error}") from None
+                info = tarfile.TarInfo(f"{FILES}/{key}")
+                info.size, info.mtime = len(data), int(now.timestamp())
+                archive.addfile(info, io.BytesIO(data))
         os.replace(partial, target)
     return manifest
 
@@ -189,7 +195,9 @@ def has_data(engine: Engine) -> bool:
     return False
 
 
-def restore(engine: Engine, database_url: str, source: Path, *, force: bool) -> Manifest:
+def restore(
+    engine: Engine, database_url: str, source: Path, *, force: bool, store: FileStore
+) -> Manifest:
     url = make_url(database_url)
     backend = "sqlite" if url.get_backend_name() == "sqlite" else "postgresql"
     try:
@@ -216,7 +224,7 @@ def restore(engine: Engine, database_url: str, source: Path, *, force: bool) -> 
             _sqlite_restore(dump, Path(url.database or ""))
         else:
             _pg_restore(engine, url, dump)
-        _restore_files(archive, data_folder(database_url) / FILES)
+        _restore_files(archive, store)
     return manifest
 
 
@@ -266,14 +274,24 @@ def _pg_restore(engine: Engine, url: URL, dump: Path) -> None:
     )
 
 
-def _restore_files(archive: tarfile.TarFile, files_dir: Path) -> int:
+def _restore_files(archive: tarfile.TarFile, store: FileStore) -> int:
     count = 0
     for member in archive.getmembers():
         path = PurePosixPath(member.name)
-        if not member.isfile() or path.parts[:1] != (FILES,) or ".." in path.parts:
-            continue  # only plain files under files/, never a path that climbs out
-        target = files_dir.joinpath(*path.parts[1:])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _extract(archive, member.name, target)
+        if not member.isfile() or path.parts[:1] != (FILES,):
+            continue
+        try:
+            key = check_key("/".join(path.parts[1:]))  # plain segments: nothing climbs out
+        except ValueError:
+            continue
+        extracted = archive.extractfile(member)
+        if extracted is None:
+            continue
+        with extracted:
+            data = extracted.read()
+        try:
+            store.put(key, data)
+        except StoreError as error:
+            raise BackupError(f"{store.describe()}: {error}") from None
         count += 1
     return count

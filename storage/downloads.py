@@ -9,7 +9,12 @@ A link is also bound to the person it was made for (`open_link`):
 - the first browser that opens it gets a random cookie, whose hash the link keeps; from then on
   only a request carrying that cookie opens it, so a link forwarded after its owner opened it
   (or copied from a chat history) opens nothing;
-- a single-use link opens once (BAOCAO_DOWNLOAD_SINGLE_USE).
+- a single-use link opens once (BAOCAO_DOWNLOAD_SINGLE_USE);
+- a link to an agency's document opens only while its person may read that agency's
+  documents (the secretariat, or a focal point of that agency: `documents.may_read`).
+
+`file_path` is the file's key in the file store (`storage.files.store`): a document the bot
+keeps (`sha256/…`, never deleted with its link) or a file made for the link (`links/…`).
 """
 
 from __future__ import annotations
@@ -24,7 +29,10 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from storage.clock import Clock
+from storage.files.documents import may_read
 from storage.models import DownloadLink, Membership, MemberStatus
+
+KEPT_PREFIX = "sha256/"  # the store's kept documents: a link only points at them
 
 TOKEN_BYTES = 32
 
@@ -53,6 +61,7 @@ def create_link(
     clock: Clock,
     person_id: int | None = None,
     single_use: bool = False,
+    agency_id: int | None = None,
 ) -> NewLink:
     token = new_token()
     now = clock.now()
@@ -65,6 +74,7 @@ def create_link(
         expires_at=now + valid_for,
         person_id=person_id,
         single_use=single_use,
+        agency_id=agency_id,
     )
     session.add(link)
     session.flush()
@@ -98,6 +108,12 @@ def open_link(
     if link is None or (link.single_use and link.used_at is not None):
         return None
     if link.person_id is not None and not _has_role(session, link.person_id):
+        return None
+    if (
+        link.person_id is not None
+        and link.agency_id is not None
+        and not may_read(session, person_id=link.person_id, agency_id=link.agency_id)
+    ):
         return None
     new_cookie = None
     if link.claim_hash is None:
@@ -135,11 +151,12 @@ def _has_role(session: Session, person_id: int) -> bool:
 
 
 def purge_expired(session: Session, *, clock: Clock) -> list[str]:
-    """Forget expired links; returns their file paths, for the caller to delete the files."""
+    """Forget expired links; returns the keys of the files made for them, for the caller to
+    delete (a kept document outlives every link to it)."""
     now = clock.now()
     expired = session.exec(
         select(DownloadLink.file_path).where(col(DownloadLink.expires_at) <= now)
     ).all()
     if expired:
         session.execute(delete(DownloadLink).where(col(DownloadLink.expires_at) <= now))
-    return list(expired)
+    return [key for key in expired if not key.startswith(KEPT_PREFIX)]

@@ -468,7 +468,8 @@ class InboundUpdate(SQLModel, table=True):
 
 
 class DownloadLink(SQLModel, table=True):
-    """A time-limited, unguessable link to a file the bot made (for channels without files)."""
+    """A time-limited, unguessable link to a file the bot made or keeps (for channels without
+    files). `file_path` is the file's key in the file store (storage.files.store)."""
 
     __tablename__ = "download_link"
 
@@ -484,6 +485,78 @@ class DownloadLink(SQLModel, table=True):
     used_at: datetime | None = _instant(nullable=True)
     # SHA-256 of the cookie given to the browser that opened the link first: only it may again.
     claim_hash: str | None = Field(default=None, max_length=64)
+    # A link to an agency's document opens only while its person is of the secretariat or a
+    # focal point of that agency.
+    agency_id: int | None = Field(default=None, foreign_key="agency.id")
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+class StoredFile(SQLModel, table=True):
+    """A file's bytes, kept once however often they are sent: content-addressed by SHA-256
+    in the file store (`storage.files`)."""
+
+    __tablename__ = "stored_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True)
+    size: int
+    kind: str = Field(max_length=16)  # pdf | doc | docx | xls | xlsx | jpg | png
+    content_type: str = Field(max_length=100)
+    created_at: datetime = _instant()
+
+
+class DocumentPurpose(StrEnum):
+    attachment = "attachment"  # an answer to a `files` question
+    signed = "signed"  # the signed report (a PDF sent, or made from the photos of its pages)
+    page = "page"  # a photo of one page of the signed report
+
+
+class Document(SQLModel, table=True):
+    """A file a person sent for an agency's report: who, when, under which name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    file_id: int = Field(foreign_key="stored_file.id", index=True)
+    file_name: str = Field(max_length=300)
+    purpose: str = Field(max_length=16)
+    channel: str = Field(max_length=16)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    period_id: int = Field(foreign_key="reporting_period.id", index=True)
+    received_at: datetime = _instant()
+
+
+class VersionDocument(SQLModel, table=True):
+    """The documents a submitted version holds: its signed report, with the number, date and
+    signer it bears, and its attachments."""
+
+    __tablename__ = "version_document"
+    __table_args__ = (UniqueConstraint("version_id", "document_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="submission_version.id", index=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    purpose: str = Field(max_length=16)  # signed | attachment
+    number: str = Field(default="", max_length=60)  # "123/BC-SYT"
+    signed_on: date | None = None
+    signer: str = Field(default="", max_length=120)
+
+
+class FileIntake(SQLModel, table=True):
+    """A file being fetched and stored: written when it arrives, deleted in the transaction
+    that hands its outcome to the handlers. One left by a crash is fetched again at the next
+    start, or its sender is asked to send it again."""
+
+    __tablename__ = "file_intake"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "ref_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    chat_id: str = Field(max_length=64)
+    ref_hash: str = Field(max_length=64)  # SHA-256 of the channel's file reference
+    event: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    started_at: datetime = _instant()
 
 
 class AuditLog(SQLModel, table=True):

@@ -133,9 +133,16 @@ class Section(_Strict):
         return next((q for q in self.questions if q.id == question_id), None)
 
 
+SignedDocument = Literal["none", "optional", "required"]
+
+
 class Questionnaire(_Strict):
     key: Identifier = "periodic"
     title: Labels
+    # The signed report (the document of record: a PDF, or photos of its pages, with its
+    # number, date and signer), sent once per report at the end: not asked, offered, or
+    # needed before the report can be submitted.
+    signed_document: SignedDocument = "none"
     choices: dict[str, list[Choice]] = {}
     sections: list[Section] = Field(min_length=1)
 

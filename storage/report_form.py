@@ -149,10 +149,13 @@ def carried_over(form: Questionnaire, previous: Answers) -> Answers:
         if section.kind == SectionKind.optional_tasks:
             out[key] = dict(values)
             continue
+        # Files belong to the year they were sent for: never carried into a new report.
         kept = {
             qid: value
             for qid, value in values.items()
-            if (q := section.question(qid)) is not None and q.carry_over
+            if (q := section.question(qid)) is not None
+            and q.carry_over
+            and q.type != QuestionType.files
         }
         if kept:
             out[key] = kept

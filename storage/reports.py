@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.clock import Clock
+from storage.files.documents import SIGNED_KEY, attach_to_version, files_in, signed_for_draft
 from storage.forms import current_form, form_by_id
 from storage.models import (
     Agency,
@@ -32,7 +33,7 @@ from storage.models import (
     SubmissionVersion,
     Task,
 )
-from storage.questionnaire import Questionnaire, SectionKind
+from storage.questionnaire import Questionnaire, QuestionType, SectionKind
 from storage.report_form import (
     Answers,
     Instance,
@@ -224,6 +225,11 @@ def start_draft(
     if submission is not None and submission.current_version > 0:
         base = submission.current_version
         answers = version_answers(session, submission=submission, version=base)
+        # An edit keeps the signed report it was submitted with, until another is sent.
+        row = version_row(session, submission=submission, version=base)
+        signed = signed_for_draft(session, version_id=row.id) if row and row.id else None
+        if signed is not None:
+            answers[SIGNED_KEY] = signed
     elif from_previous:
         previous = previous_report(session, period=period, agency_id=agency_id)
         if previous is not None:
@@ -387,6 +393,20 @@ def submit_draft(
                 )
             )
     session.add_all(rows)
+    files_questions = {
+        (section.id, question.id)
+        for section in layout.form.sections
+        for question in section.questions
+        if question.type == QuestionType.files
+    }
+    kept = kept_answers(layout.instances, draft.answers)
+    signed = draft.answers.get(SIGNED_KEY) if layout.form.signed_document != "none" else None
+    attach_to_version(
+        session,
+        version_id=version.id,  # type: ignore[arg-type]
+        signed=signed if isinstance(signed, dict) else None,
+        attachments=files_in(kept, files_questions),
+    )
     session.delete(draft)
     session.flush()
     return Submitted(submission, version)

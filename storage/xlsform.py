@@ -8,7 +8,7 @@ Sheets (names and column headers are case-insensitive):
 - `survey`: one row per question, `begin group` / `end group` rows around each section;
 - `choices`: `list_name`, `name`, `label` (the options of `select_one` / `select_multiple`);
 - `settings` (optional): `form_id` -> the questionnaire key (default `periodic`),
-  `form_title` -> its title (needed).
+  `form_title` -> its title (needed), `baocao::signed_document` -> none, optional or required.
 
 Survey columns:
 - `type`: `select_one LIST` -> single, `select_multiple LIST` -> multiple, `integer`, `decimal`,
@@ -150,9 +150,9 @@ def read_xlsform(path: Path) -> Questionnaire:
         raise PlanFileError([Problem(name, "missing_sheet", text("xlsform.no_survey"))])
     reader = _Reader(name)
     choices = reader.choices(sheets.get("choices"))
-    key, title = reader.settings(sheets.get("settings"))
+    key, title, signed = reader.settings(sheets.get("settings"))
     sections = reader.survey(sheets["survey"], choices)
-    return reader.finish(key, title, choices, sections)
+    return reader.finish(key, title, choices, sections, signed)
 
 
 class _Reader:
@@ -225,10 +225,19 @@ class _Reader:
             lists.setdefault(list_name, []).append(choice)
         return lists
 
-    def settings(self, sheet: Sheet | None) -> tuple[str, dict[str, str]]:
+    def settings(self, sheet: Sheet | None) -> tuple[str, dict[str, str], str]:
         row = sheet.rows[0] if sheet and sheet.rows else Row(2, {})
         key = row.get("form_id") or "periodic"
         title = row.labels("form_title")
+        signed = row.get("baocao::signed_document") or "none"
+        if signed not in {"none", "optional", "required"}:
+            self.problem(
+                "settings",
+                row.number,
+                "invalid_value",
+                f"baocao::signed_document {signed!r}: none, optional hoặc required",
+            )
+            signed = "none"
         if not title:
             self.problem(
                 "settings",
@@ -243,7 +252,7 @@ class _Reader:
                 "bad_name",
                 text("xlsform.bad_form_id", key=key, rule=_NAME_RULE),
             )
-        return key, title
+        return key, title, signed
 
     # --- survey ---------------------------------------------------------------------------
 
@@ -534,6 +543,7 @@ class _Reader:
         title: dict[str, str],
         choices: dict[str, list[Choice]],
         drafts: list[_SectionDraft],
+        signed: str = "none",
     ) -> Questionnaire:
         sections: list[Section] = []
         for draft in drafts:
@@ -553,7 +563,13 @@ class _Reader:
             raise PlanFileError(self.problems)
         try:
             return Questionnaire.model_validate(
-                {"key": key, "title": title, "choices": choices, "sections": sections}
+                {
+                    "key": key,
+                    "title": title,
+                    "signed_document": signed,
+                    "choices": choices,
+                    "sections": sections,
+                }
             )
         except ValidationError as error:  # every part was checked above; this is a backstop
             raise PlanFileError([Problem(self.file_name, "invalid_value", str(error))]) from None

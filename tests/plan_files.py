@@ -51,8 +51,9 @@ def small_plan() -> dict:
 
 
 def small_form() -> dict:
-    """A short questionnaire for the small plan: status, percent and results per task, then
-    the signed report as files once per report (for tests of buttons, numbers and uploads)."""
+    """A short questionnaire for the small plan: status, percent and results per task, other
+    files once per report, and the signed report offered at the end (for tests of buttons,
+    numbers and uploads)."""
     statuses = [
         ("not_started", "Chưa triển khai"),
         ("in_progress", "Đang triển khai"),
@@ -62,6 +63,7 @@ def small_form() -> dict:
     return {
         "key": "periodic",
         "title": "Báo cáo thử",
+        "signed_document": "optional",
         "choices": {"task_status": [{"value": v, "label": label} for v, label in statuses]},
         "sections": [
             {
@@ -104,7 +106,7 @@ def small_form() -> dict:
                         "id": "documents",
                         "type": "files",
                         "required": False,
-                        "label": "Tệp đính kèm: văn bản báo cáo đã ký",
+                        "label": "Tệp kèm theo (phụ lục, số liệu), nếu có",
                     },
                 ],
             },

@@ -13,8 +13,8 @@ from sqlmodel import select
 
 from bot.cli import main
 from storage import migrate
-from storage.backup import data_folder
 from storage.db import create_db_engine, session_factory, transaction
+from storage.files.location import files_folder
 from storage.models import Agency
 
 
@@ -43,7 +43,7 @@ def test_backup_and_restore_round_trip(db_url, monkeypatch, capsys, tmp_path):
         pytest.skip("pg_dump is not installed")
     monkeypatch.setenv("BAOCAO_DATABASE_URL", db_url.replace("+psycopg", ""))
     assert main(["agency", "list"]) == 0  # first start: migrate and import Plan 452
-    files = data_folder(db_url) / "files"
+    files = files_folder(db_url)
     (files / "2026").mkdir(parents=True)
     (files / "2026" / "bao-cao.pdf").write_bytes(b"%PDF signed report")
     original = agency_name(db_url, "so-yte")

@@ -10,7 +10,6 @@ import urllib.error
 import urllib.request
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -20,6 +19,7 @@ from handlers.context import Context, Role
 from handlers.events import OutgoingFile, Reply
 from storage.db import transaction
 from storage.downloads import create_link, find_link, hash_token, purge_expired
+from storage.files.location import files_folder
 from storage.models import DownloadLink
 from tests import test_zalo_support as support
 from tests.fakes.zalo_api import FakeZaloBot, get
@@ -33,12 +33,12 @@ EXPORT = OutgoingFile("Tổng hợp báo cáo 2026.xlsx", b"PK\x03\x04 a workboo
 LINK = re.compile(r"(http://\S+/files/(\S+))")
 
 
-def new_link(app, path: Path, *, hours: int = 24) -> str:
-    path.write_bytes(EXPORT.data)
+def new_link(app, key: str, *, hours: int = 24) -> str:
+    app.files.put(key, EXPORT.data)
     with transaction(app.make_session) as session:
         return create_link(
             session,
-            file_path=str(path),
+            file_path=key,
             file_name=EXPORT.file_name,
             mime_type=EXPORT.mime_type,
             valid_for=timedelta(hours=hours),
@@ -62,8 +62,8 @@ def get_as(url: str, cookie: str | None) -> tuple[int, bytes, dict[str, str]]:
 
 @pytest.mark.both_databases
 def test_links_are_random_stored_hashed_and_expire(app, clock, tmp_path):
-    token = new_link(app, tmp_path / "a.xlsx")
-    other = new_link(app, tmp_path / "b.xlsx")
+    token = new_link(app, "links/a/a.xlsx")
+    other = new_link(app, "links/b/b.xlsx")
     assert token != other and len(token) >= 43  # 256 random bits, URL-safe base64
     with app.make_session() as session:
         hashes = set(session.exec(select(DownloadLink.token_hash)).all())
@@ -74,9 +74,7 @@ def test_links_are_random_stored_hashed_and_expire(app, clock, tmp_path):
     clock.advance(timedelta(hours=24))
     with transaction(app.make_session) as session:
         assert find_link(session, token=token, clock=clock) is None
-        assert sorted(purge_expired(session, clock=clock)) == sorted(
-            [str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx")]
-        )
+        assert sorted(purge_expired(session, clock=clock)) == ["links/a/a.xlsx", "links/b/b.xlsx"]
         assert session.exec(select(DownloadLink)).all() == []
 
 
@@ -86,7 +84,7 @@ def test_links_are_random_stored_hashed_and_expire(app, clock, tmp_path):
 @pytest.fixture
 def web(app, loop):
     server = WebServer(
-        listen="127.0.0.1", port=0, routes=[files_route(app.make_session, app.clock)]
+        listen="127.0.0.1", port=0, routes=[files_route(app.make_session, app.clock, app.files)]
     )
     loop.run(server.start())
     yield server
@@ -95,7 +93,7 @@ def web(app, loop):
 
 def test_a_link_works_before_it_expires_and_is_404_after(app, clock, web, tmp_path, caplog):
     caplog.set_level(logging.INFO)
-    token = new_link(app, tmp_path / "export.xlsx", hours=24)
+    token = new_link(app, "links/x/export.xlsx", hours=24)
     status, body, headers = get(f"{web.url}/files/{token}")
     assert status == 200 and body == EXPORT.data
     assert headers["Content-Type"] == XLSX and headers["Cache-Control"] == "no-store"
@@ -116,9 +114,8 @@ def test_a_link_works_before_it_expires_and_is_404_after(app, clock, web, tmp_pa
 
 
 def test_a_link_whose_file_is_gone_is_404(app, web, tmp_path):
-    path = tmp_path / "export.xlsx"
-    token = new_link(app, path)
-    path.unlink()
+    token = new_link(app, "links/x/export.xlsx")
+    app.files.delete("links/x/export.xlsx")
     assert get(f"{web.url}/files/{token}")[0] == 404
 
 
@@ -155,7 +152,8 @@ def test_a_file_on_zalo_comes_as_a_link_that_expires(start_zalo, zalo: FakeZaloB
     url, token = LINK.search(answer).groups()  # type: ignore[union-attr]
     status, body, _ = get(url)
     assert status == 200 and body == EXPORT.data
-    files = list(Path("data/files").rglob("*.xlsx"))
+    # Kept in the bot's one file store, beside the database (not in a folder of its own).
+    files = list(files_folder(bot.app.settings.database_url).rglob("*.xlsx"))
     assert len(files) == 1 and files[0].read_bytes() == EXPORT.data
 
     clock.advance(timedelta(hours=2))
@@ -163,7 +161,7 @@ def test_a_file_on_zalo_comes_as_a_link_that_expires(start_zalo, zalo: FakeZaloB
     assert get(url.replace(token, token[::-1]))[0] == 404
     # The next file tidies up: the expired link and its file are gone.
     bot.say(lan, "/xuat")
-    assert len(list(Path("data/files").rglob("*.xlsx"))) == 1
+    assert len(list(files_folder(bot.app.settings.database_url).rglob("*.xlsx"))) == 1
     with bot.app.make_session() as session:
         assert len(session.exec(select(DownloadLink)).all()) == 1
 
@@ -174,14 +172,15 @@ def test_without_a_public_url_the_reply_says_how_to_get_the_file(start_zalo, zal
     assert "Zalo không cho bot gửi tệp" in answer and "Telegram" in answer
     assert "baocao export" in answer
     assert bot.channel.web is None  # polling, no public URL: no web endpoint at all
-    assert not Path("data/files").exists()
+    assert not files_folder(bot.app.settings.database_url).exists()
 
 
 def test_a_failing_lookup_is_a_bare_500_and_logs_no_token(app, loop, caplog):
     def broken():
         raise RuntimeError("database down")
 
-    server = WebServer(listen="127.0.0.1", port=0, routes=[files_route(broken, app.clock)])
+    route = files_route(broken, app.clock, app.files)
+    server = WebServer(listen="127.0.0.1", port=0, routes=[route])
     loop.run(server.start())
     try:
         status, body, _ = get(f"{server.url}/files/SeCrEtToKeN123")
@@ -194,18 +193,18 @@ def test_a_failing_lookup_is_a_bare_500_and_logs_no_token(app, loop, caplog):
 # --- bound to the person and the browser (issue 18, 8) -------------------------------------
 
 
-def person_link(app, path: Path, *, single_use: bool = False) -> tuple[str, int]:
+def person_link(app, key: str, *, single_use: bool = False) -> tuple[str, int]:
     """A link made for a registered focal point (u1); returns the token and the person id."""
     from storage.models import Person
     from tests.people import register
 
     register(app, "u1")
-    path.write_bytes(EXPORT.data)
+    app.files.put(key, EXPORT.data)
     with transaction(app.make_session) as session:
         person_id = session.exec(select(Person.id)).one()
         token = create_link(
             session,
-            file_path=str(path),
+            file_path=key,
             file_name=EXPORT.file_name,
             mime_type=EXPORT.mime_type,
             valid_for=timedelta(hours=24),
@@ -217,7 +216,7 @@ def person_link(app, path: Path, *, single_use: bool = False) -> tuple[str, int]
 
 
 def test_a_link_opens_only_in_the_browser_that_opened_it_first(app, web, tmp_path):
-    token, _ = person_link(app, tmp_path / "a.xlsx")
+    token, _ = person_link(app, "links/a/a.xlsx")
     url = f"{web.url}/files/{token}"
     status, body, headers = get_as(url, None)
     assert status == 200 and body == EXPORT.data
@@ -231,7 +230,7 @@ def test_a_link_opens_only_in_the_browser_that_opened_it_first(app, web, tmp_pat
 def test_a_link_stops_working_when_its_person_loses_their_role(app, web, tmp_path):
     from storage.models import Membership, MemberStatus
 
-    token, person_id = person_link(app, tmp_path / "a.xlsx")
+    token, person_id = person_link(app, "links/a/a.xlsx")
     url = f"{web.url}/files/{token}"
     status, _body, headers = get_as(url, None)
     cookie = headers["Set-Cookie"].split(";", 1)[0]
@@ -244,7 +243,7 @@ def test_a_link_stops_working_when_its_person_loses_their_role(app, web, tmp_pat
 
 
 def test_a_single_use_link_opens_once(app, web, tmp_path):
-    token, _ = person_link(app, tmp_path / "a.xlsx", single_use=True)
+    token, _ = person_link(app, "links/a/a.xlsx", single_use=True)
     url = f"{web.url}/files/{token}"
     status, _body, headers = get_as(url, None)
     assert status == 200

@@ -148,3 +148,39 @@ def test_reports_move_to_answers_and_back_without_loss(db_url, tmp_path, monkeyp
         assert files == [("file-abc", "bao-cao.pdf")]
     finally:
         engine.dispose()
+
+
+def test_download_links_name_store_keys_after_0011_and_document_links_go_on_downgrade(db_url):
+    """Links made before 0011 named an absolute path in the files folder; they now name the
+    same file by its store key. Going back drops the links to kept documents only."""
+    engine = create_db_engine(db_url)
+    try:
+        migrate.upgrade(engine, "0010")
+        meta = sa.MetaData()
+        meta.reflect(engine)
+        links = meta.tables["download_link"]
+        row = {
+            "file_name": "Tổng hợp.xlsx", "mime_type": "application/octet-stream",
+            "created_at": NOW, "expires_at": NOW, "single_use": False,
+        }  # fmt: skip
+        with engine.begin() as db:
+            db.execute(links.insert().values(
+                id=1, token_hash="a" * 64, file_path="/srv/baocao/data/files/ab12/Tong_hop.xlsx",
+                **row,
+            ))  # fmt: skip
+        migrate.upgrade(engine)
+        with engine.begin() as db:
+            assert db.execute(sa.text("SELECT file_path FROM download_link")).scalar_one() == (
+                "ab12/Tong_hop.xlsx"
+            )
+            db.execute(links.insert().values(
+                id=2, token_hash="b" * 64, file_path="sha256/cd/" + "cd" * 32, **row
+            ))  # fmt: skip
+        migrate.downgrade(engine, "0010")
+        with engine.begin() as db:
+            paths = db.execute(sa.text("SELECT file_path FROM download_link")).scalars().all()
+        assert paths == ["ab12/Tong_hop.xlsx"]
+        assert "stored_file" not in sa.inspect(engine).get_table_names()
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()

@@ -225,7 +225,7 @@ def test_a_zero_hides_the_follow_up_question(make_app, tmp_path):
     for text in ("3", "Xong", "3", "Xong", "3", "Xong"):
         say(app, "u1", text)
     say(app, "u1", "Xong")
-    assert "văn bản báo cáo đã ký" in say(app, "u1", "0")  # no lab: no opening date asked
+    assert "Tệp kèm theo" in say(app, "u1", "0")  # no lab: no opening date asked
 
 
 def test_a_new_form_version_is_stored_only_when_the_form_changes(make_app, tmp_path):

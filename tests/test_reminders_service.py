@@ -122,7 +122,7 @@ def test_the_console_channel_delivers_outbox_rows_for_console_chats(app, clock) 
     from storage.outbox import enqueue
 
     written: list[str] = []
-    console = ConsoleChannel(app.dispatcher, user_id="operator", write=written.append)
+    console = ConsoleChannel.for_app(app, user_id="operator", write=written.append)
     with transaction(app.make_session) as session:
         for chat in ("operator", "u1"):
             enqueue(

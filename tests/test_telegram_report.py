@@ -3,6 +3,7 @@ server: buttons for options, a document as the attachment (issues 4 and 5)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -71,16 +72,24 @@ def test_invite_register_and_report_on_telegram(start_bot, tg, tmp_path):  # noq
     assert "Nhiệm vụ 3 (phối hợp)" in lan.say("Hoàn thành").text
     lan.press("Không áp dụng")
     attach = lan.say("Chưa được mời phối hợp")
-    assert "văn bản báo cáo đã ký" in attach.text
+    assert "Tệp kèm theo" in attach.text
     assert [label for label, _ in attach.buttons] == ["Xong"]
-    pdf = b"%PDF-1.4 van ban bao cao da ky"
-    lan.upload(pdf, "bc-so-a.pdf")
-    assert "Đã nhận tệp bc-so-a.pdf (1 tệp)" in lan.user.messages[-2].text
+    annex = b"%PDF-1.4 phu luc so lieu"
+    lan.upload(annex, "phu-luc.pdf")
+    assert "Đã lưu tệp phu-luc.pdf (1 tệp)" in lan.user.messages[-2].text
     review = lan.press("Xong")
     assert "Nhiệm vụ 1 (chủ trì): Đang triển khai" in review.text and "65%" in review.text
     assert "Tập huấn cho 120 nông dân <Cư Jút>" in review.text
-    receipt = lan.press("Nộp báo cáo")
+    assert "Gửi văn bản đã ký" in review.text
+
+    # The signed letter with its facts as the caption: kept, and the report is submitted.
+    signed = b"%PDF-1.4 van ban bao cao da ky, co dau do"
+    lan.user.send_document(
+        signed, "BC 12.pdf", caption="Số 12/BC-SA, ngày 30/10/2026, người ký Nguyễn Văn Bình"
+    )
+    receipt = lan._next(1)
     assert "2026-SO-A (phiên bản 1)" in receipt.text and "đúng hạn" in receipt.text
+    assert "Văn bản 12/BC-SA, 30/10/2026, Nguyễn Văn Bình ký." in receipt.text
 
     with bot.app.make_session() as session:
         submission = session.exec(select(Submission)).one()
@@ -96,7 +105,13 @@ def test_invite_register_and_report_on_telegram(start_bot, tg, tmp_path):  # noq
         assert answers[(1, "results")] == "Tập huấn cho 120 nông dân <Cư Jút>"
         assert answers[(2, "status")] == "completed"
         assert answers[(3, "na_reason")] == "Chưa được mời phối hợp"
-        (document,) = answers[(None, "documents")]
-        assert (document["channel"], document["file_name"]) == ("telegram", "bc-so-a.pdf")
-    # the stored file reference fetches the very document from Telegram
-    assert bot.loop.run(bot.channel.fetch_file(document["file_ref"])) == pdf
+        (listed,) = answers[(None, "documents")]
+        assert listed["file_name"] == "phu-luc.pdf"
+        assert listed["sha256"] == hashlib.sha256(annex).hexdigest()
+
+    # The secretariat gets both files back on Telegram: the very bytes Lan sent.
+    admin.say("/view so-a", replies=3)
+    sent = [m for m in admin.user.messages if m.document is not None]
+    assert [m.document["file_name"] for m in sent] == ["so-a_12-BC-SA.pdf", "phu-luc.pdf"]
+    assert [tg.files[m.document["file_id"]].data for m in sent] == [signed, annex]
+    assert "Số 12/BC-SA" in sent[0].text

@@ -69,9 +69,9 @@ PERIODIC_CHOICES = [
 ]  # fmt: skip
 
 PERIODIC_SETTINGS = [
-    ["form_id", "form_title", "form_title::English (en)", "version"],
+    ["form_id", "form_title", "form_title::English (en)", "version", "baocao::signed_document"],
     ["periodic", "Báo cáo tình hình thực hiện Kế hoạch hằng năm", "Yearly report on the plan",
-     "2026010101"],
+     "2026010101", "optional"],
 ]  # fmt: skip
 
 

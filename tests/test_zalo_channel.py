@@ -13,8 +13,17 @@ from bot.app import admin_chats, policy_from_settings
 from bot.channels import start_channels
 from bot.zalo import ZaloStartError
 from scheduler.service import SchedulerService
-from storage.models import Identity, InboundUpdate, OutboxMessage, ReportAnswer, Submission
+from storage.files.documents import version_documents
+from storage.models import (
+    Identity,
+    InboundUpdate,
+    OutboxMessage,
+    ReportAnswer,
+    Submission,
+    SubmissionVersion,
+)
 from tests import test_zalo_support as support
+from tests.documents import jpeg, page_images
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZaloBot
 from tests.people import invite_code
@@ -82,24 +91,35 @@ def test_a_full_report_on_zalo_with_numbered_options_and_a_photo(
     bot.say(lan, "Đã hoàn thành")  # an option by its label, as typed
     assert "Nhiệm vụ 3 (phối hợp)" in bot.say(lan, "Hoàn thành mô hình trình diễn")
     assert "Lý do không áp dụng" in bot.say(lan, "4")
-    assert "văn bản báo cáo đã ký" in bot.say(lan, "Sở B chưa đề nghị phối hợp")
-    photo = zalo.host_photo(b"\xff\xd8\xff\xe0 a photo of the signed report")
-    received = bot.send_photo(lan, photo)
-    assert "Đã nhận tệp zalo_photo_" in received and "(1 tệp)" in received
+    assert "Tệp kèm theo" in bot.say(lan, "Sở B chưa đề nghị phối hợp")
+    annex = jpeg("green")
+    received = bot.send_photo(lan, zalo.host_photo(annex))
+    assert "Đã lưu tệp zalo_photo_" in received and "(1 tệp)" in received
     review = bot.say(lan, "1")  # «Xong»
-    assert "XEM LẠI TRƯỚC KHI NỘP" in review and "Nộp báo cáo" in review
-    receipt = bot.say(lan, "1")
+    assert "XEM LẠI TRƯỚC KHI NỘP" in review and "Gửi văn bản đã ký" in review
+
+    # Zalo sends no documents: the signed letter comes as photos of its pages, in order.
+    pages = [jpeg("white", (60, 84)), jpeg("black", (84, 60))]
+    caption = "Số 7/BC-SA, ngày 30/10/2026, người ký Nguyễn Văn Bình"
+    assert "Đã lưu trang 1" in bot.send_photo(lan, zalo.host_photo(pages[0]), caption)
+    assert "Đã lưu trang 2" in bot.send_photo(lan, zalo.host_photo(pages[1]))
+    receipt = bot.say(lan, "1")  # «Nộp báo cáo»
     assert "ĐÃ NỘP BÁO CÁO 2026-SO-A (phiên bản 1)" in receipt
+    assert "Văn bản 7/BC-SA, 30/10/2026, Nguyễn Văn Bình ký." in receipt
 
     with bot.app.make_session() as session:
         assert session.exec(select(Submission)).one().state == "submitted"
         answer = session.exec(
             select(ReportAnswer).where(ReportAnswer.question == "documents")
         ).one()
-        (document,) = answer.value
-        assert document["file_ref"] == photo and document["file_name"].endswith(".jpg")
-    # The photo the user sent can be fetched again by its URL.
-    assert bot.loop.run(bot.channel.fetch_file(photo)).endswith(b"signed report")
+        (listed,) = answer.value
+        assert listed["file_name"].endswith(".jpg") and listed["size"] == len(annex)
+        version_id = session.exec(select(SubmissionVersion.id)).one()
+        files = version_documents(session, version_id=version_id)
+    assert [f.purpose for f in files] == ["signed", "attachment"]
+    # The very photo, kept; and one PDF of the pages in the order they were sent.
+    assert bot.app.files.get(files[1].key) == annex
+    assert page_images(bot.app.files.get(files[0].key)) == pages
     assert all(len(m.text) <= 2000 for m in lan.messages)
 
 

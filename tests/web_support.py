@@ -92,7 +92,7 @@ class RunningConsole:
 def running_console(
     app: App, *, options: ConsoleOptions | None = None
 ) -> Iterator[RunningConsole]:
-    routes = [*console_routes(app, options), files_route(app.make_session, app.clock)]
+    routes = [*console_routes(app, options), files_route(app.make_session, app.clock, app.files)]
     with ServerThread(routes) as server:
         yield RunningConsole(app, server)
 

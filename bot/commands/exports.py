@@ -25,13 +25,20 @@ TABLE_FORMATS = (".xlsx", ".csv")
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
     export = commands.add_parser(
-        "export", help="write the consolidated table of a period (.xlsx or .csv)"
+        "export",
+        help="write the consolidated table of a period (.xlsx or .csv), or everything to file "
+        "for it as one ZIP (--bundle)",
     )
     export.add_argument(
         "--period", help='period key (e.g. 2026, adhoc-1) or "all"; default: the current period'
     )
-    export.add_argument(
-        "-o", "--output", required=True, type=Path, help="the file; .xlsx or .csv sets the format"
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("-o", "--output", type=Path, help="the file; .xlsx or .csv sets the format")
+    target.add_argument(
+        "--bundle",
+        type=Path,
+        help="a .zip with the table, the draft report, each agency's signed report and "
+        "attachments, and their index",
     )
     export.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
     export.add_argument(
@@ -87,6 +94,8 @@ def _write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
 
 
 def export_(settings: Settings, args: argparse.Namespace) -> int:
+    if args.bundle is not None:
+        return bundle_(settings, args)
     from storage.exports.csv import write_csv
     from storage.exports.table import ConsolidatedTable
     from storage.exports.xlsx import write_xlsx
@@ -145,4 +154,70 @@ def report_(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(say(settings, "export.draft_done", key=periods[0].key, path=args.output))
+    return 0
+
+
+def bundle_(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import report_options
+    from storage.exports.bundle import write_bundle
+    from storage.exports.docx_report import write_docx
+    from storage.exports.questions import load_view
+    from storage.exports.table import ConsolidatedTable
+    from storage.exports.xlsx import write_xlsx
+    from storage.files.store import StoreError
+    from storage.summary import load_period
+
+    if args.bundle.suffix.lower() != ".zip" or args.period == "all":
+        print(say(settings, "export.bundle_suffix"), file=sys.stderr)
+        return 2
+    app = App.build(settings)
+    try:
+        app.prepare()
+        with app.make_session() as session:
+            periods = _periods(session, args, settings, every=False)
+            if not periods:
+                return 1
+            period = periods[0]
+            now = app.clock.now()
+            today = now.astimezone(settings.zone).date()
+            table = ConsolidatedTable(
+                session, periods=[period], today=today, zone=settings.zone, made_at=now
+            )
+            facts = load_period(session, period=period, today=today, with_text=True)
+            view = load_view(session, periods=[period])
+            done = []
+            try:
+                _write(
+                    args.bundle,
+                    lambda stream: done.append(
+                        write_bundle(
+                            stream,
+                            session=session,
+                            period=period,
+                            store=app.files,
+                            table=lambda part: write_xlsx(table, part),
+                            draft=lambda part: write_docx(
+                                facts,
+                                view,
+                                part,
+                                options=report_options(settings),
+                                template=settings.report_template,
+                            ),
+                        )
+                    ),
+                )
+            except StoreError as error:
+                print(say(settings, "export.store_failed", reason=error), file=sys.stderr)
+                return 1
+    finally:
+        app.close()
+    print(
+        say(
+            settings,
+            "export.bundle_done",
+            path=args.bundle,
+            files=done[0].documents,
+            key=period.key,
+        )
+    )
     return 0

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from bot.app import file_store
 from bot.commands.common import Handler, say
 from bot.settings import Settings
 from storage import health, migrate
@@ -35,7 +36,13 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # typ
 def backup_(settings: Settings, args: argparse.Namespace) -> int:
     engine = create_db_engine(settings.database_url)
     try:
-        manifest = backup(engine, settings.database_url, args.output, now=SystemClock().now())
+        manifest = backup(
+            engine,
+            settings.database_url,
+            args.output,
+            now=SystemClock().now(),
+            store=file_store(settings),
+        )
     except BackupError as error:
         print(say(settings, "backup.failed", reason=error), file=sys.stderr)
         return 1
@@ -58,7 +65,13 @@ def backup_(settings: Settings, args: argparse.Namespace) -> int:
 def restore_(settings: Settings, args: argparse.Namespace) -> int:
     engine = create_db_engine(settings.database_url)
     try:
-        manifest = restore(engine, settings.database_url, args.archive, force=args.force)
+        manifest = restore(
+            engine,
+            settings.database_url,
+            args.archive,
+            force=args.force,
+            store=file_store(settings),
+        )
         # A backup from older code is brought up to this code's schema at once.
         migrate.upgrade(engine)
     except BackupError as error:

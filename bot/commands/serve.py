@@ -68,7 +68,7 @@ async def serve(app: App) -> int:
     web = await _start_web(app, channels) if channels or settings.public_url else None
     # Without a chat platform the terminal is the only channel: it also shows the outbox's
     # messages for console users (notices, reminders), which would otherwise wait for ever.
-    console = None if channels else ConsoleChannel(app.dispatcher, user_id="operator")
+    console = None if channels else ConsoleChannel.for_app(app, user_id="operator")
     delivering: list[Channel] = [*channels] if console is None else [console]
     scheduler = SchedulerService(
         make_session=app.make_session,
@@ -108,7 +108,7 @@ async def _start_web(app: App, channels: list[RunningChannel]) -> WebServer | No
     settings = app.settings
     routes = list(app.web_routes)
     if settings.public_url:
-        routes.append(files_route(app.make_session, app.clock))
+        routes.append(files_route(app.make_session, app.clock, app.files))
     web = WebServer(listen=settings.http_listen, port=settings.http_port, routes=routes)
     try:
         await web.start()
@@ -136,7 +136,7 @@ def chat_(settings: Settings, args: argparse.Namespace) -> int:
     try:
         app.prepare()
         print(say(settings, "serve.chat"))
-        asyncio.run(ConsoleChannel(app.dispatcher, user_id=args.user).run())
+        asyncio.run(ConsoleChannel.for_app(app, user_id=args.user).run())
         return 0
     finally:
         app.close()

@@ -19,6 +19,7 @@ from telegram.request import HTTPXRequest
 
 from bot.app import App
 from bot.channel_errors import ChannelStartError
+from bot.intake import FileIntake, IntakeOptions, TooLarge
 from bot.logs import Redaction
 from bot.telegram.blocked import record_blocked
 from bot.telegram.guard import (
@@ -62,6 +63,7 @@ class TelegramOptions:
     sleep: Sleep = asyncio.sleep  # the guard's waits (429, backoff)
     typing_after: float = 1.0  # show "typing…" when the handlers take longer than this
     max_concurrent_updates: int = 1024
+    intake: IntakeOptions = field(default_factory=IntakeOptions)  # fetching files people send
 
 
 class TelegramChannel:
@@ -85,6 +87,13 @@ class TelegramChannel:
         self._requests: tuple[HTTPXRequest, ...] = ()
         self._processor = PerChatUpdateProcessor()
         self._started_at = time.monotonic()
+        self.intake = FileIntake(
+            app,
+            channel=self.name,
+            fetch=self._fetch_kept,
+            max_bytes=max_upload_bytes(settings),
+            options=self.options.intake,
+        )
 
     @property
     def last_activity(self) -> float | None:
@@ -130,6 +139,7 @@ class TelegramChannel:
             max_upload_bytes=max_upload_bytes(settings),
             typing_after=options.typing_after,
             redact=self._redaction,
+            prepare=self.intake.receive,
         )
         application.add_handler(TypeHandler(Update, handler))
         application.add_error_handler(self._on_error)
@@ -159,6 +169,7 @@ class TelegramChannel:
         # Invites made in chat carry a t.me deep link to this bot.
         self.app.dispatcher.links.telegram_username = application.bot.username
         self._menu_task = asyncio.create_task(self._sync_menus(), name="telegram-menus")
+        await self._recover_files()
 
     async def stop(self) -> None:
         if self._menu_task is not None:
@@ -213,6 +224,19 @@ class TelegramChannel:
         """The bytes of a file a user sent (IncomingAttachment.file_ref)."""
         file = await self.application.bot.get_file(file_ref)
         return bytes(await file.download_as_bytearray())
+
+    async def _fetch_kept(self, file_ref: str, limit: int) -> bytes:
+        file = await self.application.bot.get_file(file_ref)
+        if file.file_size is not None and file.file_size > limit:
+            raise TooLarge
+        return bytes(await file.download_as_bytearray())
+
+    async def _recover_files(self) -> None:
+        """Files a stop left between arrival and keeping: kept now, or asked for again."""
+        try:
+            await self.intake.recover(self.deliver)
+        except Exception:
+            log.exception("could not hand over the files left by the last stop")
 
     async def _blocked(self, chat_id: int) -> None:
         log.warning("Telegram chat %s blocked the bot; marking it unreachable", chat_id)

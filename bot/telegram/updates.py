@@ -55,8 +55,10 @@ class UpdateHandler:
         max_upload_bytes: int,
         typing_after: float,
         redact: Callable[[str], str],
+        prepare: Callable[[IncomingEvent], Awaitable[IncomingEvent]] | None = None,
     ) -> None:
         self.app = app
+        self.prepare = prepare  # bot.intake: a file the conversation waits for is kept first
         self.sender = sender
         self.codec = codec
         self.menus = menus
@@ -102,7 +104,8 @@ class UpdateHandler:
         if inbound.event is None:
             await self._reply(inbound, update.update_id, [Reply(inbound.answer or "")])
             return
-        handled = await self._dispatch(inbound.chat_id, inbound.event)
+        event = inbound.event if self.prepare is None else await self.prepare(inbound.event)
+        handled = await self._dispatch(inbound.chat_id, event)
         if await self._reply(inbound, update.update_id, handled.replies) and handled.roles:
             await self.menus.show(inbound.chat_id, handled.roles)
 

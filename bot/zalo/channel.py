@@ -13,16 +13,17 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.app import App
 from bot.channel_errors import ChannelStartError
+from bot.intake import FileIntake, IntakeOptions, TooLarge
 from bot.logs import Redaction
 from bot.web import Route, WebServer, files_route
 from bot.zalo.client import ZaloClient
 from bot.zalo.errors import (
     ZaloError,
+    ZaloFileTooLarge,
     ZaloForbidden,
     ZaloRateLimited,
     ZaloUnauthorized,
@@ -60,9 +61,8 @@ class ZaloOptions:
     send_interval: float = 0.05  # between two interactive sends
     typing_after: float = 1.0  # show "typing…" when the handlers take longer than this
     web_port: int | None = None  # None: BAOCAO_HTTP_PORT; 0: any free port
-    files_dir: Path = Path("data/files")
     stop_timeout: float = 10.0  # for updates in hand when the channel stops
-    max_download_bytes: int = 20 * 1024 * 1024
+    intake: IntakeOptions = field(default_factory=IntakeOptions)  # fetching photos people send
     after_store: AfterStore | None = None  # test hook: an update was stored, not yet handled
 
 
@@ -90,8 +90,17 @@ class ZaloChannel:
             language=self.language,
             public_url=settings.public_url,
             valid_for=timedelta(hours=settings.download_link_hours),
-            files_dir=self.options.files_dir,
+            store=app.files,
             single_use=settings.download_single_use,
+        )
+        # A replayed update (the inbox keeps each one until handled) fetches its photo again,
+        # so no separate recovery is needed here.
+        self.intake = FileIntake(
+            app,
+            channel=self.name,
+            fetch=self._fetch_kept,
+            max_bytes=settings.max_upload_mb * 1024 * 1024,
+            options=self.options.intake,
         )
         self.processor = ChatProcessor()
         self.web: WebServer | None = None
@@ -127,6 +136,7 @@ class ZaloChannel:
             on_quota=self._quota,
             typing_after=options.typing_after,
             redact=self.redact,
+            prepare=self.intake.receive,
         )
         self._inbox = Inbox(
             self.app.make_session,
@@ -182,7 +192,7 @@ class ZaloChannel:
             path = urlsplit(webhook_url).path or "/"
             routes.append(webhook_route(path, secret=self._secret, inbox=self.inbox))
         if webhook_url or settings.public_url:
-            routes.append(files_route(self.app.make_session, self.app.clock))
+            routes.append(files_route(self.app.make_session, self.app.clock, self.app.files))
             port = settings.http_port if self.options.web_port is None else self.options.web_port
             self.web = WebServer(listen=settings.http_listen, port=port, routes=routes)
             await self.web.start()
@@ -264,7 +274,13 @@ class ZaloChannel:
 
     async def fetch_file(self, file_ref: str) -> bytes:
         """The bytes of a photo a user sent (IncomingAttachment.file_ref is its URL)."""
-        return await self.client.download(file_ref, limit=self.options.max_download_bytes)
+        return await self._fetch_kept(file_ref, self.intake.max_bytes)
+
+    async def _fetch_kept(self, file_ref: str, limit: int) -> bytes:
+        try:
+            return await self.client.download(file_ref, limit=limit)
+        except ZaloFileTooLarge:
+            raise TooLarge from None
 
     async def _blocked(self, chat_id: str) -> None:
         log.warning("Zalo chat %s blocked the bot; marking it unreachable", chat_id)

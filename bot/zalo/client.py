@@ -13,7 +13,13 @@ from typing import Any
 import httpx
 
 from bot.logs import Redaction
-from bot.zalo.errors import ZaloEmptyPoll, ZaloError, ZaloNetworkError, error_for
+from bot.zalo.errors import (
+    ZaloEmptyPoll,
+    ZaloError,
+    ZaloFileTooLarge,
+    ZaloNetworkError,
+    error_for,
+)
 from bot.zalo.values import BotInfo, SentMessage, WebhookInfo
 
 log = logging.getLogger(__name__)
@@ -142,7 +148,7 @@ class ZaloClient:
                     async for chunk in response.aiter_bytes():
                         data.extend(chunk)
                         if len(data) > limit:
-                            problem = ZaloNetworkError("download", 0, "file too large")
+                            problem = ZaloFileTooLarge("download", 0, "file too large")
                             break
         except httpx.HTTPError as error:
             problem = ZaloNetworkError("download", 0, type(error).__name__)

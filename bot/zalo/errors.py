@@ -25,6 +25,10 @@ class ZaloNetworkError(ZaloError):
     """No usable answer: connection refused, timed out, or not a Bot API body."""
 
 
+class ZaloFileTooLarge(ZaloNetworkError):
+    """A download stopped at its size limit."""
+
+
 class ZaloEmptyPoll(ZaloError):
     """408 from getUpdates: nothing came in during the poll. Not a failure."""
 

@@ -1,5 +1,7 @@
-"""Files for channels that cannot send them (Zalo): kept under data/files and offered as a
-time-limited, unguessable link on the bot's own web endpoint (`bot.web`).
+"""Files for channels that cannot send them (Zalo, the console): offered as a time-limited,
+unguessable, personal link on the bot's own web endpoint (`bot.web`). A document the bot keeps
+is linked where it lies in the file store; a file made for the reader (an export) is put in the
+store under `links/` first, and deleted when its link expires.
 
 Without BAOCAO_PUBLIC_URL there is no address to give, so the reply says how else to get it.
 Runs in worker threads (files and database).
@@ -10,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import shutil
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from handlers.messages import Language
 from storage.clock import Clock
 from storage.db import SessionFactory, transaction
 from storage.downloads import create_link, purge_expired
+from storage.files.store import FileStore, StoreError
 from storage.models import Identity
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ class FilePublisher:
         language: Language,
         public_url: str | None,
         valid_for: timedelta,
-        files_dir: Path,
+        store: FileStore,
         channel: str = "zalo",
         single_use: bool = False,
     ) -> None:
@@ -58,17 +60,17 @@ class FilePublisher:
         self.language = language
         self.public_url = public_url.rstrip("/") if public_url else None
         self.valid_for = valid_for
-        self.files_dir = files_dir
+        self.store = store
         self.channel = channel
 
     def publish(self, file: OutgoingFile, *, chat_id: str) -> str:
         """The line that gives `file` to the user of `chat_id`: a link, or how to get it."""
         if self.public_url is None:
             return text("file.no_link", self.language, name=file.file_name)
-        folder = self.files_dir / secrets.token_hex(16)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = (folder / safe_name(file.file_name)).resolve()
-        path.write_bytes(file.data)
+        key = file.stored_key
+        if key is None:
+            key = f"links/{secrets.token_hex(16)}/{safe_name(file.file_name)}"
+            self.store.put(key, file.data)
         with transaction(self.make_session) as session:
             expired = purge_expired(session, clock=self.clock)
             person_id = session.exec(
@@ -78,13 +80,14 @@ class FilePublisher:
             ).first()
             new = create_link(
                 session,
-                file_path=str(path),
+                file_path=key,
                 file_name=file.file_name,
                 mime_type=file.mime_type,
                 valid_for=self.valid_for,
                 clock=self.clock,
                 person_id=person_id,
                 single_use=self.single_use,
+                agency_id=file.agency_id,
             )
         self.remove(expired)
         expires = new.link.expires_at.astimezone(self.zone).strftime("%H:%M %d/%m/%Y")
@@ -98,11 +101,11 @@ class FilePublisher:
         self.remove(expired)
         return len(expired)
 
-    def remove(self, paths: list[str]) -> None:
-        root = self.files_dir.resolve()
-        for name in paths:
-            folder = Path(name).resolve().parent
-            if folder.parent != root:  # only the folders this class made
-                log.warning("not deleting %s: outside %s", folder, root)
-                continue
-            shutil.rmtree(folder, ignore_errors=True)
+    def remove(self, keys: list[str]) -> None:
+        """Delete the files made for expired links (never a kept document: see
+        `storage.downloads.purge_expired`)."""
+        for key in keys:
+            try:
+                self.store.delete(key)
+            except (StoreError, ValueError) as error:
+                log.warning("could not delete an expired link's file: %s", error)

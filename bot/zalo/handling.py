@@ -61,6 +61,7 @@ def handle_and_mark(app: App, event: IncomingEvent, update_id: int) -> list[Repl
 
 Blocked = Callable[[str], Awaitable[None]]
 Quota = Callable[[], Awaitable[None]]
+Prepare = Callable[[IncomingEvent], Awaitable[IncomingEvent]]  # bot.intake: keep files first
 
 
 class UpdateHandler:
@@ -73,8 +74,10 @@ class UpdateHandler:
         on_quota: Quota,
         typing_after: float,
         redact: Callable[[str], str],
+        prepare: Prepare | None = None,
     ) -> None:
         self.app = app
+        self.prepare = prepare
         self.sender = sender
         self.on_blocked = on_blocked
         self.on_quota = on_quota
@@ -106,10 +109,11 @@ class UpdateHandler:
     async def _dispatch(self, inbound: Inbound, update_id: int) -> list[Reply]:
         """The handlers run in a worker thread; a slow answer shows 'typing…' meanwhile."""
         assert inbound.event is not None
+        event = inbound.event if self.prepare is None else await self.prepare(inbound.event)
         loop = asyncio.get_running_loop()
         typing = loop.call_later(self.typing_after, self._show_typing, inbound.chat_id)
         try:
-            return await asyncio.to_thread(handle_and_mark, self.app, inbound.event, update_id)
+            return await asyncio.to_thread(handle_and_mark, self.app, event, update_id)
         finally:
             typing.cancel()
 

@@ -20,7 +20,8 @@ from sqlmodel import Session
 
 from storage.exports import labels
 from storage.exports.questions import Asked, FormView, Value, load_view
-from storage.models import Plan, ReportingPeriod
+from storage.files.documents import DocumentFile, period_documents, signed_file_name
+from storage.models import DocumentPurpose, Plan, ReportingPeriod
 from storage.summary import (
     NOT_REPORTED,
     REPORTED,
@@ -68,6 +69,7 @@ AGENCY_COLUMNS = (
     Column("Người nộp", 24, "long"),
     Column("Đầu mối hiện tại", 36, "long"),
     Column("Ý kiến trả lại của thư ký", 36, "long"),
+    Column("Văn bản, tệp kèm theo", 40, "long"),
 )
 TASK_SHEET = "Tổng hợp nhiệm vụ"
 AGENCY_SHEET = "Tình trạng nộp"
@@ -149,7 +151,8 @@ class ConsolidatedTable:
     def period_table(self, facts: PeriodFacts) -> PeriodTable:
         prefix: list[Value] = [facts.period.title] if self.multi_period else []
         tasks = [prefix + row for row in task_rows(facts, self.zone, self.view)]
-        agencies = [prefix + row for row in agency_rows(facts, self.zone, self.view)]
+        documents = period_documents(self.session, period_id=facts.period.id)  # type: ignore[arg-type]
+        agencies = [prefix + row for row in agency_rows(facts, self.zone, self.view, documents)]
         return PeriodTable(facts, tasks, agencies)
 
 
@@ -226,7 +229,28 @@ def task_rows(facts: PeriodFacts, zone: ZoneInfo, view: FormView) -> list[list[V
     return rows
 
 
-def agency_rows(facts: PeriodFacts, zone: ZoneInfo, view: FormView) -> list[list[Value]]:
+def documents_text(code: str, files: list[DocumentFile]) -> str:
+    """What a report holds, one line each: the signed letter (number, date, signer, the file
+    named as in the bundle), then the attachments."""
+    lines = []
+    for file in files:
+        if file.purpose == DocumentPurpose.signed:
+            day = f", ngày {file.signed_on:%d/%m/%Y}" if file.signed_on else ""
+            signer = f", người ký {file.signer}" if file.signer else ""
+            name = signed_file_name(code, file.number)
+            lines.append(f"Văn bản đã ký số {file.number or '?'}{day}{signer}: {name}")
+        else:
+            lines.append(f"Tệp kèm theo: {file.file_name}")
+    return "\n".join(lines)
+
+
+def agency_rows(
+    facts: PeriodFacts,
+    zone: ZoneInfo,
+    view: FormView,
+    documents: dict[int, list[DocumentFile]] | None = None,
+) -> list[list[Value]]:
+    documents = documents or {}
     rows: list[list[Value]] = []
     for number, agency in enumerate(facts.agencies.values(), start=1):
         once = facts.answers.get((agency.id, None))
@@ -243,6 +267,7 @@ def agency_rows(facts: PeriodFacts, zone: ZoneInfo, view: FormView) -> list[list
                 agency.submitted_by,
                 contacts_text(agency) or labels.NO_FOCAL,
                 agency.return_comment if agency.standing == Standing.returned else "",
+                documents_text(agency.code, documents.get(agency.id, [])),
                 *(asked.cell(values.get(asked.id)) for asked in view.once),
             ]
         )

@@ -1,0 +1,158 @@
+"""`baocao export --bundle FILE.zip`: everything the secretariat files for a period, in one ZIP.
+
+    tong-hop-<period>.xlsx            the consolidated table (with the documents column)
+    du-thao-bao-cao-<period>.docx     the draft report
+    van-ban-da-ky/<agency-code>_<number>.pdf   each agency's signed report
+    tep-kem-theo/<agency-code>/<name>          each agency's other attachments
+    danh-muc.xlsx                     the index: agency, number, date, signer, file names, SHA-256
+
+Documents are those of each agency's current version, read one at a time from the file store
+into the ZIP, so a large period never sits in memory whole.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from sqlmodel import Session
+
+from storage.exports.cells import is_risky, strip_illegal
+from storage.files.documents import DocumentFile, period_documents, signed_file_name
+from storage.files.store import FileStore
+from storage.models import Agency, DocumentPurpose, ReportingPeriod
+
+SIGNED_FOLDER = "van-ban-da-ky"
+ATTACHMENTS_FOLDER = "tep-kem-theo"
+INDEX = "danh-muc.xlsx"
+INDEX_HEADER = (
+    "Mã cơ quan",
+    "Cơ quan",
+    "Loại",
+    "Số văn bản",
+    "Ngày ký",
+    "Người ký",
+    "Tệp trong gói",
+    "Tên tệp khi gửi",
+    "Dung lượng (byte)",
+    "SHA-256",
+)
+INDEX_WIDTHS = (14, 32, 16, 16, 12, 24, 40, 30, 14, 66)
+
+
+@dataclass(frozen=True)
+class Entry:
+    agency: Agency
+    file: DocumentFile
+    path: str  # inside the ZIP
+
+
+def _unique(path: str, taken: set[str]) -> str:
+    candidate, number = path, 2
+    while candidate in taken:
+        pure = PurePosixPath(path)
+        candidate = str(pure.with_name(f"{pure.stem}-{number}{pure.suffix}"))
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def entries(session: Session, *, period: ReportingPeriod) -> list[Entry]:
+    """Each agency's documents with where they go in the ZIP, agencies in name order."""
+    found = period_documents(session, period_id=period.id)  # type: ignore[arg-type]
+    agencies = {a.id: a for a in (session.get(Agency, agency_id) for agency_id in found) if a}
+    taken: set[str] = set()
+    out = []
+    for agency in sorted(agencies.values(), key=lambda a: a.name):
+        for file in found[agency.id]:  # type: ignore[index]
+            if file.purpose == DocumentPurpose.signed:
+                path = f"{SIGNED_FOLDER}/{signed_file_name(agency.code, file.number)}"
+            else:
+                path = f"{ATTACHMENTS_FOLDER}/{agency.code}/{file.file_name}"
+            out.append(Entry(agency, file, _unique(path, taken)))
+    return out
+
+
+def _text_cell(sheet: object, row: int, column: int, value: object) -> None:
+    cell = sheet.cell(row, column)  # type: ignore[attr-defined]
+    if isinstance(value, str):
+        value = strip_illegal(value)
+        cell.value = value
+        cell.data_type = "s"  # text, never a formula
+        if is_risky(value):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def index_bytes(rows: list[Entry], *, title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh mục văn bản"
+    _text_cell(sheet, 1, 1, title)
+    sheet.cell(1, 1).font = Font(bold=True)
+    for column, header in enumerate(INDEX_HEADER, start=1):
+        _text_cell(sheet, 3, column, header)
+        sheet.cell(3, column).font = Font(bold=True)
+        sheet.cell(3, column).alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[sheet.cell(3, column).column_letter].width = INDEX_WIDTHS[
+            column - 1
+        ]
+    for number, entry in enumerate(rows, start=4):
+        file = entry.file
+        signed = file.purpose == DocumentPurpose.signed
+        values = (
+            entry.agency.code,
+            entry.agency.name,
+            "Văn bản đã ký" if signed else "Tệp kèm theo",
+            file.number if signed else "",
+            file.signed_on.strftime("%d/%m/%Y") if signed and file.signed_on else "",
+            file.signer if signed else "",
+            entry.path,
+            file.file_name,
+            file.size,
+            file.sha256,
+        )
+        for column, value in enumerate(values, start=1):
+            _text_cell(sheet, number, column, value)
+    sheet.freeze_panes = "A4"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Bundled:
+    documents: int
+    table_rows: int
+
+
+def write_bundle(
+    stream: IO[bytes],
+    *,
+    session: Session,
+    period: ReportingPeriod,
+    store: FileStore,
+    table: Callable[[IO[bytes]], int],
+    draft: Callable[[IO[bytes]], None],
+) -> Bundled:
+    """Write the ZIP; `table` and `draft` write the XLSX and the DOCX into the streams given."""
+    key = period.key
+    rows = entries(session, period=period)
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(f"tong-hop-{key}.xlsx", "w", force_zip64=True) as part:
+            table_rows = table(part)  # type: ignore[arg-type]
+        with archive.open(f"du-thao-bao-cao-{key}.docx", "w") as part:
+            draft(part)  # type: ignore[arg-type]
+        for entry in rows:
+            # PDFs and photos are already compressed: stored as they are.
+            archive.writestr(entry.path, store.get(entry.file.key), zipfile.ZIP_STORED)
+        title = f"Danh mục văn bản, tệp kèm theo - {period.title}"
+        archive.writestr(INDEX, index_bytes(rows, title=title))
+    return Bundled(len(rows), table_rows)

@@ -1,0 +1,165 @@
+"""Crash safety of keeping a file, with real processes: the Telegram bot is killed (SIGKILL)
+after a document arrived and was journalled, before its bytes were fetched and stored. At the
+next start the file is fetched and kept and its sender told "đã lưu" (or, had it become
+unreachable, asked to send it again): never a "saved" that isn't, never silence (issue 12).
+
+Each child process runs `worker()` below: the real TelegramChannel, long-polling the fake Bot
+API server of the test over HTTP, on the test database and its file store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from handlers.events import IncomingEvent
+from storage.files.store import blob_key
+from storage.models import FileIntake, ReportDraft
+from tests.document_support import small_app
+from tests.documents import pdf
+from tests.fakes.telegram_api import FakeBot, FakeTelegram
+from tests.people import register
+
+pytestmark = pytest.mark.processes
+
+REPO = Path(__file__).resolve().parents[1]
+USER = 4201
+
+
+def worker() -> None:
+    """python -c 'from tests.test_file_intake_crash import worker; worker()' MODE DB API TOKEN"""
+    import asyncio
+
+    from bot.app import App
+    from bot.intake import IntakeOptions
+    from bot.settings import load_settings
+    from bot.telegram.channel import TelegramChannel, TelegramOptions
+    from bot.telegram.guard import Limits
+    from bot.telegram.runner import Timeouts
+
+    mode, url, api, token = sys.argv[1:5]
+    app = App.build(load_settings(database_url=url, telegram_token=token, telegram_api_url=api))
+
+    def die(intake_id: int) -> None:  # journalled (committed), not yet fetched: the window
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    options = TelegramOptions(
+        limits=Limits.unlimited(),
+        timeouts=Timeouts(connect=2, read=2, write=2, pool=2, long_poll=1),
+        intake=IntakeOptions(after_begin=die if mode == "die-after-begin" else None),
+    )
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        channel = TelegramChannel(app, options)
+        await channel.start()  # hands over what the last stop left, before "ready"
+        print("ready", flush=True)
+        await stop.wait()
+        await channel.stop()
+
+    try:
+        asyncio.run(serve())
+    finally:
+        app.close()
+
+
+class Child:
+    def __init__(self, mode: str, url: str, api: str, token: str) -> None:
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the fixture)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from tests.test_file_intake_crash import worker; worker()",
+             mode, url, api, token],
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=subprocess.PIPE,
+            stderr=self.log,  # a file: a full pipe nobody reads would block the child
+        )  # fmt: skip
+        RUNNING.append(self)
+
+    def wait_ready(self) -> None:
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != b"ready":  # bounded: printed, or dies
+            self.kill()
+            pytest.fail(f"the bot did not start:\n{self.errors()}")
+
+    def finish(self, *, terminate: bool = True) -> int:
+        if terminate and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        self.process.communicate(timeout=60)
+        if self.process.returncode not in (0, -signal.SIGKILL):
+            pytest.fail(self.errors())
+        return self.process.returncode
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate(timeout=60)
+
+    def errors(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+
+RUNNING: list[Child] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_child_left_behind() -> Iterator[None]:
+    yield
+    while RUNNING:
+        child = RUNNING.pop()
+        child.kill()
+        print(f"--- bot process log ---\n{child.errors()}")  # shown when the test failed
+        child.log.close()
+
+
+@pytest.fixture
+def telegram() -> Iterator[tuple[FakeTelegram, FakeBot]]:
+    with FakeTelegram() as server:
+        yield server, server.add_bot()
+
+
+def test_a_file_journalled_before_a_crash_is_kept_and_its_sender_told(
+    make_app, db_url, tmp_path, telegram
+):
+    server, tg = telegram
+    app = small_app(make_app, tmp_path)
+    register(app, str(USER), "so-a", name="Lê Văn Tâm", channel="telegram")
+    for text in ("/report", "3", "Xong", "3", "Xong", "3"):  # to the files question
+        app.dispatcher.handle(_event(text))
+    assert "Tệp kèm theo" in "\n".join(r.text for r in app.dispatcher.handle(_event("Ok")))
+    tam = tg.user(USER, "Tâm")
+    annex = pdf("phu luc gui truoc khi bot chet")
+    tam.send_document(annex, "phu-luc.pdf")
+
+    crashed = Child("die-after-begin", db_url, server.url, tg.token)
+    assert crashed.finish(terminate=False) == -signal.SIGKILL
+    with app.make_session() as session:
+        (row,) = session.exec(select(FileIntake)).all()  # journalled...
+        assert row.chat_id == str(USER) and row.event["attachment"]["file_name"] == "phu-luc.pdf"
+    assert list(app.files.keys()) == [] and tam.messages == []  # ...nothing kept, nothing said
+
+    restarted = Child("serve", db_url, server.url, tg.token)
+    restarted.wait_ready()
+    (answer,) = tam.wait_for_messages(1, timeout=20)[:1]
+    assert "Đã lưu tệp phu-luc.pdf (1 tệp)" in answer.text
+    assert restarted.finish() == 0
+    assert app.files.get(blob_key(hashlib.sha256(annex).hexdigest())) == annex
+    with app.make_session() as session:
+        assert session.exec(select(FileIntake)).all() == []
+        draft = session.exec(select(ReportDraft)).one()
+        assert [f["file_name"] for f in draft.answers["agency"]["documents"]] == ["phu-luc.pdf"]
+    assert len([m for m in tam.messages if "Đã lưu tệp" in m.text]) == 1  # told once
+
+
+def _event(text: str) -> IncomingEvent:
+    return IncomingEvent("telegram", str(USER), str(USER), text=text)
