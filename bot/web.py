@@ -142,10 +142,12 @@ def health_route(make_session: SessionFactory, clock: Clock, *, tick_seconds: fl
     )
 
 
-def content_disposition(name: str) -> str:
-    """`attachment` with an ASCII fallback and the real (Vietnamese) name per RFC 6266."""
+def content_disposition(name: str, *, inline: bool = False) -> str:
+    """`attachment` (or `inline`) with an ASCII fallback and the real (Vietnamese) name per
+    RFC 6266."""
     fallback = name.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "") or "tep"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    how = "inline" if inline else "attachment"
+    return f"{how}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def files_route(make_session: SessionFactory, clock: Clock, store: FileStore) -> Route:

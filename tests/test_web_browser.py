@@ -21,8 +21,9 @@ from sqlmodel import select
 
 from bot.webconsole.base import ConsoleOptions
 from storage.models import OutboxMessage
+from tests.documents import pdf, png
 from tests.secretariat_world import submit
-from tests.web_support import running_console, signin_link, web_world
+from tests.web_support import keep_signed_report, running_console, signin_link, web_world
 
 CHROMIUM = Path(os.environ.get("BAOCAO_CHROMIUM", "/usr/bin/chromium"))
 SHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "web-console"
@@ -95,11 +96,22 @@ def test_the_secretariat_works_through_the_console_in_a_browser(console, browser
     assert "Đã tổ chức 2 hội thảo" in page.inner_text("main")
     shoot(page, "04-task")
 
-    # Open Sở B's report and return it with a comment.
+    # Open Sở B's report, its signed letter and a photo shown on the page, and return it with
+    # a comment.
+    keep_signed_report(
+        app, "so-b", pdf("so b"), photo=png(), number="45/BC-SB", signed_on="2026-11-25"
+    )
     page.goto(f"{console.url}/web/")
     page.get_by_role("link", name="Sở B").click()
     main = page.inner_text("main")
     assert "Trần Văn Bình" in main and "Đã chuyển giao 3 quy trình nhân giống" in main
+    assert "Văn bản báo cáo đã ký số 45/BC-SB, ngày 25/11/2026" in main
+    photo = page.locator("img.document-view")
+    photo.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('img.document-view').complete")
+    assert photo.evaluate("image => image.naturalWidth") > 0  # loaded, not refused
+    letter = page.frame_locator("iframe.document-view")
+    assert page.locator("iframe.document-view").count() == 1 and letter is not None
     shoot(page, "05-agency")
     page.fill("textarea[name=comment]", COMMENT)
     page.get_by_role("button", name="Trả lại báo cáo").click()

@@ -35,6 +35,7 @@ from tests.people import register, say
 from tests.secretariat_world import SO_C, submit
 from tests.web_support import (
     client,
+    keep_signed_report,
     running_console,
     sign_in,
     signin_link,
@@ -302,7 +303,7 @@ def test_the_board_changes_only_when_a_report_arrives(console, signed_in):
     assert quiet.status_code == 204 and quiet.content == b""
     submit(console.app, "u4", "so-d", {"coordinating:4": {"results": "Đã phối hợp khảo sát"}})
     fresh = signed_in.get(asked)
-    assert fresh.status_code == 200 and fresh.text.startswith("<section id=\"board\"")
+    assert fresh.status_code == 200 and fresh.text.startswith('<section id="board"')
     assert re.search(r'<tr data-agency="so-d"><th>.*?class="st lt"', fresh.text)
     assert f"since={stamp}" not in fresh.text
 
@@ -390,12 +391,22 @@ def test_reminders_show_the_dry_run_and_the_outbox_can_release_and_dismiss(conso
     app, url = console.app, console.url
     with transaction(app.make_session) as session:
         held = enqueue(
-            session, dedupe_key="t:held", channel="console", chat_id="u2", kind="reminder",
-            text="Nhắc nộp báo cáo", clock=app.clock,
+            session,
+            dedupe_key="t:held",
+            channel="console",
+            chat_id="u2",
+            kind="reminder",
+            text="Nhắc nộp báo cáo",
+            clock=app.clock,
         )
         failed = enqueue(
-            session, dedupe_key="t:failed", channel="console", chat_id="u4", kind="reminder",
-            text="Nhắc nộp báo cáo", clock=app.clock,
+            session,
+            dedupe_key="t:failed",
+            channel="console",
+            chat_id="u4",
+            kind="reminder",
+            text="Nhắc nộp báo cáo",
+            clock=app.clock,
         )
         held.status, failed.status = OutboxStatus.held, OutboxStatus.failed
         ids = held.id, failed.id
@@ -476,3 +487,38 @@ def test_without_a_public_address_there_is_no_console(app):
 
     assert console_routes(app) == []
     assert "BAOCAO_PUBLIC_URL" in say(app, "operator", "/web")
+
+
+# --- documents (issue 12) --------------------------------------------------------------------
+
+
+def test_the_signed_report_is_shown_inline_and_bundled(console, signed_in):
+    import zipfile
+
+    from tests.documents import pdf
+
+    app, url = console.app, console.url
+    data = pdf("so b da ky")
+    document_id = keep_signed_report(
+        app, "so-b", data, number="45/BC-SB", signed_on="2026-11-25", signer="Trần Văn Bình"
+    )
+    page = signed_in.get(f"{url}/web/agency/so-b").text
+    assert "Văn bản báo cáo đã ký số 45/BC-SB, ngày 25/11/2026, người ký Trần Văn Bình" in page
+    assert f'<iframe class="document-view" src="/web/document/{document_id}"' in page
+    shown = signed_in.get(f"{url}/web/document/{document_id}")
+    assert shown.status_code == 200 and shown.content == data  # the very bytes
+    assert shown.headers["content-type"] == "application/pdf"
+    assert shown.headers["content-disposition"].startswith("inline;")
+    saved = signed_in.get(f"{url}/web/document/{document_id}?download=1")
+    assert saved.headers["content-disposition"].startswith("attachment;")
+    with client() as stranger:  # not signed in
+        assert stranger.get(f"{url}/web/document/{document_id}").status_code == 403
+    assert signed_in.get(f"{url}/web/document/99999").status_code == 404
+
+    assert 'href="/web/download/2026.zip"' in signed_in.get(f"{url}/web/downloads").text
+    bundle = signed_in.get(f"{url}/web/download/2026.zip")
+    assert bundle.status_code == 200 and bundle.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(BytesIO(bundle.content)) as archive:
+        assert archive.read("van-ban-da-ky/so-b_45-BC-SB.pdf") == data
+        assert "tong-hop-2026.xlsx" in archive.namelist()
+    assert signed_in.get(f"{url}/web/download/2031.zip").status_code == 404

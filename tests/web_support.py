@@ -15,11 +15,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+from sqlmodel import select
 
 from bot.app import App
 from bot.web import WebServer, files_route
 from bot.webconsole import console_routes
 from bot.webconsole.base import ConsoleOptions
+from storage.agencies import find_agency
+from storage.db import transaction
 from tests.people import say
 from tests.secretariat_world import _build_world
 
@@ -89,9 +92,7 @@ class RunningConsole:
 
 
 @contextmanager
-def running_console(
-    app: App, *, options: ConsoleOptions | None = None
-) -> Iterator[RunningConsole]:
+def running_console(app: App, *, options: ConsoleOptions | None = None) -> Iterator[RunningConsole]:
     routes = [*console_routes(app, options), files_route(app.make_session, app.clock, app.files)]
     with ServerThread(routes) as server:
         yield RunningConsole(app, server)
@@ -120,3 +121,56 @@ def sign_in(http: httpx.Client, console: RunningConsole, link: str) -> httpx.Res
     page = http.get(console.local(link))
     assert page.status_code == 200, page.text[:300]
     return http.post(console.local(link), data={"_xsrf": xsrf_of(page.text)})
+
+
+def keep_signed_report(
+    app: App, agency_code: str, data: bytes, *, photo: bytes | None = None, **facts: str
+) -> int:
+    """Give the agency's current version a signed report (and a photo attached) kept in the
+    bot's file store, as the report conversation leaves them; returns the report's id."""
+    from hashlib import sha256
+
+    from storage.files.documents import Kept, attach_to_version, keep
+    from storage.files.store import blob_key
+    from storage.models import DocumentPurpose, Submission, SubmissionVersion
+
+    def kept(content: bytes, kind: str) -> Kept:
+        digest = sha256(content).hexdigest()
+        app.files.put(blob_key(digest), content)
+        return Kept(digest, len(content), kind)
+
+    with transaction(app.make_session) as session:
+        agency = find_agency(session, agency_code)
+        submission = session.exec(select(Submission).where(Submission.agency_id == agency.id)).one()
+        version = session.exec(
+            select(SubmissionVersion).where(
+                SubmissionVersion.submission_id == submission.id,
+                SubmissionVersion.version == submission.current_version,
+            )
+        ).one()
+        where = {"agency_id": agency.id, "period_id": submission.period_id, "clock": app.clock}
+        document = keep(
+            session,
+            kept=kept(data, "pdf"),
+            file_name="Báo cáo đã ký.pdf",
+            purpose=DocumentPurpose.signed,
+            channel="console",
+            person_id=None,
+            **where,
+        )
+        extra = []
+        if photo is not None:
+            extra.append(
+                keep(
+                    session,
+                    kept=kept(photo, "png"),
+                    file_name="Ảnh hội thảo.png",
+                    purpose=DocumentPurpose.attachment,
+                    channel="console",
+                    person_id=None,
+                    **where,
+                ).id
+            )
+        signed = {"document_id": document.id, **facts}
+        attach_to_version(session, version_id=version.id, signed=signed, attachments=extra)
+        return document.id

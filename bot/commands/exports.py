@@ -159,13 +159,8 @@ def report_(settings: Settings, args: argparse.Namespace) -> int:
 
 def bundle_(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import report_options
-    from storage.exports.bundle import write_bundle
-    from storage.exports.docx_report import write_docx
-    from storage.exports.questions import load_view
-    from storage.exports.table import ConsolidatedTable
-    from storage.exports.xlsx import write_xlsx
+    from storage.exports.bundle import write_period_bundle
     from storage.files.store import StoreError
-    from storage.summary import load_period
 
     if args.bundle.suffix.lower() != ".zip" or args.period == "all":
         print(say(settings, "export.bundle_suffix"), file=sys.stderr)
@@ -178,31 +173,20 @@ def bundle_(settings: Settings, args: argparse.Namespace) -> int:
             if not periods:
                 return 1
             period = periods[0]
-            now = app.clock.now()
-            today = now.astimezone(settings.zone).date()
-            table = ConsolidatedTable(
-                session, periods=[period], today=today, zone=settings.zone, made_at=now
-            )
-            facts = load_period(session, period=period, today=today, with_text=True)
-            view = load_view(session, periods=[period])
             done = []
             try:
                 _write(
                     args.bundle,
                     lambda stream: done.append(
-                        write_bundle(
+                        write_period_bundle(
                             stream,
                             session=session,
                             period=period,
                             store=app.files,
-                            table=lambda part: write_xlsx(table, part),
-                            draft=lambda part: write_docx(
-                                facts,
-                                view,
-                                part,
-                                options=report_options(settings),
-                                template=settings.report_template,
-                            ),
+                            made_at=app.clock.now(),
+                            zone=settings.zone,
+                            options=report_options(settings),
+                            template=settings.report_template,
                         )
                     ),
                 )

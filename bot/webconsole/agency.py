@@ -19,6 +19,7 @@ from handlers.validation import check_free_text
 from storage.agencies import find_agency
 from storage.console_reads import agency_names, agency_submissions, merged_into
 from storage.exports.palette import categories
+from storage.files.documents import DocumentFile, submission_documents
 from storage.models import Agency, ReportingPeriod, Submission, SubmissionState
 from storage.reports import VersionInfo, find_submission, version_history
 from storage.summary import AgencyFacts, Contact, focal_contacts, load_period
@@ -43,6 +44,7 @@ class AgencyPage:
     compare: tuple[int, int] | None = None
     changes: list[Change] = field(default_factory=list)
     renames: list[tuple[str, str]] = field(default_factory=list)  # (former name, until)
+    documents: list[DocumentFile] = field(default_factory=list)  # of the version shown
 
     @property
     def can_return(self) -> bool:
@@ -94,6 +96,10 @@ def agency_page(
     numbers = {info.version for info in page.history}
     page.version = version if version in numbers else submission.current_version
     page.parts = version_parts(ctx, agency, period, submission, page.version)
+    assert submission.id is not None
+    page.documents = submission_documents(
+        ctx.session, submission_id=submission.id, version=page.version
+    )
     if compare is not None and set(compare) <= numbers and compare[0] != compare[1]:
         early, late = sorted(compare)
         page.compare = (early, late)
@@ -121,15 +127,13 @@ class AgencyHandler(ConsoleHandler):
 
         page, name = await self.work(job)
         standings = {c.key: c.label for c in categories(self.console.config.language)[1]}
-        # Issue 12 (documents kept by the bot) fills `documents`: the attached files of the
-        # version shown, each shown inline (PDF, images) by partials/documents.html.
         await self.page(
             "agency.html",
             page=page,
             standings=standings,
             standing_css=STANDING_CLASS,
             signed_in=name,
-            documents=[],
+            documents=page.documents,
         )
 
 

@@ -31,6 +31,7 @@ from handlers.registry import Registry
 from storage import audit
 from storage.clock import Clock
 from storage.db import SessionFactory, transaction
+from storage.files.store import FileStore
 from storage.models import WebSession
 from storage.web_sessions import find_session
 
@@ -61,6 +62,7 @@ class Console:
     session_hours: int
     public_url: str
     options: ConsoleOptions = field(default_factory=ConsoleOptions)
+    store: FileStore | None = None  # where kept documents are read (issue 12)
     templates: Templates = field(default_factory=Templates)
 
     @property

@@ -11,6 +11,7 @@ from bot.webconsole.agencies import AgenciesHandler, MergeHandler, RenameHandler
 from bot.webconsole.agency import CODE, AgencyHandler, ReturnHandler
 from bot.webconsole.base import ROUTE_PREFIX, Console, ConsoleOptions
 from bot.webconsole.board import BoardHandler, ChangesHandler, PaletteHandler
+from bot.webconsole.documents import BundleHandler, DocumentHandler
 from bot.webconsole.downloads import DownloadHandler, DownloadsHandler
 from bot.webconsole.invites import InvitesHandler, RevokeInviteHandler
 from bot.webconsole.reminders import OutboxActionHandler, RemindersHandler
@@ -46,6 +47,7 @@ def console_routes(app: App, options: ConsoleOptions | None = None) -> list[Rout
         session_hours=settings.web_session_hours,
         public_url=settings.public_url,
         options=options or ConsoleOptions(),
+        store=app.files,
     )
     given: dict[str, Any] = {"console": console}
     web = ROUTE_PREFIX
@@ -60,6 +62,8 @@ def console_routes(app: App, options: ConsoleOptions | None = None) -> list[Rout
         (rf"{web}/task/([0-9]{{1,4}})", TaskHandler, given),
         (rf"{web}/downloads", DownloadsHandler, given),
         (rf"{web}/download/([a-z0-9\-]{{1,32}})\.(xlsx|csv|docx)", DownloadHandler, given),
+        (rf"{web}/download/([a-z0-9\-]{{1,32}})\.zip", BundleHandler, given),
+        (rf"{web}/document/([0-9]{{1,12}})", DocumentHandler, given),
         (rf"{web}/reminders", RemindersHandler, given),
         (rf"{web}/outbox/([0-9]{{1,12}})/(release|dismiss)", OutboxActionHandler, given),
         (rf"{web}/invites", InvitesHandler, given),

@@ -16,14 +16,17 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from datetime import datetime
+from pathlib import Path, PurePosixPath
 from typing import IO
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlmodel import Session
 
 from storage.exports.cells import is_risky, strip_illegal
+from storage.exports.report_options import ReportOptions
 from storage.files.documents import DocumentFile, period_documents, signed_file_name
 from storage.files.store import FileStore
 from storage.models import Agency, DocumentPurpose, ReportingPeriod
@@ -156,3 +159,36 @@ def write_bundle(
         title = f"Danh mục văn bản, tệp kèm theo - {period.title}"
         archive.writestr(INDEX, index_bytes(rows, title=title))
     return Bundled(len(rows), table_rows)
+
+
+def write_period_bundle(
+    stream: IO[bytes],
+    *,
+    session: Session,
+    period: ReportingPeriod,
+    store: FileStore,
+    made_at: datetime,
+    zone: ZoneInfo,
+    options: ReportOptions,
+    template: Path | None,
+) -> Bundled:
+    """The period's bundle with its table and draft made here: what `baocao export --bundle`
+    and the web console's download both write."""
+    from storage.exports.docx_report import write_docx
+    from storage.exports.questions import load_view
+    from storage.exports.table import ConsolidatedTable
+    from storage.exports.xlsx import write_xlsx
+    from storage.summary import load_period
+
+    today = made_at.astimezone(zone).date()
+    table = ConsolidatedTable(session, periods=[period], today=today, zone=zone, made_at=made_at)
+    facts = load_period(session, period=period, today=today, with_text=True)
+    view = load_view(session, periods=[period])
+    return write_bundle(
+        stream,
+        session=session,
+        period=period,
+        store=store,
+        table=lambda part: write_xlsx(table, part),
+        draft=lambda part: write_docx(facts, view, part, options=options, template=template),
+    )

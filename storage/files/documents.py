@@ -293,3 +293,21 @@ def may_read(
         role == MemberRole.secretariat or (role == MemberRole.focal and agency == agency_id)
         for role, agency in roles
     )
+
+
+def submission_documents(
+    session: Session, *, submission_id: int, version: int
+) -> list[DocumentFile]:
+    """The documents of one version of a submission (the web console's agency page)."""
+    version_id = session.exec(
+        select(SubmissionVersion.id).where(
+            SubmissionVersion.submission_id == submission_id, SubmissionVersion.version == version
+        )
+    ).first()
+    return [] if version_id is None else version_documents(session, version_id=version_id)
+
+
+def document_file(session: Session, *, document_id: int) -> DocumentFile | None:
+    """A kept document that some report version holds, or None."""
+    found = session.exec(_held_query().where(VersionDocument.document_id == document_id)).first()
+    return None if found is None else _held(*found)
