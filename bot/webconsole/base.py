@@ -62,7 +62,7 @@ class Console:
     session_hours: int
     public_url: str
     options: ConsoleOptions = field(default_factory=ConsoleOptions)
-    store: FileStore | None = None  # where kept documents are read (issue 12)
+    store: FileStore | None = None  # where kept documents are read
     templates: Templates = field(default_factory=Templates)
 
     @property
