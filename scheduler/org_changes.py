@@ -16,6 +16,7 @@ from storage import audit
 from storage import reminders as store
 from storage.agency_history import Moves
 from storage.clock import Clock
+from storage.i18n import Language, translate
 from storage.members import person_identities
 from storage.models import AgencyChange, AgencyChangeKind
 from storage.org_changes import carry_out_all, due_changes
@@ -24,35 +25,26 @@ KIND = "org_change"
 log = logging.getLogger(__name__)
 
 
-def notice_text(change: AgencyChange, *, agency: str, successor: str) -> str:
-    """What a focal point reads: in Vietnamese, then in English (like the other notices)."""
-    day = day_text(change.effective_on)
-    iso = f"{change.effective_on:%Y-%m-%d}"
+def notice_text(
+    change: AgencyChange, *, agency: str, successor: str, language: Language = "vi"
+) -> str:
+    """What a focal point reads, in the bot's language."""
+    day = day_text(change.effective_on, language)
     if not successor:
-        return (
-            f"Thay đổi tổ chức: {agency} giải thể từ {day}. Vai trò đầu mối của bạn đã kết thúc. "
-            "Báo cáo đã nộp và bản nháp chưa nộp vẫn được lưu; thư ký kế hoạch xem được.\n"
-            f"Reorganisation: {agency} was dissolved on {iso}. Your role as its focal point has "
-            "ended; its reports and unsent drafts are kept."
-        )
-    how = "sáp nhập vào" if change.kind == AgencyChangeKind.merge else "được chia tách; tiếp nhận:"
-    how_en = "merged into" if change.kind == AgencyChangeKind.merge else "was split; taken over by"
-    return (
-        f"Thay đổi tổ chức: từ {day}, {agency} {how} {successor}. Bạn tiếp tục là đầu mối, "
-        f"nay của {successor}; các báo cáo còn phải nộp chuyển sang {successor}, báo cáo đã nộp "
-        f"vẫn giữ dưới tên {agency}.\n"
-        f"Reorganisation: from {iso}, {agency} {how_en} {successor}. You are now a focal point "
-        f"of {successor}."
-    )
+        return translate("org.notice.dissolved", language, agency=agency, day=day)
+    key = "org.notice.merged" if change.kind == AgencyChangeKind.merge else "org.notice.split"
+    return translate(key, language, agency=agency, day=day, successor=successor)
 
 
 def notices(
-    session: Session, carried: Sequence[tuple[AgencyChange, Moves]]
+    session: Session, carried: Sequence[tuple[AgencyChange, Moves]], language: Language = "vi"
 ) -> list[store.NewMessage]:
     out = []
     for change, moves in carried:
         for told in moves.told:
-            text = notice_text(change, agency=told.agency, successor=told.successor)
+            text = notice_text(
+                change, agency=told.agency, successor=told.successor, language=language
+            )
             for identity in person_identities(session, person_id=told.person_id):
                 if not identity.reachable:
                     continue
@@ -70,13 +62,25 @@ def notices(
     return out
 
 
-def tell(session: Session, carried: Sequence[tuple[AgencyChange, Moves]], *, clock: Clock) -> int:
+def tell(
+    session: Session,
+    carried: Sequence[tuple[AgencyChange, Moves]],
+    *,
+    clock: Clock,
+    language: Language = "vi",
+) -> int:
     """Queue the notices of changes just carried out; returns how many were queued."""
-    return len(store.enqueue_many(session, notices(session, carried), now=clock.now()))
+    queued = notices(session, carried, language)
+    return len(store.enqueue_many(session, queued, now=clock.now()))
 
 
 def carry_out_due(
-    session: Session, *, clock: Clock, zone: ZoneInfo, today: date | None = None
+    session: Session,
+    *,
+    clock: Clock,
+    zone: ZoneInfo,
+    today: date | None = None,
+    language: Language = "vi",
 ) -> list[tuple[AgencyChange, Moves]]:
     """The changes whose day has come: carried out, and the people concerned told."""
     day = today or clock.now().astimezone(zone).date()
@@ -87,7 +91,7 @@ def carry_out_due(
     carried = carry_out_all(session, changes, clock=clock, zone=zone, failed=failed)
     for change, reason in failed:  # left pending: the operator sees it in `baocao org list`
         log.warning("agency change %s cannot take effect: %s", change.id, reason)
-    told = tell(session, carried, clock=clock)
+    told = tell(session, carried, clock=clock, language=language)
     for change, _moves in carried:
         audit.record(
             session,

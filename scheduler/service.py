@@ -131,7 +131,10 @@ class SchedulerService:
                 self.planner.notify_held(session, held=held, now=now)
             # A reorganisation recorded ahead takes effect on its day, before that day's
             # reminders are planned (so they go to the successors).
-            for change, _moves in carry_out_due(session, clock=self.clock, zone=self.zone):
+            language = self.planner.policy.language
+            for change, _moves in carry_out_due(
+                session, clock=self.clock, zone=self.zone, language=language
+            ):
                 log.info("agency change %s (%s) took effect", change.id, change.kind)
             if self.auto_close_after is not None:
                 for key in auto_close(

@@ -82,7 +82,7 @@ def apply_file(app: App, org_file: OrgFile, *, dry_run: bool) -> int:
         if dry_run:
             session.rollback()
         else:
-            told = tell(session, applied.carried, clock=app.clock)
+            told = tell(session, applied.carried, clock=app.clock, language=app.settings.language)
             audit.record(
                 session,
                 clock=app.clock,

@@ -271,7 +271,7 @@ def _apply(app: App, session: Session, spec: ChangeSpec, today: date) -> str | N
         for problem in error.problems:
             print(f"Không thực hiện được: {problem.message}.", file=sys.stderr)
         return None
-    tell(session, applied.carried, clock=app.clock)
+    tell(session, applied.carried, clock=app.clock, language=app.settings.language)
     audit.record(
         session,
         clock=app.clock,
