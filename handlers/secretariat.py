@@ -25,6 +25,7 @@ from storage.agencies import AgencyIndex
 from storage.models import ConversationState, PeriodStatus, Plan, ReportingPeriod
 from storage.outbox import enqueue
 from storage.periods import reporting_agencies
+from storage.plans import period_file_key
 from storage.reminders import TaskRef
 from storage.reports import TaskStatus
 from storage.requests import find_period, list_periods
@@ -146,7 +147,8 @@ def summary(ctx: Context, args: str) -> list[Reply]:
         Option(ctx.t("summary.opt.report"), f"/report {key}"),
     )
     messages = chunk([b for b in blocks if b])
-    chart = OutgoingFile(f"bieu-do-{period.key}.png", _chart(ctx, figures), "image/png")
+    stem = period_file_key(ctx.session, period)
+    chart = OutgoingFile(f"bieu-do-{stem}.png", _chart(ctx, figures), "image/png")
     return [
         *(Reply(text) for text in messages[:-1]),
         Reply(messages[-1], options, chart),
@@ -447,7 +449,7 @@ def export(ctx: Context, args: str) -> list[Reply]:
     else:
         period = asked.periods[0]
         what = ctx.t("export.what.one", title=period.title, code=period.key)
-        name = period.key
+        name = period_file_key(ctx.session, period)
     stamp = f"{ctx.today():%Y%m%d}"
     ctx.audit("export", "ok", periods=[p.key for p in asked.periods], formats=sorted(asked.formats))
     if "csv" in asked.formats:
@@ -471,7 +473,7 @@ def draft_report(ctx: Context, args: str) -> list[Reply]:
     facts = _facts(ctx, period, with_text=True)
     figures = summarize(facts)
     file = OutgoingFile(
-        f"du-thao-bao-cao-{period.key}-{ctx.today():%Y%m%d}.docx",
+        f"du-thao-bao-cao-{period_file_key(ctx.session, period)}-{ctx.today():%Y%m%d}.docx",
         docx_bytes(
             facts,
             load_view(ctx.session, periods=[period]),

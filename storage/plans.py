@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -14,6 +15,7 @@ from storage.models import (
     PlanAgency,
     PlanDuty,
     PlanDutyAgency,
+    ReportingPeriod,
     Task,
     TaskAssignment,
     TaskRole,
@@ -170,3 +172,13 @@ def agency_changes(session: Session, *, plan: Plan) -> list[dict[str, Any]]:
         }
         for c in changes
     ]
+
+
+def period_file_key(session: Session, period: ReportingPeriod) -> str:
+    """The period's part of a file name: its key, and with several plans also its plan's code,
+    so two plans' files of the same year never share a name ("2026-15-kh-skhcn")."""
+    if len(list_plans(session)) < 2:
+        return period.key
+    plan = session.get(Plan, period.plan_id)
+    code = re.sub(r"[^a-z0-9]+", "-", plan.code.lower()).strip("-") if plan else ""
+    return f"{period.key}-{code}" if code else period.key

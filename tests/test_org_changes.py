@@ -303,6 +303,24 @@ def test_a_rename_keeps_the_former_name_and_what_was_filed_reads_under_it(app, t
     assert "đầu mối của Sở Khoa học và Công nghệ tỉnh Lâm Đồng" in say(app, "u1", "/whoami")
 
 
+def test_a_created_agency_is_known_from_its_day_and_owes_nothing_it_was_not_given(app, tmp_path):
+    app.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=VN))
+    path = tmp_path / "create.yaml"
+    path.write_text(
+        "changes:\n"
+        "  - create: {code: ubnd-xa-quang-khe, name: Ủy ban nhân dân xã Quảng Khê,"
+        " kind: district}\n"
+        "    effective: 2026-12-01\n",
+        encoding="utf-8",
+    )
+    assert apply_file(app, read_org_file(path), dry_run=False) == 0
+    with app.make_session() as session:
+        created = find_agency(session, "Ủy ban nhân dân xã Quảng Khê")
+        assert created is not None and created.code == "ubnd-xa-quang-khe"
+        assert "ubnd-xa-quang-khe" not in owing(session)  # no task given to it yet
+    assert "Ủy ban nhân dân xã Quảng Khê" in say(app, "operator", "/agencies")
+
+
 def test_the_example_file_is_well_formed():
     read = read_org_file(REORG)
     assert read.problems == [] and len(read.changes) == 6

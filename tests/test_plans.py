@@ -3,8 +3,10 @@ obligations belong to each plan, and importing a second plan never changes the f
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
+import docx
 import pytest
 from sqlmodel import select
 
@@ -17,7 +19,7 @@ from storage.plan_import import import_file
 from storage.plans import describe_plan, get_plan, list_plans
 from storage.scope import scope_rows
 from storage.summary import load_period
-from tests.conftest import VN
+from tests.conftest import VN, ChatUser
 from tests.people import register, say
 from tests.plan_files import small_form, write_yaml
 
@@ -120,6 +122,7 @@ def test_importing_a_second_plan_never_changes_the_first(app, tmp_path):
         ]
 
 
+@pytest.mark.both_databases
 def test_an_agency_is_reminded_and_reports_per_plan(app, tmp_path, monkeypatch, capsys):
     import_second(app, tmp_path)
     register(app, "u1", "so-yte")
@@ -150,6 +153,19 @@ def test_an_agency_is_reminded_and_reports_per_plan(app, tmp_path, monkeypatch, 
     ours = say(app, "operator", "2")
     assert f"Kế hoạch {SECOND}" in ours and "Phải báo cáo: 4 cơ quan\n- Đã nộp: 1 " in ours
     assert "- Đã nộp: 0 " in say(app, "operator", "/summary 452/KH-UBND")
+    # /missing, the chart and the draft are per plan too, and their files are told apart.
+    missing = say(app, "operator", f"/missing {SECOND}")
+    assert "Sở Y tế" not in missing and "Trung tâm Chuyển đổi số" in missing
+    secretariat = ChatUser(app, "console", "operator")
+    charted = [r.file for r in secretariat.send(f"/summary {SECOND}") if r.file]
+    assert [f.file_name for f in charted] == ["bieu-do-2026-15-kh-skhcn.png"]
+    [drafted] = [r.file for r in secretariat.send(f"/report {SECOND}") if r.file]
+    assert drafted.file_name.startswith("du-thao-bao-cao-2026-15-kh-skhcn-")
+    document = docx.Document(io.BytesIO(drafted.data))
+    draft = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for row in t.rows for c in row.cells
+    )
+    assert "Đã số hóa 1.200 hồ sơ" in draft and "Phổ biến, quán triệt" not in draft
 
     monkeypatch.setenv("BAOCAO_DATABASE_URL", app.engine.url.render_as_string(False))
     assert main(["export", "-o", str(tmp_path / "t.csv")]) == 1
