@@ -6,6 +6,10 @@ Tests wait on conditions with deadlines (`settle`, `wait_for_messages`, `wait_un
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
+import httpx
 import pytest
 from sqlmodel import select
 
@@ -28,6 +32,7 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZaloBot
 from tests.people import invite_code
 from tests.plan_files import small_plan_with_form, write_yaml
+from tests.test_downloads import free_port
 from tests.test_reminders_support import at
 
 # The shared fixtures (pytest finds them by name in this module).
@@ -78,7 +83,15 @@ def small(tmp_path):
 def test_a_full_report_on_zalo_with_numbered_options_and_a_photo(
     start_zalo, zalo: FakeZaloBot, small
 ):
-    bot = start_zalo(**small)
+    port = free_port()
+    thu = zalo.user("Thu", user_id="5a10c0ffee5a10c0ffee")  # the secretariat, on Zalo too
+    bot = start_zalo(
+        **small,
+        options=replace(support.QUICK, web_port=None),
+        public_url=f"http://127.0.0.1:{port}",
+        http_port=port,
+        admins=f"zalo:{thu.user_id}",
+    )
     lan = zalo.user("Lan")
     assert "Đăng ký thành công" in register_on_zalo(bot, lan, "so-a")
 
@@ -121,6 +134,17 @@ def test_a_full_report_on_zalo_with_numbered_options_and_a_photo(
     assert bot.app.files.get(files[1].key) == annex
     assert page_images(bot.app.files.get(files[0].key)) == pages
     assert all(len(m.text) <= 2000 for m in lan.messages)
+
+    # The secretariat gets them back on Zalo as personal download links: the very bytes.
+    viewed = bot.say(thu, "/view so-a")
+    links = dict(re.findall(r"Tải tệp “([^”]+)” tại: (http://\S+)", viewed))
+    assert set(links) == {"so-a_7-BC-SA.pdf", files[1].file_name}, viewed
+    for name, url in links.items():
+        with httpx.Client() as browser:
+            answer = browser.get(url)
+        kept = files[0] if name.endswith(".pdf") else files[1]
+        assert answer.status_code == 200 and answer.content == bot.app.files.get(kept.key)
+    assert "Tải tệp" not in bot.say(lan, "/view so-b")  # a focal point: no other agency's file
 
 
 def test_baocao_run_starts_zalo_beside_telegram(make_app, fake, zalo: FakeZaloBot, loop):
