@@ -10,24 +10,16 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from bot.app import App
-from bot.commands.common import Handler, print_problems
+from bot.commands.common import Handler, print_problems, say
 from bot.settings import Settings
 from scheduler.org_changes import tell
 from storage import audit
 from storage.agency_history import HistoryError, Moves
-from storage.models import Agency, AgencyChange, AgencyChangeKind
+from storage.i18n import translate
+from storage.models import Agency, AgencyChange
 from storage.org_changes import Applied, apply_changes, history
 from storage.org_file import OrgFile, read_org_file
 from storage.plan_document import PlanFileError
-
-VERBS = {
-    AgencyChangeKind.create: "thành lập",
-    AgencyChangeKind.rename: "đổi tên",
-    AgencyChangeKind.merge: "sáp nhập",
-    AgencyChangeKind.split: "chia tách",
-    AgencyChangeKind.dissolve: "giải thể",
-}
-ROLES = {"lead": "chủ trì", "coordinating": "phối hợp"}
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
@@ -49,7 +41,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         app.prepare()
         if args.org_command == "list":
             with app.make_session() as session:
-                print(history_text(session))
+                print(history_text(session, settings.language))
             return 0
         try:
             org_file = read_org_file(args.file)
@@ -78,7 +70,7 @@ def apply_file(app: App, org_file: OrgFile, *, dry_run: bool) -> int:
             problems=org_file.problems,
         )
         names = {a.id: a for a in session.exec(select(Agency)).all()}
-        text = applied_text(applied, names, dry_run=dry_run)
+        text = applied_text(applied, names, dry_run=dry_run, language=app.settings.language)
         if dry_run:
             session.rollback()
         else:
@@ -98,13 +90,13 @@ def apply_file(app: App, org_file: OrgFile, *, dry_run: bool) -> int:
             )
             session.commit()
             if told:
-                text += f"\nĐã xếp {told} tin báo cho các đầu mối liên quan vào hàng đợi."
+                text += "\n" + say(app.settings, "org.told", count=told)
     except PlanFileError as error:
         session.rollback()
         return print_problems(error, app.settings.language)
     except HistoryError as error:  # the checks above are meant to catch this first
         session.rollback()
-        print(f"Không thực hiện được / cannot apply: {error}", file=sys.stderr)
+        print(say(app.settings, "org.failed", reason=error), file=sys.stderr)
         return 1
     finally:
         session.close()
@@ -112,105 +104,99 @@ def apply_file(app: App, org_file: OrgFile, *, dry_run: bool) -> int:
     return 0
 
 
-def describe(change: AgencyChange, names: dict[int | None, Agency]) -> str:
+def describe(change: AgencyChange, names: dict[int | None, Agency], language: str = "vi") -> str:
     """'01/03/2025 sáp nhập Sở Thông tin và Truyền thông [so-tttt] vào Sở KH&CN [so-khcn]'."""
     agency = names[change.agency_id]
     who = f"{change.detail.get('name') or agency.name} [{agency.code}]"
     successors = "; ".join(f"{names[i].name} [{names[i].code}]" for i in change.successor_ids)
-    head = f"{change.effective_on:%d/%m/%Y} {VERBS.get(change.kind, change.kind)}"  # type: ignore[call-overload]
-    if change.kind == AgencyChangeKind.rename:
-        return f"{head} {change.detail.get('from', '')} [{agency.code}] → {change.detail.get('to')}"
-    if change.kind == AgencyChangeKind.merge:
-        return f"{head} {who} vào {successors}"
-    if change.kind == AgencyChangeKind.split:
-        return f"{head} {who} thành {successors}"
-    return f"{head} {who}"
+    return translate(
+        f"cli.org.change.{change.kind}",
+        language,
+        day=f"{change.effective_on:%d/%m/%Y}",
+        who=who,
+        successors=successors,
+        old=change.detail.get("from", ""),
+        new=change.detail.get("to", ""),
+        code=agency.code,
+    )
 
 
-def moves_lines(moves: Moves) -> list[str]:
-    def pairs(items: list[tuple[str, ...]], shown: int = 12) -> str:
-        text = "; ".join(" ".join(part for part in item if part) for item in items[:shown])
-        return text + (f"; … và {len(items) - shown} mục khác" if len(items) > shown else "")
+def moves_lines(moves: Moves, language: str = "vi") -> list[str]:
+    def say(key: str, /, **values: object) -> str:
+        return translate(f"cli.org.{key}", language, **values)
 
-    lines = []
-    if moves.focal_points:
-        lines.append("đầu mối: " + pairs([(f"{p} ({a} → {b})",) for p, a, b in moves.focal_points]))
-    if moves.ended_roles:
-        lines.append(
-            "đầu mối thôi vai trò (được báo tin): "
-            + pairs([(f"{p} ({a})",) for p, a in moves.ended_roles])
-        )
-    if moves.owed:
-        lines.append(
-            "kỳ còn phải nộp: "
-            + pairs([(f"{p} {k} ({a} → {b or 'không ai'})",) for p, k, a, b in moves.owed])
-        )
-    if moves.drafts:
-        lines.append("bản nháp: " + pairs([(f"{k} ({a} → {b})",) for k, a, b in moves.drafts]))
-    if moves.kept_drafts:
-        lines.append("bản nháp giữ lại: " + pairs([(f"{k} ({a})",) for k, a in moves.kept_drafts]))
-    if moves.task_roles:
-        lines.append(
-            "vai trò nhiệm vụ: "
-            + pairs(
-                [
-                    (f"{p} NV {n} {ROLES.get(r, r)} ({a} → {b or 'bỏ'})",)
-                    for p, n, r, a, b in moves.task_roles
-                ]
-            )
-        )
-    if moves.scopes:
-        lines.append(
-            "phạm vi thư ký đặt: "
-            + pairs([(f"{p} NV {n} ({a} → {b or 'bỏ'})",) for p, n, a, b in moves.scopes])
-        )
-    if moves.duties:
-        lines.append(
-            "nhiệm vụ mục IV: "
-            + pairs([(f"{p} mục {n} ({a} → {b or 'bỏ'})",) for p, n, a, b in moves.duties])
-        )
-    if moves.groups:
-        lines.append(
-            "nhóm: " + pairs([(f"{g} ({a} → {b or 'bỏ'})",) for g, a, b in moves.groups], 4)
-        )
-    if moves.kept_reports:
-        lines.append(
-            "báo cáo đã nộp giữ với cơ quan nộp: "
-            + pairs([(f"{p} {k} {a}",) for p, k, a in moves.kept_reports])
-        )
+    def pairs(items: list[str], shown: int = 12) -> str:
+        text = "; ".join(items[:shown])
+        more = len(items) - shown
+        return text + (say("more", count=more) if more > 0 else "")
+
+    nobody, dropped = say("nobody"), say("dropped")
+    role = {r: translate(f"remind.role.{r}", language) for r in ("lead", "coordinating")}
+    found: list[tuple[str, list[str], int]] = [
+        ("focal_points", [f"{p} ({a} → {b})" for p, a, b in moves.focal_points], 12),
+        ("ended_roles", [f"{p} ({a})" for p, a in moves.ended_roles], 12),
+        ("owed", [f"{p} {k} ({a} → {b or nobody})" for p, k, a, b in moves.owed], 12),
+        ("drafts", [f"{k} ({a} → {b})" for k, a, b in moves.drafts], 12),
+        ("kept_drafts", [f"{k} ({a})" for k, a in moves.kept_drafts], 12),
+        (
+            "task_roles",
+            [
+                say("task_role", plan=p, number=n, role=role.get(r, r), old=a, new=b or dropped)
+                for p, n, r, a, b in moves.task_roles
+            ],
+            12,
+        ),
+        (
+            "scopes",
+            [say("task", plan=p, number=n, old=a, new=b or dropped) for p, n, a, b in moves.scopes],
+            12,
+        ),
+        (
+            "duties",
+            [say("duty", plan=p, number=n, old=a, new=b or dropped) for p, n, a, b in moves.duties],
+            12,
+        ),
+        ("groups", [f"{g} ({a} → {b or dropped})" for g, a, b in moves.groups], 4),
+        ("kept_reports", [f"{p} {k} {a}" for p, k, a in moves.kept_reports], 12),
+    ]
+    lines = [
+        say(f"moved.{kind}", items=pairs(items, shown)) for kind, items, shown in found if items
+    ]
     if moves.renamed:
-        lines.append(f"tên cũ «{moves.renamed[0]}» vẫn tra cứu được")
+        lines.append(say("renamed", name=moves.renamed[0]))
     return lines
 
 
-def applied_text(applied: Applied, names: dict[int | None, Agency], *, dry_run: bool) -> str:
+def applied_text(
+    applied: Applied, names: dict[int | None, Agency], *, dry_run: bool, language: str = "vi"
+) -> str:
+    def say(key: str, /, **values: object) -> str:
+        return translate(f"cli.org.{key}", language, **values)
+
     lines = []
     for change, moves in applied.carried:
         waits = change.id in {c.id for c in applied.scheduled}
-        lines.append(describe(change, names) + (" (chờ đến ngày hiệu lực)" if waits else ""))
-        lines += [f"  {line}" for line in moves_lines(moves)]
+        lines.append(describe(change, names, language) + (say("waits") if waits else ""))
+        lines += [f"  {line}" for line in moves_lines(moves, language)]
     if not dry_run:
         for change in applied.scheduled:
-            lines.append(describe(change, names) + ": đã ghi, có hiệu lực vào ngày này")
+            lines.append(describe(change, names, language) + say("recorded_for_day"))
     for where in applied.skipped:
-        lines.append(f"{where}: đã áp dụng trước đây, bỏ qua")
+        lines.append(say("skipped", where=where))
     if dry_run:
-        lines.append("Thử, không ghi gì vào cơ sở dữ liệu. Dry run: nothing was written.")
+        lines.append(say("dry_run"))
     else:
-        lines.append(
-            f"Đã ghi {len(applied.recorded)} thay đổi, {len(applied.carried)} đã có hiệu lực. "
-            f"Recorded {len(applied.recorded)} changes."
-        )
+        lines.append(say("done", recorded=len(applied.recorded), carried=len(applied.carried)))
     return "\n".join(lines)
 
 
-def history_text(session: Session) -> str:
+def history_text(session: Session, language: str = "vi") -> str:
     rows = history(session)
     if not rows:
-        return "Chưa có thay đổi tổ chức nào. No agency changes recorded."
+        return translate("cli.org.no_history", language)
     names = {a.id: a for a in session.exec(select(Agency)).all()}
     lines = []
     for change, _agency, _successors in rows:
-        state = "" if change.carried_out_at else " (chờ hiệu lực)"
-        lines.append(describe(change, names) + state)
+        state = "" if change.carried_out_at else translate("cli.org.not_yet", language)
+        lines.append(describe(change, names, language) + state)
     return "\n".join(lines)

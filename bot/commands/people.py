@@ -154,10 +154,9 @@ def run_invite(settings: Settings, args: argparse.Namespace) -> int:
                     print(say(settings, "invite.unknown_agency", name=args.agency), file=sys.stderr)
                     return 1
                 if agency.ended_on is not None:
+                    ended = f"{agency.ended_on:%d/%m/%Y}"
                     print(
-                        f"{agency.name} không còn hoạt động từ {agency.ended_on:%d/%m/%Y}. "
-                        "Xem: baocao org list",
-                        file=sys.stderr,
+                        say(settings, "agency.ended", name=agency.name, day=ended), file=sys.stderr
                     )
                     return 1
             valid_for = args.expires or timedelta(days=settings.invite_days)
@@ -203,7 +202,7 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
         today = app.clock.now().astimezone(settings.zone).date()
         effective = parse_day(args.effective) if args.effective else today
         if effective is None:
-            print(f"Ngày không hợp lệ / invalid date: {args.effective!r}", file=sys.stderr)
+            print(say(settings, "agency.bad_date", value=args.effective), file=sys.stderr)
             return 2
         with transaction(app.make_session) as session:
             if args.agency_command == "rename":
@@ -232,8 +231,12 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
                 )
                 if _apply(app, session, spec, today) is None:
                     return 1
-                when = "" if effective <= today else f" từ {effective:%d/%m/%Y}"
-                print(f"Đã đổi tên{when}: {old} → {spec.new_name} (tên cũ vẫn tra cứu được).")
+                when = (
+                    ""
+                    if effective <= today
+                    else say(settings, "agency.from", day=f"{effective:%d/%m/%Y}")
+                )
+                print(say(settings, "agency.renamed", old=old, new=spec.new_name, when=when))
                 return 0
             source = find_agency(session, args.source, follow_merges=False)
             target = find_agency(session, args.target)
@@ -243,9 +246,9 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
                     return 1
             assert source is not None and target is not None
             if source.ended_on is not None:
+                ended = f"{source.ended_on:%d/%m/%Y}"
                 print(
-                    f"Không sáp nhập được: {source.name} đã được sáp nhập hoặc đã ngừng "
-                    f"từ {source.ended_on:%d/%m/%Y}.",
+                    say(settings, "agency.merged_before", name=source.name, day=ended),
                     file=sys.stderr,
                 )
                 return 1
@@ -255,7 +258,9 @@ def run_agency(settings: Settings, args: argparse.Namespace) -> int:
             moved = _apply(app, session, spec, today)
             if moved is None:
                 return 1
-            print(f"Đã sáp nhập {source.name} vào {target.name}{moved}")
+            print(
+                say(settings, "agency.merged", source=source.name, target=target.name, moved=moved)
+            )
             return 0
     finally:
         app.close()
@@ -269,7 +274,8 @@ def _apply(app: App, session: Session, spec: ChangeSpec, today: date) -> str | N
         )
     except PlanFileError as error:
         for problem in error.problems:
-            print(f"Không thực hiện được: {problem.message}.", file=sys.stderr)
+            reason = problem.render(app.settings.language)
+            print(say(app.settings, "org.failed", reason=reason), file=sys.stderr)
         return None
     tell(session, applied.carried, clock=app.clock, language=app.settings.language)
     audit.record(
@@ -280,10 +286,11 @@ def _apply(app: App, session: Session, spec: ChangeSpec, today: date) -> str | N
         channel="cli",
         detail={"agencies": spec.agencies, "effective": spec.effective_on.isoformat()},
     )
+    language = app.settings.language
     if not applied.carried:
-        return f" (có hiệu lực từ {spec.effective_on:%d/%m/%Y})."
-    lines = [line for _change, moves in applied.carried for line in moves_lines(moves)]
-    return ". " + ("; ".join(lines) if lines else "không có gì phải chuyển") + "."
+        return say(app.settings, "agency.takes_effect", day=f"{spec.effective_on:%d/%m/%Y}")
+    lines = [line for _change, moves in applied.carried for line in moves_lines(moves, language)]
+    return ". " + ("; ".join(lines) if lines else say(app.settings, "agency.nothing_moved")) + "."
 
 
 def _list(app: App) -> int:
