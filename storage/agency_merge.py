@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from storage.clock import Clock
+from storage.i18n import Text, text
 from storage.models import Agency, Submission
 from storage.org_changes import apply_changes
 from storage.org_file import ChangeSpec
@@ -21,7 +22,17 @@ PROVINCE_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class MergeError(Exception):
-    pass
+    """Why a merge cannot be done; `render` words it in the reader's language."""
+
+    def __init__(self, *reasons: Text | str) -> None:
+        self.reasons = reasons
+        super().__init__(self.render("vi"))
+
+    def render(self, language: str) -> str:
+        return "; ".join(
+            reason.render(language) if isinstance(reason, Text) else reason
+            for reason in self.reasons
+        )
 
 
 @dataclass
@@ -41,13 +52,13 @@ def merge_agencies(
 ) -> MergeResult:
     """Record the merge (from today, or `effective_on`) and carry it out if due."""
     if source.id == target.id:
-        raise MergeError("không thể sáp nhập một cơ quan vào chính nó")
+        raise MergeError(text("merge.self"))
     if source.is_group or target.is_group:
-        raise MergeError("chỉ sáp nhập được cơ quan, không phải nhóm cơ quan")
+        raise MergeError(text("merge.group"))
     if source.ended_on is not None:
-        raise MergeError(f"{source.name} đã được sáp nhập trước đó")
+        raise MergeError(text("merge.source_gone", name=source.name))
     if target.ended_on is not None:
-        raise MergeError(f"{target.name} đã được sáp nhập vào cơ quan khác")
+        raise MergeError(text("merge.target_gone", name=target.name))
     today = clock.now().astimezone(zone).date()
     spec = ChangeSpec("merge", "merge", effective_on or today, [source.code], [target.code])
     try:
@@ -55,7 +66,7 @@ def merge_agencies(
             session, [spec], source="merge", clock=clock, zone=zone, today=today
         )
     except PlanFileError as error:
-        raise MergeError("; ".join(p.message for p in error.problems)) from None
+        raise MergeError(*(problem.detail for problem in error.problems)) from None
     result = MergeResult()
     for _change, moves in applied.carried:
         if moves.focal_points:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from storage.agencies import ENDING_KINDS, AgencyIndex, add_name
 from storage.agency_history import HistoryError, Moves, carry_out
 from storage.clock import Clock
+from storage.i18n import Text, text
 from storage.models import Agency, AgencyChange, AgencyChangeKind, Plan, Task
 from storage.org_file import ChangeSpec, NewAgency
 from storage.plan_document import PlanFileError, Problem
@@ -55,15 +56,15 @@ class _Checker:
         self.pending = {agency.code: change.effective_on for change, agency in pending}
         self.plans = {p.code: p.id for p in session.exec(select(Plan)).all()}
 
-    def problem(self, where: str, code: str, message: str) -> None:
+    def problem(self, where: str, code: str, message: Text) -> None:
         self.problems.append(Problem(where, code, message))
 
     def find(self, where: str, reference: str) -> Agency | None:
         agency = self.index.find(reference)
         if agency is None:
-            self.problem(where, "unknown_agency", f"cơ quan không xác định: {reference!r}")
+            self.problem(where, "unknown_agency", text("problem.unknown_agency", code=reference))
         elif agency.is_group:
-            self.problem(where, "group", f"{reference!r} là nhóm cơ quan, không phải một cơ quan")
+            self.problem(where, "group", text("org.problem.group", name=reference))
             return None
         return agency
 
@@ -83,7 +84,7 @@ class _Checker:
         for new in created:
             where = f"{spec.where}: {new.code}"
             if new.code in self.new or self.index.by_code.get(new.code) is not None:
-                self.problem(where, "duplicate_code", f"mã {new.code!r} đã có")
+                self.problem(where, "duplicate_code", text("org.problem.code_taken", code=new.code))
                 continue
             self.new[new.code] = (new, spec.effective_on, spec.where)
 
@@ -101,7 +102,11 @@ class _Checker:
                 self.problem(
                     where,
                     "changed_twice",
-                    f"{agency.name} đã ngừng ở thay đổi khác ({self.ends[agency.code][1]})",
+                    text(
+                        "org.problem.changed_twice",
+                        name=agency.name,
+                        other=self.ends[agency.code][1],
+                    ),
                 )
                 continue
             self.ends[agency.code] = (spec.effective_on, spec.where)
@@ -135,7 +140,9 @@ class _Checker:
                         reported.add(frozenset(loop))
                         chain = " → ".join([*loop, nxt])
                         self.problem(
-                            self._where_of(loop[0]), "merge_cycle", f"vòng sáp nhập: {chain}"
+                            self._where_of(loop[0]),
+                            "merge_cycle",
+                            text("org.problem.cycle", chain=chain),
                         )
                 elif nxt not in in_cycle:
                     walk(nxt, [*path, nxt])
@@ -163,9 +170,13 @@ class _Checker:
             if d is not None
         ]
         if begins is not None and begins > day:
-            self.problem(where, "not_yet", f"{name} chỉ có từ {_day(begins)}, sau {_day(day)}")
+            self.problem(
+                where,
+                "not_yet",
+                text("org.problem.begins_after", name=name, begins=_day(begins), day=_day(day)),
+            )
         elif ends and min(ends) <= day:
-            self.problem(where, "ended", f"{name} không còn từ {_day(min(ends))}")
+            self.problem(where, "ended", text("org.problem.gone", name=name, day=_day(min(ends))))
 
     def _check(self, spec: ChangeSpec, cyclic: set[str]) -> None:
         day = spec.effective_on
@@ -181,18 +192,25 @@ class _Checker:
                 continue
             sources.append(agency)
             if agency.ended_on is not None:
-                self.problem(where, "ended", f"{agency.name} đã ngừng từ {_day(agency.ended_on)}")
+                ended = _day(agency.ended_on)
+                self.problem(where, "ended", text("org.problem.ended", name=agency.name, day=ended))
             elif agency.code in self.pending:
                 self.problem(
                     where,
                     "pending",
-                    f"{agency.name} đã có thay đổi chờ hiệu lực từ "
-                    f"{_day(self.pending[agency.code])}",
+                    text(
+                        "org.problem.pending",
+                        name=agency.name,
+                        day=_day(self.pending[agency.code]),
+                    ),
                 )
             elif spec.kind == AgencyChangeKind.rename:
                 self._exists(where, agency.code, agency.name, day, cyclic=cyclic)
             elif agency.valid_from is not None and agency.valid_from > day:
-                self.problem(where, "not_yet", f"{agency.name} chỉ có từ {_day(agency.valid_from)}")
+                begins = _day(agency.valid_from)
+                self.problem(
+                    where, "not_yet", text("org.problem.begins", name=agency.name, day=begins)
+                )
         source_codes = {a.code for a in sources}
         for position, successor in enumerate(spec.into, start=1):
             where = f"{spec.where}.into" + (f"[{position}]" if len(spec.into) > 1 else "")
@@ -204,9 +222,7 @@ class _Checker:
             if code is None:
                 continue
             if code in source_codes:
-                self.problem(
-                    where, "self", f"{successor!r} không thể là cơ quan kế tiếp của chính nó"
-                )
+                self.problem(where, "self", text("org.problem.self", name=successor))
                 continue
             name = agency.name if agency else self.new[code][0].name
             self._exists(where, code, name, day, cyclic=cyclic)
@@ -220,7 +236,9 @@ class _Checker:
     def _free_name(self, where: str, name: str, *, allowed: set[str]) -> None:
         holder = self.index.find(name)
         if holder is not None and holder.code not in allowed:
-            self.problem(where, "name_taken", f"tên {name!r} đã thuộc về cơ quan {holder.code}")
+            self.problem(
+                where, "name_taken", text("org.problem.name_taken", name=name, code=holder.code)
+            )
 
     def _check_split(self, spec: ChangeSpec) -> None:
         codes = {c for s in spec.into if (c := self._code(s)) is not None}
@@ -228,16 +246,20 @@ class _Checker:
             self.problem(
                 f"{spec.where}.focal_points",
                 "unknown_successor",
-                f"{spec.focal_points!r} không phải một cơ quan kế tiếp của thay đổi này",
+                text("org.problem.not_successor_here", code=spec.focal_points),
             )
         for code, per_plan in spec.tasks.items():
             where = f"{spec.where}.tasks.{code}"
             if code not in codes:
-                self.problem(where, "unknown_successor", f"{code!r} không phải một cơ quan kế tiếp")
+                self.problem(
+                    where, "unknown_successor", text("org.problem.not_successor", code=code)
+                )
             for plan_code, numbers in per_plan.items():
                 plan_id = self.plans.get(plan_code)
                 if plan_id is None:
-                    self.problem(where, "unknown_plan", f"không có kế hoạch {plan_code!r}")
+                    self.problem(
+                        where, "unknown_plan", text("problem.no_such_plan", code=plan_code)
+                    )
                     continue
                 known = set(
                     self.session.exec(select(Task.number).where(Task.plan_id == plan_id)).all()
@@ -247,7 +269,7 @@ class _Checker:
                         self.problem(
                             where,
                             "unknown_task",
-                            f"kế hoạch {plan_code} không có nhiệm vụ {number}",
+                            text("org.problem.no_task", plan=plan_code, number=number),
                         )
 
 

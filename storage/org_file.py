@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from storage.i18n import text
 from storage.models import AgencyChangeKind, AgencyKind
 from storage.plan_document import PlanFileError, Problem
 
@@ -109,21 +110,20 @@ def read_org_file(path: Path) -> OrgFile:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PlanFileError([Problem(name, "not_found", "không tìm thấy tệp")]) from None
+        raise PlanFileError([Problem(name, "not_found", text("problem.not_found"))]) from None
     except UnicodeDecodeError:
-        raise PlanFileError([Problem(name, "encoding", "tệp phải là UTF-8")]) from None
+        raise PlanFileError([Problem(name, "encoding", text("problem.not_utf8"))]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{name}: dòng {mark.line + 1}" if mark else name
-        raise PlanFileError([Problem(where, "bad_yaml", f"YAML không hợp lệ ({exc})")]) from None
+        where = text("problem.at_line", file=name, line=mark.line + 1) if mark else name
+        problem = Problem(where, "bad_yaml", text("problem.bad_yaml", reason=str(exc)))
+        raise PlanFileError([problem]) from None
     problems: list[Problem] = []
     changes = raw.get("changes") if isinstance(raw, dict) else None
     if not isinstance(changes, list) or not changes:
-        raise PlanFileError(
-            [Problem(name, "missing_field", "cần danh sách 'changes' với ít nhất một thay đổi")]
-        )
+        raise PlanFileError([Problem(name, "missing_field", text("org_file.no_changes"))])
     extra = set(raw) - {"changes", "title", "description"}
-    problems += [Problem(name, "unknown_key", f"khóa không được hỗ trợ: {k!r}") for k in extra]
+    problems += [Problem(name, "unknown_key", text("org_file.unknown_key", key=k)) for k in extra]
     specs = []
     for index, item in enumerate(changes, start=1):
         spec = _change(f"{name}: changes[{index}]", item, problems)
@@ -134,17 +134,19 @@ def read_org_file(path: Path) -> OrgFile:
 
 def _change(where: str, item: Any, problems: list[Problem]) -> ChangeSpec | None:
     if not isinstance(item, dict):
-        problems.append(Problem(where, "bad_change", "mỗi thay đổi là một bảng khóa: giá trị"))
+        problems.append(Problem(where, "bad_change", text("org_file.not_a_table")))
         return None
     kinds = [k for k in KINDS if k in item]
     if len(kinds) != 1:
-        problems.append(Problem(where, "bad_change", f"cần đúng một trong: {', '.join(KINDS)}"))
+        problems.append(
+            Problem(where, "bad_change", text("org_file.one_kind", kinds=", ".join(KINDS)))
+        )
         return None
     kind = kinds[0]
     found = len(problems)
     for key in sorted(set(item) - ALLOWED[kind], key=str):
         problems.append(
-            Problem(where, "unknown_key", f"khóa không được hỗ trợ với {kind}: {key!r}")
+            Problem(where, "unknown_key", text("org_file.unknown_key_for", kind=kind, key=key))
         )
     day = parse_day(item.get("effective"))
     if day is None:
@@ -152,8 +154,7 @@ def _change(where: str, item: Any, problems: list[Problem]) -> ChangeSpec | None
             Problem(
                 f"{where}.effective",
                 "bad_date",
-                f"ngày hiệu lực không hợp lệ: {item.get('effective')!r} "
-                "(dùng YYYY-MM-DD hoặc DD/MM/YYYY)",
+                text("org_file.bad_date", value=item.get("effective")),
             )
         )
     spec = ChangeSpec(where, kind, day or date.min, [], note=_text(item.get("note")))
@@ -167,22 +168,18 @@ def _change(where: str, item: Any, problems: list[Problem]) -> ChangeSpec | None
     if kind == "rename":
         spec.new_name = _text(item.get("to"))
         if not spec.new_name or len(spec.new_name) > 300:
-            problems.append(
-                Problem(f"{where}.to", "missing_field", "cần tên mới (tối đa 300 ký tự)")
-            )
+            problems.append(Problem(f"{where}.to", "missing_field", text("org_file.new_name")))
     if kind == "merge":
         into = item.get("into")
         if isinstance(into, list):
-            problems.append(Problem(f"{where}.into", "bad_change", "sáp nhập vào đúng một cơ quan"))
+            problems.append(Problem(f"{where}.into", "bad_change", text("org_file.merge_into_one")))
         else:
             spec.into = _successors(f"{where}.into", [into], problems)
     if kind == "split":
         into = item.get("into")
         spec.into = _successors(f"{where}.into", into if isinstance(into, list) else [], problems)
         if len(spec.into) < 2:
-            problems.append(
-                Problem(f"{where}.into", "bad_change", "chia tách thành ít nhất hai cơ quan")
-            )
+            problems.append(Problem(f"{where}.into", "bad_change", text("org_file.split_two")))
         spec.tasks = _tasks(f"{where}.tasks", item.get("tasks") or {}, problems)
         spec.focal_points = _text(item.get("focal_points"))
     return spec if len(problems) == found else None
@@ -195,35 +192,35 @@ def _text(value: Any) -> str:
 def _names(where: str, value: Any, problems: list[Problem], *, single: bool = False) -> list[str]:
     items = [value] if single or isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
-        wanted = "một mã hoặc tên cơ quan" if single else "mã hoặc tên cơ quan (một hoặc danh sách)"
-        problems.append(Problem(where, "bad_change", f"cần {wanted}"))
+        wanted = "org_file.one_agency" if single else "org_file.agencies"
+        problems.append(Problem(where, "bad_change", text(wanted)))
         return []
     return [_text(i) for i in items]
 
 
 def _new_agency(where: str, value: Any, problems: list[Problem]) -> NewAgency | None:
     if not isinstance(value, dict):
-        problems.append(Problem(where, "bad_change", "cần {code: …, name: …}"))
+        problems.append(Problem(where, "bad_change", text("org_file.new_agency")))
         return None
     unknown = set(value) - {"code", "name", "kind", "aliases"}
-    problems += [Problem(where, "unknown_key", f"khóa không được hỗ trợ: {k!r}") for k in unknown]
+    problems += [
+        Problem(where, "unknown_key", text("org_file.unknown_key", key=k)) for k in unknown
+    ]
     code, name = _text(value.get("code")), _text(value.get("name"))
     kind = _text(value.get("kind")) or AgencyKind.other
     aliases = value.get("aliases") or []
     if not CODE.match(code):
         problems.append(
-            Problem(
-                f"{where}.code", "bad_code", "mã chỉ gồm chữ thường không dấu, số và dấu gạch ngang"
-            )
+            Problem(f"{where}.code", "bad_code", text("problem.pydantic.string_pattern_mismatch"))
         )
     if not name or len(name) > 300:
-        problems.append(Problem(f"{where}.name", "missing_field", "cần tên (tối đa 300 ký tự)"))
+        problems.append(Problem(f"{where}.name", "missing_field", text("org_file.name")))
     if kind not in {k.value for k in AgencyKind} or kind == AgencyKind.group:
-        problems.append(
-            Problem(f"{where}.kind", "invalid_value", f"loại cơ quan không hợp lệ: {kind!r}")
-        )
+        problems.append(Problem(f"{where}.kind", "invalid_value", text("org_file.kind", kind=kind)))
     if not isinstance(aliases, list):
-        problems.append(Problem(f"{where}.aliases", "invalid_value", "phải là một danh sách"))
+        problems.append(
+            Problem(f"{where}.aliases", "invalid_value", text("problem.pydantic.list_type"))
+        )
         aliases = []
     return NewAgency(code, name, kind, tuple(_text(a) for a in aliases if _text(a)))
 
@@ -239,15 +236,15 @@ def _successors(where: str, values: list[Any], problems: list[Problem]) -> list[
             if new is not None:
                 out.append(new)
         else:
-            problems.append(Problem(here, "bad_change", "cần mã cơ quan, hoặc {code: …, name: …}"))
+            problems.append(Problem(here, "bad_change", text("org_file.successor")))
     return out
 
 
 def _tasks(where: str, value: Any, problems: list[Problem]) -> dict[str, dict[str, list[int]]]:
     """{successor code: {plan code: [task numbers]}}."""
-    shape = "dạng {mã cơ quan: {mã kế hoạch: [số nhiệm vụ, …]}}"
+    shape = text("org_file.tasks")
     if not isinstance(value, dict):
-        problems.append(Problem(where, "bad_change", f"cần {shape}"))
+        problems.append(Problem(where, "bad_change", shape))
         return {}
     out: dict[str, dict[str, list[int]]] = {}
     for code, per_plan in value.items():
@@ -256,7 +253,7 @@ def _tasks(where: str, value: Any, problems: list[Problem]) -> dict[str, dict[st
             for numbers in per_plan.values()
         )
         if not ok:
-            problems.append(Problem(f"{where}.{code}", "bad_change", f"cần {shape}"))
+            problems.append(Problem(f"{where}.{code}", "bad_change", shape))
             continue
         out[str(code)] = {str(plan): list(numbers) for plan, numbers in per_plan.items()}
     return out

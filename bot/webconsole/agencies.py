@@ -51,7 +51,7 @@ def merge_preview(ctx: WebContext, source_code: str, target_code: str) -> MergeP
         result = preview_merge(ctx.session, source=source, target=target, clock=ctx.clock)
         refused = ""
     except MergeError as error:
-        result, refused = None, str(error)
+        result, refused = None, error.render(ctx.config.language)
     for agency in (source, target):  # read again after the rollback, for the page
         ctx.session.refresh(agency)
     return MergePreview(source, target, result, refused)
@@ -126,7 +126,8 @@ class MergeHandler(ConsoleHandler):
                 result = merge_agencies(ctx.session, source=source, target=target, clock=ctx.clock)
             except MergeError as error:
                 ctx.audit("agency:merge", "refused", source=source.code, target=target.code)
-                return False, ctx.w("agencies.merge.refused", reason=error), signed_in_name(ctx)
+                reason = error.render(ctx.config.language)
+                return False, ctx.w("agencies.merge.refused", reason=reason), signed_in_name(ctx)
             ctx.audit(
                 "agency:merge", "ok", source=source.code, target=target.code, moved=result.moved
             )
