@@ -31,11 +31,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from storage.i18n import text
 from storage.models import AgencyChangeKind, AgencyKind
-from storage.plan_document import PlanFileError, Problem
+from storage.plan_document import PlanFileError, Problem, read_yaml
 
 KINDS = tuple(k.value for k in AgencyChangeKind)
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -107,17 +105,7 @@ def read_org_file(path: Path) -> OrgFile:
     PlanFileError; a malformed change is one problem, reported with those the database
     check finds (`storage.org_changes.check_changes`), all at once."""
     name = path.name
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanFileError([Problem(name, "not_found", text("problem.not_found"))]) from None
-    except UnicodeDecodeError:
-        raise PlanFileError([Problem(name, "encoding", text("problem.not_utf8"))]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = text("problem.at_line", file=name, line=mark.line + 1) if mark else name
-        problem = Problem(where, "bad_yaml", text("problem.bad_yaml", reason=str(exc)))
-        raise PlanFileError([problem]) from None
+    raw = read_yaml(path)
     problems: list[Problem] = []
     changes = raw.get("changes") if isinstance(raw, dict) else None
     if not isinstance(changes, list) or not changes:

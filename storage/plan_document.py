@@ -238,11 +238,11 @@ def _pydantic_problems(name: str, error: ValidationError, data: Any) -> list[Pro
     return problems
 
 
-def parse_yaml(path: Path) -> PlanDocument:
-    """Read and check a YAML plan file; raise PlanFileError listing every problem."""
+def read_yaml(path: Path) -> Any:
+    """A YAML file's content; PlanFileError with one problem when it cannot be read."""
     name = path.name
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PlanFileError([Problem(name, "not_found", text("problem.not_found"))]) from None
     except UnicodeDecodeError:
@@ -252,6 +252,12 @@ def parse_yaml(path: Path) -> PlanDocument:
         where = text("problem.at_line", file=name, line=mark.line + 1) if mark else name
         problem = Problem(where, "bad_yaml", text("problem.bad_yaml", reason=str(exc)))
         raise PlanFileError([problem]) from None
+
+
+def parse_yaml(path: Path) -> PlanDocument:
+    """Read and check a YAML plan file; raise PlanFileError listing every problem."""
+    name = path.name
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise PlanFileError([Problem(name, "bad_yaml", text("problem.pydantic.dict_type"))])
     try:
