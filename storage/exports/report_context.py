@@ -23,6 +23,7 @@ from storage.exports.cells import strip_illegal
 from storage.exports.questions import Asked, FormView, money_text, number_text
 from storage.exports.report_options import ReportOptions
 from storage.exports.table import task_cell
+from storage.i18n import translate, translate_plural
 from storage.models import PeriodKind
 from storage.questionnaire import QuestionType, SectionKind
 from storage.reports import TaskStatus
@@ -38,24 +39,22 @@ from storage.summary import (
     summarize,
 )
 
+
+
+def say(key: str, **values: object) -> str:
+    """The draft's words, from the catalogue (`draft.*`), in the exports' language."""
+    return translate(f"draft.{key}", labels.EXPORT_LANGUAGE, **values)
+
+
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII")
-GENERAL, RESULTS, DIFFICULTIES, DIRECTION, PROPOSALS = (
-    "TÌNH HÌNH CHUNG",
-    "KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
-    "KHÓ KHĂN, VƯỚNG MẮC",
-    "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM TỚI",
-    "ĐỀ XUẤT, KIẾN NGHỊ",
-)
 # Questions asked once per report that have their own section, with what it says when empty.
 GATHERED = {
-    "difficulties": "Các cơ quan, đơn vị không báo cáo khó khăn, vướng mắc.",
-    "next_year": "Các cơ quan, đơn vị chưa nêu phương hướng năm tới.",
-    "proposals": "Các cơ quan, đơn vị không có đề xuất, kiến nghị.",
+    question: say(f"none.{question}") for question in ("difficulties", "next_year", "proposals")
 }
 STATUS_PARTS = frozenset({"status", "percent"})  # shown in the status cell, not the results
 COUNTED = frozenset({QuestionType.integer, QuestionType.decimal})
 KEY_RESULT_CHARS = 240  # a key result in a task's paragraph; the annex has the full text
-APPENDIX = "Phụ lục I"
+APPENDIX = say("appendix")
 
 
 # --- who issues the report -----------------------------------------------------------------
@@ -83,8 +82,8 @@ def abbreviation(name: str) -> str:
 
 
 def heading_for(facts: PeriodFacts, options: ReportOptions) -> Heading:
-    issuer_name = facts.secretariat_name or "Sở Khoa học và Công nghệ"
-    recipient = facts.plan.issuer or "Ủy ban nhân dân tỉnh"
+    issuer_name = facts.secretariat_name or say("default_secretariat")
+    recipient = facts.plan.issuer or say("default_issuer")
     place = _PLACE.search(recipient)
     return Heading(
         superior=options.superior or _PEOPLES_COMMITTEE.sub("UBND", recipient).upper(),
@@ -106,8 +105,8 @@ def names(agencies: Iterable[AgencyFacts]) -> str:
 
 def period_phrase(facts: PeriodFacts) -> str:
     if facts.period.kind == PeriodKind.adhoc:
-        return f"theo yêu cầu báo cáo đột xuất: {facts.period.title}"
-    return f"năm {facts.period.key}"
+        return say("period.adhoc", title=facts.period.title)
+    return say("period.year", year=facts.period.key)
 
 
 def status_text(view: FormView, answer: Answer | None, *, brackets: bool = True) -> str:
@@ -192,18 +191,23 @@ def totals(facts: PeriodFacts, view: FormView) -> list[str]:
             parts = "; ".join(f"{asked.source}: {money_text(total)}" for asked, total in sums)
             grand = money_text(sum(total for _, total in sums))
             sentences.append(
-                f"Kinh phí thực hiện Kế hoạch do {agencies} cơ quan, đơn vị báo cáo: "
-                f"tổng cộng {grand}, gồm: {parts}."
+                translate_plural(
+                    "draft.funding.total",
+                    agencies,
+                    labels.EXPORT_LANGUAGE,
+                    total=grand,
+                    parts=parts,
+                )
             )
         else:
-            sentences.append("Chưa có cơ quan, đơn vị nào báo cáo kinh phí thực hiện.")
+            sentences.append(say("funding.none"))
     sums, _ = _sums([a for a in view.once if a.type in COUNTED], general)
     if sums:
         parts = "; ".join(
             f"{asked.source}: {number_text(total)} {asked.question.text('unit', 'vi')}".strip()
             for asked, total in sums
         )
-        sentences.append(f"Kết quả cụ thể do các cơ quan, đơn vị báo cáo: {parts}.")
+        sentences.append(say("outputs", parts=parts))
     return sentences
 
 
@@ -212,19 +216,24 @@ def general_sentences(summary: PeriodSummary) -> list[str]:
     counts = summary.counts
     due = summary.facts.period.due_on
     sentences = [
-        f"Tổng số cơ quan, đơn vị phải báo cáo: {summary.total}; hạn gửi báo cáo: {due:%d/%m/%Y}.",
-        f"Đã gửi báo cáo: {summary.submitted}/{summary.total} cơ quan, đơn vị "
-        f"(đúng hạn: {counts[Standing.on_time]}; trễ hạn: {counts[Standing.late]}).",
+        say("general.total", total=summary.total, due=f"{due:%d/%m/%Y}"),
+        say(
+            "general.submitted",
+            submitted=summary.submitted,
+            total=summary.total,
+            on_time=counts[Standing.on_time],
+            late=counts[Standing.late],
+        ),
     ]
     returned = counts[Standing.returned]
     if returned:
-        sentences.append(f"Đã báo cáo nhưng được đề nghị bổ sung, chưa gửi lại: {returned}.")
+        sentences.append(say("general.returned", count=returned))
     unsent = counts[Standing.overdue] + counts[Standing.not_due]
     if unsent:
-        label = "Chưa gửi báo cáo" + (" (đã quá hạn)" if counts[Standing.overdue] else "")
-        sentences.append(f"{label}: {unsent}.")
+        overdue = "general.unsent_overdue" if counts[Standing.overdue] else "general.unsent"
+        sentences.append(say(overdue, count=unsent))
     if unsent or returned or counts[Standing.late]:
-        sentences.append(f"Danh sách cơ quan, đơn vị trễ hạn, chưa gửi báo cáo tại {APPENDIX}.")
+        sentences.append(say("general.see_appendix", appendix=APPENDIX))
     return sentences
 
 
@@ -259,7 +268,7 @@ def tally_text(view: FormView, answers: list[Answer]) -> str:
     text = ", ".join(parts)
     if text and percents:
         average = sum(percents) / len(percents)
-        text += f" (tỷ lệ hoàn thành bình quân {average:.0f}%)"
+        text += " " + say("tally.average", average=f"{average:.0f}")
     return text
 
 
@@ -268,12 +277,12 @@ def task_synthesis(view: FormView, rows: list[tuple[AgencyFacts, str, Answer | N
     (...). Kết quả chủ yếu: Sở A (chủ trì) ...; Sở C (phối hợp) ....'"""
     reported = [(a, role, ans) for a, role, ans in rows if _reported(a, ans) and ans is not None]
     by_role = []
-    for role, word in (("lead", "chủ trì"), ("coordinating", "phối hợp")):
+    for role in ("lead", "coordinating"):
         expected = [row for row in rows if row[1] == role]
         if expected:
             done = sum(_reported(a, ans) for a, _, ans in expected)
-            by_role.append(f"{word}: {done}/{len(expected)}")
-    text = f"{len(reported)}/{len(rows)} cơ quan, đơn vị được giao đã báo cáo"
+            by_role.append(f"{labels.ROLE[role].lower()}: {done}/{len(expected)}")
+    text = say("task.reported", reported=len(reported), total=len(rows))
     if by_role:
         text += f" ({'; '.join(by_role)})"
     if not reported:
@@ -292,7 +301,7 @@ def task_synthesis(view: FormView, rows: list[tuple[AgencyFacts, str, Answer | N
             about.append(status_text(view, answer, brackets=False).lower())
         results.append(f"{agency.name} ({', '.join(about)}): {key_result(said)}")
     if results:
-        text += " Kết quả chủ yếu: " + "; ".join(results) + "."
+        text += " " + say("task.key_results", results="; ".join(results))
     return text
 
 
@@ -300,11 +309,11 @@ Rows = list[tuple[AgencyFacts, str, Answer | None]]
 
 
 def _task(view: FormView, number: int, task: TaskFacts, rows: Rows) -> dict[str, str]:
-    details = [f"Thời gian thực hiện: {task.timeframe}"] if task.timeframe else []
+    details = [say("task.timeframe", timeframe=task.timeframe)] if task.timeframe else []
     if task.lead_names:
-        details.append(f"cơ quan chủ trì: {'; '.join(task.lead_names)}")
+        details.append(say("task.lead", names="; ".join(task.lead_names)))
     if task.coordinating_names:
-        details.append(f"cơ quan phối hợp: {'; '.join(task.coordinating_names)}")
+        details.append(say("task.coordinating", names="; ".join(task.coordinating_names)))
     return {
         "heading": f"{number}. {task.title}",
         "details": "; ".join(details) + "." if details else "",
@@ -364,7 +373,8 @@ def gathered(facts: PeriodFacts, question: str) -> list[tuple[str, str]]:
     for agency_id in sorted(found):
         parts = []
         for text, tasks in found[agency_id].items():
-            where = f" (nhiệm vụ {', '.join(str(n) for n in sorted(tasks))})" if tasks else ""
+            numbers = ", ".join(str(n) for n in sorted(tasks))
+            where = " " + say("gathered.tasks", numbers=numbers) if tasks else ""
             parts.append(text.rstrip(" .;") + where)
         out.append((facts.agencies[agency_id].name, "; ".join(parts)))
     return out
@@ -373,11 +383,9 @@ def gathered(facts: PeriodFacts, question: str) -> list[tuple[str, str]]:
 # --- appendices ----------------------------------------------------------------------------
 
 
-STANDING_GROUPS = (
-    ((Standing.late,), "Gửi báo cáo trễ hạn"),
-    ((Standing.returned,), "Đã báo cáo, được đề nghị bổ sung nhưng chưa gửi lại"),
-    ((Standing.overdue,), "Quá hạn, chưa gửi báo cáo"),
-    ((Standing.not_due,), "Chưa gửi báo cáo (chưa đến hạn)"),
+STANDING_GROUPS = tuple(
+    ((standing,), say(f"standing.{standing.value}"))
+    for standing in (Standing.late, Standing.returned, Standing.overdue, Standing.not_due)
 )
 
 
@@ -443,11 +451,11 @@ def _annex_row(view: FormView, agency: AgencyFacts, role: str, answer: Answer | 
 
 def section_titles(view: FormView) -> dict[str, str]:
     """'I. TÌNH HÌNH CHUNG', ...: next year's direction only when the form asks it."""
-    wanted = [("general", GENERAL), ("results", RESULTS), ("difficulties", DIFFICULTIES)]
+    wanted = ["general", "results", "difficulties"]
     if view.once_asked("next_year") is not None:
-        wanted.append(("direction", DIRECTION))
-    wanted.append(("proposals", PROPOSALS))
-    return {key: f"{ROMAN[i]}. {title}" for i, (key, title) in enumerate(wanted)}
+        wanted.append("direction")
+    wanted.append("proposals")
+    return {key: f"{ROMAN[i]}. {say(f'section.{key}')}" for i, key in enumerate(wanted)}
 
 
 def _listing(facts: PeriodFacts, heading: str, question: str) -> dict[str, Any]:
@@ -468,7 +476,11 @@ def report_context(
     heading = heading_for(facts, options)
     plan = facts.plan
     issued = plan.issued_on
-    date_text = f" ngày {issued.day}/{issued.month}/{issued.year}" if issued else ""
+    date_text = (
+        " " + say("plan_date", day=issued.day, month=issued.month, year=issued.year)
+        if issued
+        else ""
+    )
     topic = plan.title[:1].lower() + plan.title[1:] if plan.title else ""
     titles = section_titles(view)
     scoped = {task.id: in_scope(facts, task) for task in facts.tasks}
@@ -483,28 +495,30 @@ def report_context(
         "agency": heading.issuer,
         "agency_name": heading.issuer_name,
         "symbol": heading.symbol,
-        "place_date": f"{place}ngày … tháng … năm {facts.today.year}",
-        "title": f"Tình hình thực hiện Kế hoạch số {plan.code}{date_text} của {heading.recipient}",
+        "place_date": say("place_date", place=place, year=facts.today.year),
+        "title": say("title", code=plan.code, date=date_text, issuer=heading.recipient),
         "period": f"({period_phrase(facts)})",
         "recipient": heading.addressee,
-        "opening": (
-            f"Thực hiện Kế hoạch số {plan.code}{date_text} của {heading.recipient}"
-            + (f" về {topic}" if topic else "")
-            + f", {heading.issuer_name} báo cáo tình hình thực hiện {period_phrase(facts)} "
-            "như sau:"
+        "opening": say(
+            "opening",
+            code=plan.code,
+            date=date_text,
+            issuer=heading.recipient,
+            topic=" " + say("topic", topic=topic) if topic else "",
+            secretariat=heading.issuer_name,
+            period=period_phrase(facts),
         ),
         "sections": titles,
         "general": general_sentences(summary),
         "funding": totals(facts, view),
         "tasks": [_task(view, n, task, scoped[task.id]) for n, task in enumerate(tasks, start=1)],
         "duties": {
-            "heading": f"{number}. Các nhiệm vụ theo chức năng, nhiệm vụ được giao "
-            "(mục IV của Kế hoạch)",
+            "heading": f"{number}. {say('duties')}",
             "entries": duties,
         },
         "other": {
             "heading": f"{number + bool(duties)}. "
-            + ("Nội dung báo cáo khác" if tasks else "Nội dung báo cáo"),
+            + say("other_with_tasks" if tasks else "other"),
             "entries": other,
         },
         "difficulties": _listing(facts, titles["difficulties"], "difficulties"),
@@ -514,26 +528,32 @@ def report_context(
             else {"heading": "", "none": "", "entries": []}
         ),
         "proposals": _listing(facts, titles["proposals"], "proposals"),
-        "closing": (
-            f"Trên đây là báo cáo tình hình thực hiện Kế hoạch số {plan.code} "
-            f"{period_phrase(facts)}, {heading.issuer_name} kính báo cáo {heading.addressee} "
-            "xem xét, chỉ đạo./."
+        "closing": say(
+            "closing",
+            code=plan.code,
+            period=period_phrase(facts),
+            secretariat=heading.issuer_name,
+            addressee=heading.addressee,
         ),
-        "recipients": [f"{recipient} (b/c);"],
+        "recipients": [say("recipient_line", recipient=recipient)],
         "unit": options.unit or "…",
         "signer": signer(options),
         "standing": standing_groups(facts),
         "annex": annex(facts, view, scoped),
-        "document_title": f"Báo cáo tình hình thực hiện Kế hoạch {plan.code}",
+        "document_title": say("document_title", code=plan.code),
     }
     return clean(context)
 
 
 def signer(options: ReportOptions) -> dict[str, str]:
     """'KT. GIÁM ĐỐC' / 'PHÓ GIÁM ĐỐC' when a deputy signs for the head, else 'GIÁM ĐỐC'."""
-    title = options.signer_title.strip().upper() or "GIÁM ĐỐC"
+    title = options.signer_title.strip().upper() or say("signer.head")
     if options.deputy:
-        return {"on_behalf": f"KT. {title}", "title": f"PHÓ {title}", "name": options.signer_name}
+        return {
+            "on_behalf": say("signer.on_behalf", title=title),
+            "title": say("signer.deputy", title=title),
+            "name": options.signer_name,
+        }
     return {"on_behalf": "", "title": title, "name": options.signer_name}
 
 
