@@ -40,7 +40,6 @@ from storage.summary import (
 )
 
 
-
 def say(key: str, **values: object) -> str:
     """The draft's words, from the catalogue (`draft.*`), in the exports' language."""
     return translate(f"draft.{key}", labels.EXPORT_LANGUAGE, **values)
@@ -517,8 +516,7 @@ def report_context(
             "entries": duties,
         },
         "other": {
-            "heading": f"{number + bool(duties)}. "
-            + say("other_with_tasks" if tasks else "other"),
+            "heading": f"{number + bool(duties)}. " + say("other_with_tasks" if tasks else "other"),
             "entries": other,
         },
         "difficulties": _listing(facts, titles["difficulties"], "difficulties"),

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from storage.exports import labels
 from storage.exports.questions import Asked, FormView, Value, load_view
 from storage.files.documents import DocumentFile, period_documents, signed_file_name
+from storage.i18n import translate
 from storage.models import DocumentPurpose, Plan, ReportingPeriod
 from storage.summary import (
     NOT_REPORTED,
@@ -43,36 +44,45 @@ class Column:
     kind: str = "text"  # text | long (wrapped) | number | money | datetime
 
 
-PERIOD_COLUMN = Column("Kỳ báo cáo", 24, "long")
+def say(key: str, **values: object) -> str:
+    """The table's words, from the catalogue (`table.*`), in the exports' language."""
+    return translate(f"table.{key}", labels.EXPORT_LANGUAGE, **values)
+
+
+def column(key: str, width: float, kind: str = "text") -> Column:
+    return Column(say(f"column.{key}"), width, kind)
+
+
+PERIOD_COLUMN = column("period", 24, "long")
 TASK_COLUMNS = (
-    Column("Stt", 5, "number"),
-    Column("Nhiệm vụ", 42, "long"),
-    Column("Thời gian thực hiện", 14, "long"),
-    Column("Cơ quan chủ trì", 24, "long"),
-    Column("Cơ quan phối hợp", 26, "long"),
-    Column("Cơ quan báo cáo", 24, "long"),
-    Column("Vai trò", 10),
+    column("number", 5, "number"),
+    column("task", 42, "long"),
+    column("timeframe", 14, "long"),
+    column("lead", 24, "long"),
+    column("coordinating", 26, "long"),
+    column("reporter", 24, "long"),
+    column("role", 10),
 )
 SUBMISSION_COLUMNS = (
-    Column("Thời điểm nộp", 17, "datetime"),
-    Column("Đúng hạn / trễ hạn", 16, "long"),
-    Column("Đầu mối", 24, "long"),
+    column("submitted_at", 17, "datetime"),
+    column("timeliness", 16, "long"),
+    column("focal", 24, "long"),
 )
 AGENCY_COLUMNS = (
-    Column("Stt", 5, "number"),
-    Column("Cơ quan", 32, "long"),
-    Column("Tình trạng nộp", 22, "long"),
-    Column("Mã báo cáo", 20),
-    Column("Phiên bản", 9, "number"),
-    Column("Nộp lần đầu", 17, "datetime"),
-    Column("Cập nhật lần cuối", 17, "datetime"),
-    Column("Người nộp", 24, "long"),
-    Column("Đầu mối hiện tại", 36, "long"),
-    Column("Ý kiến trả lại của thư ký", 36, "long"),
-    Column("Văn bản, tệp kèm theo", 40, "long"),
+    column("number", 5, "number"),
+    column("agency", 32, "long"),
+    column("standing", 22, "long"),
+    column("report_code", 20),
+    column("version", 9, "number"),
+    column("first_submitted", 17, "datetime"),
+    column("last_updated", 17, "datetime"),
+    column("submitter", 24, "long"),
+    column("focal_now", 36, "long"),
+    column("return_comment", 36, "long"),
+    column("documents", 40, "long"),
 )
-TASK_SHEET = "Tổng hợp nhiệm vụ"
-AGENCY_SHEET = "Tình trạng nộp"
+TASK_SHEET = say("sheet.tasks")
+AGENCY_SHEET = say("sheet.agencies")
 
 
 def answer_column(asked: Asked) -> Column:
@@ -117,14 +127,16 @@ class ConsolidatedTable:
         plan = self.session.get(Plan, self.periods[0].plan_id) if self.periods else None
         lines = []
         if plan is not None:
-            lines.append(f"Kế hoạch số {plan.code}" + (f": {plan.title}" if plan.title else ""))
-        lines.append("Kỳ báo cáo: " + "; ".join(p.title or p.key for p in self.periods))
-        made = (
-            f"{local(self.made_at, self.zone):%H:%M} ngày {self.today:%d/%m/%Y}"
-            if self.made_at is not None
-            else f"ngày {self.today:%d/%m/%Y}"
-        )
-        lines.append(f"Lập lúc {made}")
+            named = say("title.plan", code=plan.code)
+            lines.append(named + (f": {plan.title}" if plan.title else ""))
+        periods = "; ".join(p.title or p.key for p in self.periods)
+        lines.append(say("title.periods", periods=periods))
+        day = f"{self.today:%d/%m/%Y}"
+        if self.made_at is not None:
+            time = f"{local(self.made_at, self.zone):%H:%M}"
+            lines.append(say("title.made_at", time=time, day=day))
+        else:
+            lines.append(say("title.made_on", day=day))
         return lines
 
     @property
@@ -235,12 +247,20 @@ def documents_text(code: str, files: list[DocumentFile]) -> str:
     lines = []
     for file in files:
         if file.purpose == DocumentPurpose.signed:
-            day = f", ngày {file.signed_on:%d/%m/%Y}" if file.signed_on else ""
-            signer = f", người ký {file.signer}" if file.signer else ""
+            day = (
+                say("document.signed_on", day=f"{file.signed_on:%d/%m/%Y}")
+                if file.signed_on
+                else ""
+            )
+            signer = say("document.signer", signer=file.signer) if file.signer else ""
             name = signed_file_name(code, file.number)
-            lines.append(f"Văn bản đã ký số {file.number or '?'}{day}{signer}: {name}")
+            lines.append(
+                say(
+                    "document.signed", number=file.number or "?", date=day, signer=signer, name=name
+                )
+            )
         else:
-            lines.append(f"Tệp kèm theo: {file.file_name}")
+            lines.append(say("document.attachment", name=file.file_name))
     return "\n".join(lines)
 
 
