@@ -26,25 +26,37 @@ from openpyxl.styles import Alignment, Font
 from sqlmodel import Session
 
 from storage.exports.cells import is_risky, strip_illegal
+from storage.exports.labels import EXPORT_LANGUAGE
 from storage.exports.report_options import ReportOptions
 from storage.files.documents import DocumentFile, period_documents, signed_file_name
 from storage.files.store import FileStore
+from storage.i18n import translate
 from storage.models import Agency, DocumentPurpose, ReportingPeriod
 
 SIGNED_FOLDER = "van-ban-da-ky"
 ATTACHMENTS_FOLDER = "tep-kem-theo"
 INDEX = "danh-muc.xlsx"
-INDEX_HEADER = (
-    "Mã cơ quan",
-    "Cơ quan",
-    "Loại",
-    "Số văn bản",
-    "Ngày ký",
-    "Người ký",
-    "Tệp trong gói",
-    "Tên tệp khi gửi",
-    "Dung lượng (byte)",
-    "SHA-256",
+
+
+def say(key: str, **values: object) -> str:
+    """The index's words, from the catalogue (`bundle.*`), in the exports' language."""
+    return translate(f"bundle.{key}", EXPORT_LANGUAGE, **values)
+
+
+INDEX_HEADER = tuple(
+    say(f"column.{key}")
+    for key in (
+        "agency_code",
+        "agency",
+        "kind",
+        "number",
+        "signed_on",
+        "signer",
+        "path",
+        "sent_name",
+        "size",
+        "sha256",
+    )
 )
 INDEX_WIDTHS = (14, 32, 16, 16, 12, 24, 40, 30, 14, 66)
 
@@ -97,7 +109,7 @@ def _text_cell(sheet: object, row: int, column: int, value: object) -> None:
 def index_bytes(rows: list[Entry], *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Danh mục văn bản"
+    sheet.title = say("sheet")
     _text_cell(sheet, 1, 1, title)
     sheet.cell(1, 1).font = Font(bold=True)
     for column, header in enumerate(INDEX_HEADER, start=1):
@@ -113,7 +125,7 @@ def index_bytes(rows: list[Entry], *, title: str) -> bytes:
         values = (
             entry.agency.code,
             entry.agency.name,
-            "Văn bản đã ký" if signed else "Tệp kèm theo",
+            say("kind.signed") if signed else say("kind.attachment"),
             file.number if signed else "",
             file.signed_on.strftime("%d/%m/%Y") if signed and file.signed_on else "",
             file.signer if signed else "",
@@ -156,7 +168,7 @@ def write_bundle(
         for entry in rows:
             # PDFs and photos are already compressed: stored as they are.
             archive.writestr(entry.path, store.get(entry.file.key), zipfile.ZIP_STORED)
-        title = f"Danh mục văn bản, tệp kèm theo - {period.title}"
+        title = say("title", period=period.title)
         archive.writestr(INDEX, index_bytes(rows, title=title))
     return Bundled(len(rows), table_rows)
 

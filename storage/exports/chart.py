@@ -43,6 +43,8 @@ MIN_WIDTH = 640
 MARGIN = 16
 BLACK, GREY, WHITE = (0, 0, 0), (90, 90, 90), (255, 255, 255)
 OUTLINE = (128, 128, 128)
+
+
 def word(key: str, language: str) -> str:
     return translate(f"chart.{key}", language)
 

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from storage.exports import labels
 from storage.forms import current_form, form_by_id
+from storage.i18n import LANGUAGES, translate
 from storage.models import ReportAnswer, ReportingPeriod, Submission, SubmissionVersion
 from storage.questionnaire import (
     OPTIONAL_TASKS_QUESTION,
@@ -33,10 +34,10 @@ from storage.questionnaire import (
 )
 
 Value = str | int | float | datetime | None
-LANGUAGE = "vi"  # the secretariat's files are Vietnamese
+LANGUAGE = labels.EXPORT_LANGUAGE  # the secretariat's files are Vietnamese
 ONCE_KINDS = frozenset({SectionKind.duties, SectionKind.agency, SectionKind.optional_tasks})
 NUMBERS = frozenset({QuestionType.integer, QuestionType.decimal, QuestionType.percent})
-YES_NO = {True: "Có", False: "Không"}
+YES_NO = {True: translate("export.yes", LANGUAGE), False: translate("export.no", LANGUAGE)}
 # (column kind, width) by question type; kinds as storage.exports.table.Column knows them.
 LAYOUT = {
     QuestionType.single: ("text", 16),
@@ -55,7 +56,7 @@ LAYOUT = {
 
 def money_text(amount: float) -> str:
     """1250000000 -> '1.250.000.000 đồng'."""
-    return f"{round(amount):,}".replace(",", ".") + " đồng"
+    return translate("export.money", LANGUAGE, amount=f"{round(amount):,}".replace(",", "."))
 
 
 def number_text(value: float) -> str:
@@ -74,7 +75,8 @@ def _tasks_question(section: Section) -> Question:
     return Question(
         id=OPTIONAL_TASKS_QUESTION,
         type=QuestionType.multiple,
-        label=section.label or {"vi": "Các nhiệm vụ đã tham gia"},
+        label=section.label
+        or {language: translate("export.optional_tasks", language) for language in LANGUAGES},
         required=False,
     )
 
@@ -117,7 +119,7 @@ class Asked:
             header = f"{self.section.text(LANGUAGE)}: {header}"  # "these duties" needs context
         unit = self.question.text("unit", LANGUAGE)
         if self.type == QuestionType.money:
-            header += " (đồng)"
+            header += f" ({translate('export.money_unit', LANGUAGE)})"
         elif unit and self.type in NUMBERS:
             header += f" ({unit})"
         return header
@@ -176,7 +178,10 @@ class Asked:
         if kind == QuestionType.files or isinstance(value, list):
             items = value if isinstance(value, list) else [value]
             return separator.join(
-                str(v.get("file_name") or "tệp") if isinstance(v, dict) else str(v) for v in items
+                str(v.get("file_name") or translate("export.a_file", LANGUAGE))
+                if isinstance(v, dict)
+                else str(v)
+                for v in items
             )
         return str(value)
 

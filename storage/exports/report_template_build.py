@@ -220,9 +220,7 @@ def _item(
 
 
 def _body(where: Any, text: str, style: str = "") -> Paragraph:
-    return _paragraph(
-        where, (text, style), align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=Cm(1), after=6
-    )
+    return _paragraph(where, (text, style), align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=Cm(1), after=6)
 
 
 def _sentences(where: Any, loop: str) -> None:
