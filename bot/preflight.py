@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import DEFAULT_DATABASE_URL, Settings
 from storage.db import error_reason
+from storage.i18n import LANGUAGES, bilingual, translate
 
 # Read by the test suite, CI and dev.py, never by the bot: not typos.
 NOT_SETTINGS = frozenset(
@@ -43,7 +44,7 @@ def unknown_names(names: Iterable[str]) -> list[str]:
 
 def check_names(environ: Mapping[str, str], env_file: Path = Path(".env")) -> None:
     """A misspelt BAOCAO_* name would otherwise be ignored without a word."""
-    found = [(n, "môi trường / environment") for n in unknown_names(environ)]
+    found: list[tuple[str, str | None]] = [(n, None) for n in unknown_names(environ)]
     if env_file.is_file():
         in_file = unknown_names(k for k in dotenv_values(env_file, encoding="utf-8") if k)
         found += [(n, str(env_file)) for n in in_file]
@@ -51,10 +52,18 @@ def check_names(environ: Mapping[str, str], env_file: Path = Path(".env")) -> No
         return
     name, source = found[0]
     close = difflib.get_close_matches(name.upper(), sorted(known_names()), n=1, cutoff=0.6)
-    hint = f"; có phải / did you mean {close[0]}?" if close else ""
+    # One language after the other: the hint belongs inside each sentence.
     raise PreflightError(
-        f"Cấu hình không hợp lệ / invalid setting {name} ({source}): "
-        f"không có thiết lập này / no such setting{hint}"
+        " / ".join(
+            translate(
+                "startup.unknown_setting",
+                language,
+                name=name,
+                source=source or translate("startup.environment", language),
+                hint=translate("startup.did_you_mean", language, name=close[0]) if close else "",
+            )
+            for language in LANGUAGES
+        )
     )
 
 
@@ -62,10 +71,7 @@ def check_token(settings: Settings) -> None:
     token = settings.telegram_token
     if token is not None and not TELEGRAM_TOKEN.match(token.get_secret_value().strip()):
         # The value itself is never printed: a near-miss is still most of a secret.
-        raise PreflightError(
-            "Cấu hình không hợp lệ / invalid setting BAOCAO_TELEGRAM_TOKEN: không phải mã của "
-            "@BotFather (dạng 123456789:ABC…) / not a Telegram bot token (123456789:ABC…)"
-        )
+        raise PreflightError(bilingual("startup.bad_telegram_token"))
 
 
 def check_sqlite_folder(settings: Settings) -> None:
@@ -77,10 +83,7 @@ def check_sqlite_folder(settings: Settings) -> None:
         return
     folder = Path(url.database).parent
     if not folder.is_dir():
-        raise PreflightError(
-            f"Cấu hình không hợp lệ / invalid setting BAOCAO_DATABASE_URL: thư mục {folder} "
-            f"không tồn tại / folder {folder} does not exist"
-        )
+        raise PreflightError(bilingual("startup.no_folder", folder=folder))
 
 
 def check_settings(settings: Settings) -> None:
@@ -97,7 +100,4 @@ def database_error_line(database_url: str, error: BaseException) -> str:
     else:
         where = f"{url.host or 'localhost'}:{url.port or 5432}"
     first = error_reason(error, password=url.password)
-    return (
-        f"Không kết nối được cơ sở dữ liệu / cannot reach the database at {where} "
-        f"(BAOCAO_DATABASE_URL): {first}"
-    )
+    return bilingual("startup.no_database", where=where, reason=first)

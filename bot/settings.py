@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.i18n import bilingual
+
 CHANNELS = ("telegram", "zalo", "console")
 DEFAULT_DATABASE_URL = "sqlite:///data/baocao.db"
 
@@ -109,14 +111,14 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+            raise ValueError(bilingual("startup.unknown_zone", zone=value)) from exc
         return value
 
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:
         if not value.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
-            raise ValueError("must start with sqlite:// or postgresql://")
+            raise ValueError(bilingual("startup.database_scheme"))
         return value
 
     @field_validator("telegram_webhook_url", "zalo_webhook_url")
@@ -131,7 +133,7 @@ class Settings(BaseSettings):
             host in {"localhost", "::1"} or host.startswith("127.")
         ):
             return value
-        raise ValueError("must be an https:// URL (http:// only for this machine)")
+        raise ValueError(bilingual("startup.https_url"))
 
     @field_validator("file_store")
     @classmethod
@@ -149,7 +151,7 @@ class Settings(BaseSettings):
         if value is None:
             return None
         if not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http:// or https:// URL")
+            raise ValueError(bilingual("startup.http_url"))
         return value.rstrip("/")
 
     @field_validator(
@@ -182,9 +184,9 @@ class Settings(BaseSettings):
         try:
             days = sorted({int(v) for v in items}, reverse=True)
         except ValueError:
-            raise ValueError("must be whole numbers of working days, e.g. 14,7,3,1,0") from None
+            raise ValueError(bilingual("startup.reminder_days_numbers")) from None
         if any(d < 0 for d in days):
-            raise ValueError("working days before the deadline cannot be negative")
+            raise ValueError(bilingual("startup.reminder_days_negative"))
         return tuple(days)
 
     @field_validator("extra_days_off", "makeup_working_days", mode="before")
@@ -197,7 +199,7 @@ class Settings(BaseSettings):
                 date.fromisoformat(v.strip()) for v in str(value or "").split(",") if v.strip()
             )
         except ValueError:
-            raise ValueError("must be dates YYYY-MM-DD separated by commas") from None
+            raise ValueError(bilingual("startup.dates")) from None
 
     @field_validator("report_template")
     @classmethod
@@ -217,16 +219,11 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         if self.telegram_webhook_url and not self.telegram_webhook_secret:
-            raise ValueError(
-                "BAOCAO_TELEGRAM_WEBHOOK_SECRET is required when BAOCAO_TELEGRAM_WEBHOOK_URL is set"
-            )
+            raise ValueError(bilingual("startup.telegram_webhook_secret"))
         if self.zalo_webhook_url:
             secret = self.zalo_webhook_secret.get_secret_value() if self.zalo_webhook_secret else ""
             if not 8 <= len(secret) <= 256:
-                raise ValueError(
-                    "BAOCAO_ZALO_WEBHOOK_SECRET (8-256 characters) is required when "
-                    "BAOCAO_ZALO_WEBHOOK_URL is set"
-                )
+                raise ValueError(bilingual("startup.zalo_webhook_secret"))
         return self
 
     @field_validator("admins", mode="before")
@@ -241,7 +238,7 @@ class Settings(BaseSettings):
             channel, sep, user_id = item.strip().partition(":")
             if not sep or channel not in CHANNELS or not user_id.strip():
                 raise ValueError(
-                    f"{item.strip()!r} is not CHANNEL:USER_ID with CHANNEL in {', '.join(CHANNELS)}"
+                    bilingual("startup.admin_item", item=item.strip(), channels=", ".join(CHANNELS))
                 )
             identities.append(ChatIdentity(channel, user_id.strip()))
         return tuple(identities)
@@ -268,6 +265,6 @@ def load_settings(**overrides: object) -> Settings:
         if error["loc"]:
             name = "BAOCAO_" + str(error["loc"][0]).upper()
             raise SettingsError(
-                f"Cấu hình không hợp lệ / invalid setting {name}: {reason}"
+                bilingual("startup.invalid_setting", name=name, reason=reason)
             ) from None
-        raise SettingsError(f"Cấu hình không hợp lệ / invalid settings: {reason}") from None
+        raise SettingsError(bilingual("startup.invalid_settings", reason=reason)) from None

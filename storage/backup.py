@@ -34,6 +34,7 @@ from sqlalchemy.engine import URL, make_url
 
 from storage import migrate
 from storage.files.store import FileStore, StoreError, check_key
+from storage.i18n import Text
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -43,7 +44,12 @@ FILES = "files"
 
 
 class BackupError(Exception):
-    """An expected failure (no pg_dump, a non-empty target, a foreign archive): one line."""
+    """An expected failure (no pg_dump, a non-empty target, a foreign archive): one line,
+    worded in the reader's language (`text.render(language)`)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.text: Text = Text(f"backup.error.{key}", values)
+        super().__init__(str(self.text))
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ def backup(
                 try:
                     data = store.get(key)
                 except StoreError as error:
-                    raise BackupError(f"{store.describe()}: {error}") from None
+                    raise BackupError("store", store=store.describe(), error=error) from None
                 info = tarfile.TarInfo(f"{FILES}/{key}")
                 info.size, info.mtime = len(data), int(now.timestamp())
                 archive.addfile(info, io.BytesIO(data))
@@ -123,10 +129,7 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 def _pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise BackupError(
-            f"Không tìm thấy {name} (cài gói postgresql-client) / {name} is not on PATH "
-            "(install postgresql-client)"
-        )
+        raise BackupError("no_pg_tool", name=name)
     return found
 
 
@@ -151,7 +154,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         first = (done.stderr.strip().splitlines() or ["exit code " + str(done.returncode)])[0]
-        raise BackupError(f"{Path(command[0]).name}: {first}")
+        raise BackupError("tool_failed", tool=Path(command[0]).name, first=first)
 
 
 def _pg_dump(url: URL, target: Path) -> None:
@@ -180,7 +183,7 @@ def read_manifest(archive: tarfile.TarFile) -> Manifest:
         data = json.loads(member.read())
         return Manifest(**data)
     except (KeyError, AssertionError, ValueError, TypeError):
-        raise BackupError("không phải bản sao lưu của baocao / not a baocao backup") from None
+        raise BackupError("foreign") from None
 
 
 def has_data(engine: Engine) -> bool:
@@ -203,19 +206,13 @@ def restore(
     try:
         archive = tarfile.open(source, "r:gz")  # noqa: SIM115 - closed by the `with` below
     except (OSError, tarfile.TarError) as error:
-        raise BackupError(f"không đọc được {source} / cannot read {source}: {error}") from None
+        raise BackupError("unreadable", source=source, error=error) from None
     with archive, tempfile.TemporaryDirectory(prefix="baocao-restore-") as tmp:
         manifest = read_manifest(archive)
         if manifest.database != backend:
-            raise BackupError(
-                f"bản sao lưu là {manifest.database}, cơ sở dữ liệu là {backend} / the backup "
-                f"holds a {manifest.database} database, BAOCAO_DATABASE_URL is {backend}"
-            )
+            raise BackupError("other_database", backup=manifest.database, backend=backend)
         if has_data(engine) and not force:
-            raise BackupError(
-                "cơ sở dữ liệu đã có dữ liệu; thêm --force để ghi đè / the database is not "
-                "empty; add --force to overwrite it"
-            )
+            raise BackupError("not_empty")
         member = SQLITE_MEMBER if backend == "sqlite" else PG_MEMBER
         dump = Path(tmp) / member
         _extract(archive, member, dump)
@@ -234,7 +231,7 @@ def _extract(archive: tarfile.TarFile, name: str, target: Path) -> None:
     except KeyError:
         member = None
     if member is None:
-        raise BackupError(f"bản sao lưu thiếu {name} / the backup has no {name}")
+        raise BackupError("missing_member", name=name)
     with member, target.open("wb") as out:
         shutil.copyfileobj(member, out)
 
@@ -292,6 +289,6 @@ def _restore_files(archive: tarfile.TarFile, store: FileStore) -> int:
         try:
             store.put(key, data)
         except StoreError as error:
-            raise BackupError(f"{store.describe()}: {error}") from None
+            raise BackupError("store", store=store.describe(), error=error) from None
         count += 1
     return count

@@ -92,6 +92,12 @@ class Text:
         return self.render()
 
 
+def bilingual(key: str, /, **values: object) -> str:
+    """Both languages, Vietnamese first: for what is said before the operator's language is
+    known (a setting that does not load, BAOCAO_LANGUAGE among them)."""
+    return " / ".join(translate(key, language, **values) for language in LANGUAGES)
+
+
 def text(key: str, /, **values: object) -> Text:
     return Text(key, values)
 
@@ -105,8 +111,11 @@ def placeholders(template: str) -> frozenset[str]:
 
 
 def message_ids(language: str) -> Iterator[str]:
-    yield from (message.id if isinstance(message.id, str) else message.id[0]
-                for message in read_catalog(language) if message.id)
+    yield from (
+        message.id if isinstance(message.id, str) else message.id[0]
+        for message in read_catalog(language)
+        if message.id
+    )
 
 
 def _known(language: str) -> str:

@@ -96,4 +96,13 @@ def test_postgresql_backup_without_pg_dump_is_one_line(monkeypatch, capsys, tmp_
 def test_restore_refuses_a_file_that_is_not_a_backup(monkeypatch, capsys, tmp_path):
     (tmp_path / "junk.tar.gz").write_bytes(b"not an archive")
     assert main(["restore", str(tmp_path / "junk.tar.gz")]) == 1
-    assert "Traceback" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "không đọc được" in err and "cannot read" not in err
+
+
+def test_a_restore_error_speaks_the_operators_language(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("BAOCAO_LANGUAGE", "en")
+    (tmp_path / "junk.tar.gz").write_bytes(b"not an archive")
+    assert main(["restore", str(tmp_path / "junk.tar.gz")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot read" in err and "không đọc được" not in err

@@ -203,3 +203,17 @@ def test_a_well_formed_token_passes_the_local_check(monkeypatch):
 
     monkeypatch.setenv("BAOCAO_TELEGRAM_TOKEN", GOOD_TOKEN)
     check_settings(load_settings())
+
+
+def test_a_start_up_error_is_said_in_both_languages_before_the_language_is_known(
+    monkeypatch, capsys
+):
+    # BAOCAO_LANGUAGE is itself a setting that may not load: both languages, Vietnamese first.
+    monkeypatch.setenv("BAOCAO_LANGUAGE", "en")
+    monkeypatch.setenv("BAOCAO_TIMEZNE", "Asia/Ho_Chi_Minh")
+    assert main(["plan", "show"]) == 2
+    vietnamese, english = one_line_error(capsys).split(" / ")
+    assert (
+        vietnamese.startswith("Cấu hình không hợp lệ") and "có phải BAOCAO_TIMEZONE" in vietnamese
+    )
+    assert english.startswith("Invalid setting") and "did you mean BAOCAO_TIMEZONE" in english

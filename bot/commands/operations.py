@@ -44,7 +44,8 @@ def backup_(settings: Settings, args: argparse.Namespace) -> int:
             store=file_store(settings),
         )
     except BackupError as error:
-        print(say(settings, "backup.failed", reason=error), file=sys.stderr)
+        reason = error.text.render(settings.language)
+        print(say(settings, "backup.failed", reason=reason), file=sys.stderr)
         return 1
     finally:
         engine.dispose()
@@ -75,7 +76,8 @@ def restore_(settings: Settings, args: argparse.Namespace) -> int:
         # A backup from older code is brought up to this code's schema at once.
         migrate.upgrade(engine)
     except BackupError as error:
-        print(say(settings, "restore.failed", reason=error), file=sys.stderr)
+        reason = error.text.render(settings.language)
+        print(say(settings, "restore.failed", reason=reason), file=sys.stderr)
         return 1
     finally:
         engine.dispose()

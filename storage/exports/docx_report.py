@@ -19,6 +19,7 @@ from jinja2 import Environment, TemplateSyntaxError
 from storage.exports.questions import FormView
 from storage.exports.report_context import ReportOptions, abbreviation, report_context
 from storage.exports.report_template_build import TEMPLATE as BUNDLED
+from storage.i18n import bilingual
 from storage.summary import PeriodFacts
 
 __all__ = ["BUNDLED", "TemplateError", "abbreviation", "check_template", "docx_bytes", "write_docx"]
@@ -50,25 +51,21 @@ def check_template(path: Path) -> None:
     """Raise TemplateError, naming the first problem, unless `path` is a Word file whose
     placeholders are the report's."""
     if not path.is_file():
-        raise TemplateError(f"không có tệp mẫu / no template file at {path}")
+        raise TemplateError(bilingual("template.missing_file", path=path))
     if not zipfile.is_zipfile(path):
-        raise TemplateError(f"{path.name} không phải tệp Word .docx / is not a .docx file")
+        raise TemplateError(bilingual("template.not_docx", name=path.name))
     try:
         used = DocxTemplate(str(path)).get_undeclared_template_variables(_environment())
     except TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"lỗi cú pháp trong mẫu / template syntax error: {exc.message}"
-        ) from None
+        raise TemplateError(bilingual("template.syntax", error=exc.message)) from None
     except Exception as exc:  # a zip that is not a Word document
-        raise TemplateError(
-            f"{path.name} không đọc được như tệp Word / unreadable: {exc}"
-        ) from None
+        raise TemplateError(bilingual("template.unreadable", name=path.name, error=exc)) from None
     for name in REQUIRED:
         if name not in used:
-            raise TemplateError(f"mẫu thiếu chỗ điền / missing placeholder {{{{ {name} }}}}")
+            raise TemplateError(bilingual("template.missing_placeholder", name=name))
     unknown = sorted(used - KNOWN)
     if unknown:
-        raise TemplateError(f"mẫu có chỗ điền lạ / unknown placeholder {{{{ {unknown[0]} }}}}")
+        raise TemplateError(bilingual("template.unknown_placeholder", name=unknown[0]))
 
 
 @lru_cache(maxsize=4)
