@@ -25,9 +25,7 @@ CHANNEL = "console"
 FILE_COMMAND = re.compile(r'^/file\s+(?:"([^"]+)"|(\S+))\s*(.*)$', re.S)
 
 
-def render(
-    reply: Reply, *, files_dir: Path, publish: Callable[[Reply], str] | None = None
-) -> str:
+def render(reply: Reply, *, files_dir: Path, publish: Callable[[Reply], str] | None = None) -> str:
     lines = [reply.text]
     for number, option in enumerate(reply.options, start=1):
         lines.append(f"{number}. {option.label}")  # numbered as on Zalo

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from bot.cli import main
 from storage import i18n
 
 VIETNAMESE_LETTERS = re.compile(
@@ -19,6 +20,7 @@ QUOTES_VIETNAMESE_INPUT = {
     "answer.money",
     "broadcast.ask_agencies",  # "e.g. so-yte, Sở Tài chính"
     "request.ask_agencies",
+    "cli.help.reminders.request.agencies",
     # The Vietnamese column headers a plan or scope table must have.
     "problem.no_header_row",
     "problem.no_lead_column",
@@ -34,7 +36,8 @@ ENGLISH_WORDS = re.compile(
 # Words that are the same in both languages, or commands and setting names a user types.
 ALLOWED_IN_VIETNAMESE = re.compile(
     r"/[a-z_]+|BAOCAO_[A-Z_]+|https?://\S+|\{[a-z_]+\}|Telegram|Zalo|Excel|Word|PDF|XLSX|CSV|"
-    r"DOCX|ZIP|Start|Quota exceeded|baocao [a-z ]+|'[^']*'|selected, not, and, or"
+    r"DOCX|ZIP|Start|Quota exceeded|baocao [a-z ]+|'[^']*'|selected, not, and, or|"
+    r"--role secretariat|--[a-z-]+"
 )
 
 
@@ -89,3 +92,18 @@ def test_plural_forms_follow_the_language():
     assert i18n.translate_plural("count.agencies", 1, "vi") == "1 cơ quan"
     assert i18n.translate_plural("count.agencies", 3, "vi") == "3 cơ quan"
 
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "absent"),
+    [("vi", "mã kỳ (ví dụ 2026", "period key"), ("en", "period key (e.g. 2026", "mã kỳ")],
+)
+def test_command_line_help_speaks_the_operators_language(
+    monkeypatch, capsys, language, expected, absent
+):
+    monkeypatch.setenv("BAOCAO_LANGUAGE", language)
+    with pytest.raises(SystemExit) as done:
+        main(["export", "--help"])
+    assert done.value.code == 0
+    shown = capsys.readouterr().out
+    assert expected in shown and absent not in shown

@@ -5,19 +5,19 @@ from __future__ import annotations
 import argparse
 
 from bot.app import App
-from bot.commands.common import Handler
+from bot.commands.common import Handler, helptext
 from bot.settings import Settings
 from storage import migrate
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
-    db = commands.add_parser("db", help="database migrations").add_subparsers(
+    db = commands.add_parser("db", help=helptext("db.db")).add_subparsers(
         dest="db_command", required=True
     )
-    db.add_parser("upgrade", help="apply every migration")
-    down = db.add_parser("downgrade", help="revert migrations")
-    down.add_argument("revision", help="target revision, e.g. -1 or base")
-    db.add_parser("current", help="show the applied revision")
+    db.add_parser("upgrade", help=helptext("db.db.upgrade"))
+    down = db.add_parser("downgrade", help=helptext("db.db.downgrade"))
+    down.add_argument("revision", help=helptext("db.down.revision"))
+    db.add_parser("current", help=helptext("db.db.current"))
     return {"db": run}
 
 

@@ -13,7 +13,7 @@ from typing import IO
 from sqlmodel import Session
 
 from bot.app import App
-from bot.commands.common import Handler, say
+from bot.commands.common import Handler, helptext, say
 from bot.settings import Settings
 from storage.models import ReportingPeriod
 from storage.plans import PlanChoiceError, choose_plan
@@ -26,32 +26,29 @@ TABLE_FORMATS = (".xlsx", ".csv")
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
     export = commands.add_parser(
         "export",
-        help="write the consolidated table of a period (.xlsx or .csv), or everything to file "
-        "for it as one ZIP (--bundle)",
+        help=helptext("exports.export"),
     )
-    export.add_argument(
-        "--period", help='period key (e.g. 2026, adhoc-1) or "all"; default: the current period'
-    )
+    export.add_argument("--period", help=helptext("exports.export.period"))
     target = export.add_mutually_exclusive_group(required=True)
-    target.add_argument("-o", "--output", type=Path, help="the file; .xlsx or .csv sets the format")
+    target.add_argument("-o", "--output", type=Path, help=helptext("exports.target.o"))
     target.add_argument(
         "--bundle",
         type=Path,
-        help="a .zip with the table, the draft report, each agency's signed report and "
-        "attachments, and their index",
+        help=helptext("exports.target.bundle"),
     )
-    export.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
+    export.add_argument("--plan", dest="plan_code", help=helptext("plan_code"))
     export.add_argument(
         "--csv-separator",
         default=",",
         choices=[",", ";", "tab"],
-        help='CSV field separator: "," (default), ";" for Excel on Vietnamese-locale Windows, '
-        "or tab",
+        help=helptext("exports.export.csv_separator"),
     )
-    report = commands.add_parser("report", help="write the draft report of a period (.docx)")
-    report.add_argument("--period", help="period key (e.g. 2026); default: the current period")
-    report.add_argument("-o", "--output", required=True, type=Path, help="the .docx file")
-    report.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
+    report = commands.add_parser("report", help=helptext("exports.report"))
+    report.add_argument("--period", help=helptext("exports.report.period"))
+    report.add_argument(
+        "-o", "--output", required=True, type=Path, help=helptext("exports.report.o")
+    )
+    report.add_argument("--plan", dest="plan_code", help=helptext("plan_code"))
     return {"export": export_, "report": report_}
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.app import file_store
-from bot.commands.common import Handler, say
+from bot.commands.common import Handler, helptext, say
 from bot.settings import Settings
 from storage import health, migrate
 from storage.backup import BackupError, backup, restore
@@ -17,19 +17,15 @@ from storage.db import create_db_engine, session_factory
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
-    save = commands.add_parser(
-        "backup", help="a consistent copy of the database and stored files, while the bot runs"
+    save = commands.add_parser("backup", help=helptext("operations.backup"))
+    save.add_argument(
+        "-o", "--output", required=True, type=Path, help=helptext("operations.save.o")
     )
-    save.add_argument("-o", "--output", required=True, type=Path, help="the archive to write")
-    load = commands.add_parser("restore", help="restore a backup made by `baocao backup`")
+    load = commands.add_parser("restore", help=helptext("operations.restore"))
     load.add_argument("archive", type=Path)
-    load.add_argument(
-        "--force", action="store_true", help="overwrite a database that already holds data"
-    )
-    status = commands.add_parser(
-        "status", help="is the running bot healthy? (exit 0 yes, 1 no; for monitors)"
-    )
-    status.add_argument("--json", action="store_true", help="print the /healthz JSON")
+    load.add_argument("--force", action="store_true", help=helptext("operations.load.force"))
+    status = commands.add_parser("status", help=helptext("operations.status"))
+    status.add_argument("--json", action="store_true", help=helptext("operations.status.json"))
     return {"backup": backup_, "restore": restore_, "status": status_}
 
 

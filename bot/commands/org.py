@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from bot.app import App
-from bot.commands.common import Handler, print_problems, say
+from bot.commands.common import Handler, helptext, print_problems, say
 from bot.settings import Settings
 from scheduler.org_changes import tell
 from storage import audit
@@ -23,15 +23,13 @@ from storage.plan_document import PlanFileError
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
-    org = commands.add_parser(
-        "org", help="reorganisations: agencies created, renamed, merged, split, dissolved"
-    ).add_subparsers(dest="org_command", required=True)
-    apply = org.add_parser("apply", help="apply a file of agency changes (see README)")
-    apply.add_argument("file", type=Path)
-    apply.add_argument(
-        "--dry-run", action="store_true", help="show what would move where; write nothing"
+    org = commands.add_parser("org", help=helptext("org.org")).add_subparsers(
+        dest="org_command", required=True
     )
-    org.add_parser("list", help="the recorded changes, with the ones still to take effect")
+    apply = org.add_parser("apply", help=helptext("org.org.apply"))
+    apply.add_argument("file", type=Path)
+    apply.add_argument("--dry-run", action="store_true", help=helptext("org.apply.dry_run"))
+    org.add_parser("list", help=helptext("org.org.list"))
     return {"org": run}
 
 

@@ -12,7 +12,7 @@ import httpx
 from sqlmodel import Session
 
 from bot.app import App
-from bot.commands.common import Handler, say
+from bot.commands.common import Handler, helptext, say
 from bot.commands.org import moves_lines
 from bot.settings import Settings
 from scheduler.org_changes import tell
@@ -46,44 +46,40 @@ def parse_duration(text: str) -> timedelta:
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
-    invite = commands.add_parser("invite", help="create an invite code for an agency")
-    invite.add_argument(
-        "agency", nargs="?", help="agency code or name (omit for --role secretariat)"
-    )
+    invite = commands.add_parser("invite", help=helptext("people.invite"))
+    invite.add_argument("agency", nargs="?", help=helptext("people.invite.agency"))
     invite.add_argument("--role", choices=["focal", "secretariat"], default="focal")
     invite.add_argument(
         "--expires",
         type=parse_duration,
         default=None,
-        help="validity, e.g. 7d (default BAOCAO_INVITE_DAYS), 12h, 2w",
+        help=helptext("people.invite.expires"),
     )
-    agency = commands.add_parser("agency", help="agencies: list, rename, merge").add_subparsers(
+    agency = commands.add_parser("agency", help=helptext("people.agency")).add_subparsers(
         dest="agency_command", required=True
     )
-    agency.add_parser("list", help="agencies with their focal points")
-    rename = agency.add_parser("rename", help="rename an agency; the old name stays findable")
-    rename.add_argument("agency", help="agency code or current name")
+    agency.add_parser("list", help=helptext("people.agency.list"))
+    rename = agency.add_parser("rename", help=helptext("people.agency.rename"))
+    rename.add_argument("agency", help=helptext("people.rename.agency"))
     rename.add_argument("new_name")
     merge = agency.add_parser(
         "merge",
-        help="merge SOURCE into TARGET: focal points, task roles and owed reports move over; "
-        "filed reports stay with SOURCE",
+        help=helptext("people.agency.merge"),
     )
-    merge.add_argument("source", help="the agency that is merged away (code or name)")
-    merge.add_argument("target", help="the agency that continues (code or name)")
+    merge.add_argument("source", help=helptext("people.merge.source"))
+    merge.add_argument("target", help=helptext("people.merge.target"))
     for sub in (rename, merge):
         sub.add_argument(
             "--on",
             dest="effective",
-            help="effective from this day, YYYY-MM-DD or DD/MM/YYYY (default: today); "
-            "for several changes at once, see `baocao org apply`",
+            help=helptext("people.sub.on"),
         )
     secretariat = commands.add_parser(
-        "secretariat", help="secretariat members: list, remove"
+        "secretariat", help=helptext("people.secretariat")
     ).add_subparsers(dest="secretariat_command", required=True)
-    secretariat.add_parser("list", help="active secretariat members, with their person ids")
-    remove = secretariat.add_parser("remove", help="end a person's secretariat role")
-    remove.add_argument("person_id", type=int, help="the id shown by `baocao secretariat list`")
+    secretariat.add_parser("list", help=helptext("people.secretariat.list"))
+    remove = secretariat.add_parser("remove", help=helptext("people.secretariat.remove"))
+    remove.add_argument("person_id", type=int, help=helptext("people.remove.person_id"))
     return {"invite": run_invite, "agency": run_agency, "secretariat": run_secretariat}
 
 

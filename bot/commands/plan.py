@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App
-from bot.commands.common import Handler, print_problems, say
+from bot.commands.common import Handler, helptext, print_problems, say
 from bot.settings import Settings
 from storage.db import transaction
 from storage.i18n import translate_plural
@@ -20,24 +20,16 @@ from storage.questionnaire import Questionnaire
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
-    plan = commands.add_parser("plan", help="the plan: import, validate, show").add_subparsers(
+    plan = commands.add_parser("plan", help=helptext("plan.plan")).add_subparsers(
         dest="plan_command", required=True
     )
-    for name, text in (
-        (
-            "import",
-            "import a plan (.yaml), its task table (.xlsx/.csv) or a questionnaire (XLSForm .xlsx)",
-        ),
-        ("validate", "check a plan file without writing anything"),
-    ):
-        sub = plan.add_parser(name, help=text)
+    for name in ("import", "validate"):
+        sub = plan.add_parser(name, help=helptext(f"plan.{name}"))
         sub.add_argument("file", type=Path)
-        sub.add_argument(
-            "--plan", dest="plan_code", help="plan code, for .xlsx/.csv tables and questionnaires"
-        )
-    show = plan.add_parser("show", help="show the plan's tasks and deadlines")
-    show.add_argument("--json", action="store_true", help="print JSON")
-    show.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
+        sub.add_argument("--plan", dest="plan_code", help=helptext("plan.sub.plan"))
+    show = plan.add_parser("show", help=helptext("plan.plan.show"))
+    show.add_argument("--json", action="store_true", help=helptext("plan.show.json"))
+    show.add_argument("--plan", dest="plan_code", help=helptext("plan_code"))
     return {"plan": run}
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from bot.app import App
-from bot.commands.common import Handler, say
+from bot.commands.common import Handler, helptext, say
 from bot.settings import Settings
 from scheduler.planner import Preview
 from scheduler.policy import ReminderPolicy, before_steps
@@ -45,40 +45,30 @@ OPEN_STATUSES = (OutboxStatus.pending, OutboxStatus.sending, OutboxStatus.held, 
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
-    remind = commands.add_parser("remind", help="plan the reminders due now (or preview them)")
-    remind.add_argument(
-        "--dry-run", action="store_true", help="print what would be sent and why; write nothing"
-    )
-    remind.add_argument(
-        "--at", help="preview at this local time, e.g. 2026-11-23T08:00 (with --dry-run)"
-    )
+    remind = commands.add_parser("remind", help=helptext("reminders.remind"))
+    remind.add_argument("--dry-run", action="store_true", help=helptext("reminders.remind.dry_run"))
+    remind.add_argument("--at", help=helptext("reminders.remind.at"))
 
-    outbox = commands.add_parser("outbox", help="pending, held and failed deliveries")
+    outbox = commands.add_parser("outbox", help=helptext("reminders.outbox"))
     outbox.add_argument("action", nargs="?", choices=("list", "release", "dismiss"), default="list")
-    outbox.add_argument("ids", nargs="*", type=int, help="row ids for release / dismiss")
-    outbox.add_argument("--all", action="store_true", help="also list sent and cancelled rows")
+    outbox.add_argument("ids", nargs="*", type=int, help=helptext("reminders.outbox.ids"))
+    outbox.add_argument("--all", action="store_true", help=helptext("reminders.outbox.all"))
     outbox.add_argument("--limit", type=int, default=100)
 
-    request = commands.add_parser("request", help="issue an ad-hoc report request")
-    request.add_argument(
-        "--agencies",
-        required=True,
-        help='agency codes or names separated by ; or , (e.g. "so-yte; Sở Tài chính"), or "all"',
-    )
-    request.add_argument("--topic", required=True, help="what the agencies must report on")
-    request.add_argument(
-        "--question", help="the question asked (default: one about the topic)", default=None
-    )
-    request.add_argument("--due", required=True, help="deadline, YYYY-MM-DD or DD/MM/YYYY")
-    request.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
+    request = commands.add_parser("request", help=helptext("reminders.request"))
+    request.add_argument("--agencies", required=True, help=helptext("reminders.request.agencies"))
+    request.add_argument("--topic", required=True, help=helptext("reminders.request.topic"))
+    request.add_argument("--question", help=helptext("reminders.request.question"), default=None)
+    request.add_argument("--due", required=True, help=helptext("reminders.request.due"))
+    request.add_argument("--plan", dest="plan_code", help=helptext("plan_code"))
 
-    period = commands.add_parser("period", help="reporting periods: list, close").add_subparsers(
+    period = commands.add_parser("period", help=helptext("reminders.period")).add_subparsers(
         dest="period_command", required=True
     )
-    listing = period.add_parser("list", help="list the periods and ad-hoc requests")
+    listing = period.add_parser("list", help=helptext("reminders.period.list"))
     listing.add_argument("--plan", dest="plan_code")
-    close = period.add_parser("close", help="close a period: no more reminders for it")
-    close.add_argument("key", help="the period key, e.g. 2026 or adhoc-1")
+    close = period.add_parser("close", help=helptext("reminders.period.close"))
+    close.add_argument("key", help=helptext("reminders.close.key"))
     close.add_argument("--plan", dest="plan_code")
     return {"remind": remind_, "outbox": outbox_, "request": request_, "period": period_}
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.app import App
-from bot.commands.common import Handler, print_problems, say
+from bot.commands.common import Handler, helptext, print_problems, say
 from bot.settings import Settings
 from storage.agencies import find_agency
 from storage.db import transaction
@@ -19,24 +19,22 @@ from storage.scope_table import import_scope_table
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
-    scope = commands.add_parser(
-        "scope", help="which agencies report on which task (the secretariat decides)"
-    ).add_subparsers(dest="scope_command", required=True)
-    show = scope.add_parser("show", help="list the agencies in scope of each task")
-    show.add_argument("--task", type=int, help="one task number")
-    change = scope.add_parser("set", help="set one agency's scope on one task")
-    change.add_argument("task", type=int)
-    change.add_argument("agency", help="agency code or name")
-    change.add_argument("level", help="required|optional|excluded|default (or Vietnamese)")
-    table = scope.add_parser("import", help="set scopes from a CSV/XLSX table")
-    table.add_argument("file", type=Path)
-    oblige = scope.add_parser(
-        "oblige", help="whether an agency is chased for the yearly report (yes|no)"
+    scope = commands.add_parser("scope", help=helptext("scope.scope")).add_subparsers(
+        dest="scope_command", required=True
     )
+    show = scope.add_parser("show", help=helptext("scope.scope.show"))
+    show.add_argument("--task", type=int, help=helptext("scope.show.task"))
+    change = scope.add_parser("set", help=helptext("scope.scope.set"))
+    change.add_argument("task", type=int)
+    change.add_argument("agency", help=helptext("scope.change.agency"))
+    change.add_argument("level", help=helptext("scope.change.level"))
+    table = scope.add_parser("import", help=helptext("scope.scope.import"))
+    table.add_argument("file", type=Path)
+    oblige = scope.add_parser("oblige", help=helptext("scope.scope.oblige"))
     oblige.add_argument("agency")
     oblige.add_argument("answer", choices=["yes", "no"])
     for sub in (show, change, table, oblige):
-        sub.add_argument("--plan", dest="plan_code", help="plan code, when there are several")
+        sub.add_argument("--plan", dest="plan_code", help=helptext("plan_code"))
     return {"scope": run}
 
 

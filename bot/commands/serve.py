@@ -12,7 +12,7 @@ from collections.abc import Callable
 from bot.app import App, admin_chats
 from bot.channel_errors import ChannelStartError
 from bot.channels import RunningChannel, start_channels
-from bot.commands.common import Handler, say
+from bot.commands.common import Handler, helptext, say
 from bot.console import ConsoleChannel
 from bot.logs import quiet_console
 from bot.settings import Settings
@@ -23,12 +23,11 @@ from scheduler.service import SchedulerService, auto_close_after
 
 log = logging.getLogger(__name__)
 
+
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
-    commands.add_parser("run", help="migrate, then run every configured channel and the scheduler")
-    chat = commands.add_parser("chat", help="chat with the bot in this terminal")
-    chat.add_argument(
-        "--user", default="operator", help="console user id (default 'operator', the secretariat)"
-    )
+    commands.add_parser("run", help=helptext("serve.run"))
+    chat = commands.add_parser("chat", help=helptext("serve.chat"))
+    chat.add_argument("--user", default="operator", help=helptext("serve.chat.user"))
     return {"run": run, "chat": chat_}
 
 

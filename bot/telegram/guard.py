@@ -57,6 +57,8 @@ class MaybeDelivered(NetworkError):
 def may_have_been_delivered(error: NetworkError) -> bool:
     """Connect and pool errors happen before the request leaves: retrying them is safe."""
     return isinstance(error.__cause__, _AFTER_SENDING)
+
+
 # Telegram does not say whether a 429 is for one chat or for the bot. One chat's is taken as
 # that chat's; this many chats flooded within one wait means the bot as a whole is.
 GLOBAL_AFTER_CHATS = 3

@@ -70,9 +70,7 @@ class SignInHandler(ConsoleHandler):
                 session, token=token, valid_for=console.session_length, clock=console.clock
             )
             if opened is None:
-                audit.record(
-                    session, clock=console.clock, action="web:signin", outcome="refused"
-                )
+                audit.record(session, clock=console.clock, action="web:signin", outcome="refused")
                 return None
             row = opened.row
             actor = resolve_actor(
