@@ -25,7 +25,13 @@ CHANNEL = "console"
 FILE_COMMAND = re.compile(r'^/file\s+(?:"([^"]+)"|(\S+))\s*(.*)$', re.S)
 
 
-def render(reply: Reply, *, files_dir: Path, publish: Callable[[Reply], str] | None = None) -> str:
+def render(
+    reply: Reply,
+    *,
+    files_dir: Path,
+    publish: Callable[[Reply], str] | None = None,
+    language: str = "vi",
+) -> str:
     lines = [reply.text]
     for number, option in enumerate(reply.options, start=1):
         lines.append(f"{number}. {option.label}")  # numbered as on Zalo
@@ -35,7 +41,7 @@ def render(reply: Reply, *, files_dir: Path, publish: Callable[[Reply], str] | N
         files_dir.mkdir(parents=True, exist_ok=True)
         target = files_dir / safe_name(reply.file.file_name)
         target.write_bytes(reply.file.data)
-        lines.append(f"[tệp / file] {target}")
+        lines.append(translate("console.file", language, path=target))
     return "\n".join(lines)
 
 
@@ -134,7 +140,8 @@ class ConsoleChannel:
                 assert r.file is not None
                 return publisher.publish(r.file, chat_id=chat_id)
 
-        return render(reply, files_dir=self.files_dir, publish=publish)
+        language = self.dispatcher.config.language
+        return render(reply, files_dir=self.files_dir, publish=publish, language=language)
 
     def send(self, text: str) -> list[str]:
         """Hand one line to the bot and return what it answered, rendered (in a worker

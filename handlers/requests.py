@@ -179,7 +179,8 @@ def close(ctx: Context, args: str) -> list[Reply]:
     several = len(set(codes.values())) > 1
     options = tuple(
         Option(
-            (f"{codes[p.plan_id]}: " if several else "") + f"{p.title} (hạn {_date(p.due_on)})",
+            (f"{codes[p.plan_id]}: " if several else "")
+            + ctx.t("close.period_option", title=p.title, due=_date(p.due_on)),
             f"period:{p.id}",
         )
         for p in periods

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from storage.agencies import ending_by, exists_on_clause
 from storage.clock import Clock
+from storage.i18n import translate
 from storage.models import (
     Agency,
     GroupMember,
@@ -112,7 +113,8 @@ def ensure_yearly_period(
         plan_id=plan.id,  # type: ignore[arg-type]
         key=key,
         kind=PeriodKind.periodic,
-        title=f"Báo cáo năm {year} - Kế hoạch {plan.code}",
+        # Stored, and read by everyone: in the plan's language, Vietnamese.
+        title=translate("period.yearly_title", "vi", year=year, plan=plan.code),
         due_on=date(year, plan.agencies_due_month, plan.agencies_due_day),
         consolidation_due_on=date(year, plan.consolidation_due_month, plan.consolidation_due_day),
         status=PeriodStatus.open,

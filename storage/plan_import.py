@@ -296,8 +296,7 @@ def _shared_group_problems(
                 Problem(
                     f"{document.plan.code}: groups[{index}]",
                     "shared_group",
-                    f"nhóm {spec.code!r} đã được kế hoạch khác dùng với thành viên khác; "
-                    "đặt mã nhóm riêng cho kế hoạch này",
+                    text("problem.shared_group", code=spec.code),
                 )
             )
     return problems

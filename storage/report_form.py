@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from storage.i18n import LANGUAGES, translate
 from storage.questionnaire import (
     OPTIONAL_TASKS_QUESTION,
     Question,
@@ -57,7 +58,8 @@ class Instance:
                 Question(
                     id=OPTIONAL_TASKS_QUESTION,
                     type=QuestionType.multiple,
-                    label=self.section.label or {"vi": "Nhiệm vụ"},
+                    label=self.section.label
+                    or {lang: translate("form.optional_tasks", lang) for lang in LANGUAGES},
                     required=False,
                 )
             ]

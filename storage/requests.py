@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from storage.agencies import group_members, successors
 from storage.clock import Clock
 from storage.forms import ADHOC, current_form, store_form
+from storage.i18n import LANGUAGES, translate
 from storage.models import (
     Agency,
     PeriodAgency,
@@ -124,11 +125,16 @@ def adhoc_form(session: Session, *, plan: Plan, topic: str, question: str | None
     data = base.model_dump(mode="json")
     data["key"] = "adhoc"
     data["title"] = {"vi": topic}
-    asked = question or f"Báo cáo về: {topic}"
+    # The secretariat's own words are one language; the default question is said in each.
+    asked = (
+        {"vi": question}
+        if question
+        else {lang: translate("request.default_question", lang, topic=topic) for lang in LANGUAGES}
+    )
     for section in data["sections"]:
         for item in section["questions"]:
             if item["type"] in {"text", "long_text"}:
-                item["label"] = {"vi": asked}
+                item["label"] = asked
                 item["hint"] = {}
                 return Questionnaire.model_validate(data)
     return Questionnaire.model_validate(data)

@@ -235,7 +235,7 @@ class _Reader:
                 "settings",
                 row.number,
                 "invalid_value",
-                f"baocao::signed_document {signed!r}: none, optional hoặc required",
+                text("problem.signed_document_value", value=signed),
             )
             signed = "none"
         if not title:

@@ -12,7 +12,7 @@ import httpx
 from sqlmodel import Session
 
 from bot.app import App
-from bot.commands.common import Handler, helptext, say
+from bot.commands.common import Handler, helptext, operator_language, say
 from bot.commands.org import moves_lines
 from bot.settings import Settings
 from scheduler.org_changes import tell
@@ -36,7 +36,9 @@ def parse_duration(text: str) -> timedelta:
     """'7d', '12h', '2w' or '7' (days)."""
     match = _DURATION.match(text.strip().lower())
     if not match or int(match[1]) <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: dùng dạng 7d, 12h hoặc 2w")
+        raise argparse.ArgumentTypeError(
+            translate("cli.bad_duration", operator_language(), text=text)
+        )
     amount, unit = int(match[1]), match[2] or "d"
     return {
         "d": timedelta(days=amount),
