@@ -210,8 +210,12 @@ def agencies(ctx: Context, args: str) -> list[Reply]:
         )
         covered += any(m.status == MemberStatus.active for m, _ in members)
         people = "; ".join(_describe(ctx, m, p) for m, p in members) or ctx.t("agencies.none")
-        # The code is what /request, /invite and the CLI take: show it.
-        lines.append(f"{number}. {agency.name} [{agency.code}]: {people}")
+        # The code is what /request, /invite and the CLI take: show it. An agency a recorded
+        # change creates later is listed (its focal point may be invited ahead) with its day.
+        begins = ""
+        if agency.valid_from is not None and agency.valid_from > ctx.today():
+            begins = " " + ctx.t("agencies.begins", date=f"{agency.valid_from:%d/%m/%Y}")
+        lines.append(f"{number}. {agency.name} [{agency.code}]{begins}: {people}")
     header = ctx.t("agencies.header", count=len(rows), covered=covered)
     return [Reply("\n".join([header, "", *lines]))]
 

@@ -318,7 +318,24 @@ def test_a_created_agency_is_known_from_its_day_and_owes_nothing_it_was_not_give
         created = find_agency(session, "Ủy ban nhân dân xã Quảng Khê")
         assert created is not None and created.code == "ubnd-xa-quang-khe"
         assert "ubnd-xa-quang-khe" not in owing(session)  # no task given to it yet
-    assert "Ủy ban nhân dân xã Quảng Khê" in say(app, "operator", "/agencies")
+    assert "Ủy ban nhân dân xã Quảng Khê [ubnd-xa-quang-khe]: " in say(app, "operator", "/agencies")
+
+
+def test_an_agency_created_from_a_later_day_is_listed_with_that_day(app, tmp_path):
+    app.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=VN))
+    path = tmp_path / "create.yaml"
+    path.write_text(
+        "changes:\n"
+        "  - create: {code: ubnd-xa-quang-khe, name: Ủy ban nhân dân xã Quảng Khê,"
+        " kind: district}\n"
+        "    effective: 2027-01-01\n",
+        encoding="utf-8",
+    )
+    assert apply_file(app, read_org_file(path), dry_run=False) == 0
+    listed = say(app, "operator", "/agencies")
+    assert "Ủy ban nhân dân xã Quảng Khê [ubnd-xa-quang-khe] (hoạt động từ 01/01/2027): " in listed
+    app.clock.set(datetime(2027, 1, 1, 9, 0, tzinfo=VN))
+    assert "hoạt động từ" not in say(app, "operator", "/agencies")
 
 
 def test_the_example_file_is_well_formed():
