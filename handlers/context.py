@@ -181,7 +181,7 @@ class Context:
             self._state = get_state(
                 self.session, channel=self.event.channel, chat_id=self.event.chat_id
             )
-        return self._state  # type: ignore[return-value]
+        return self._state
 
     def forget_state(self) -> None:
         """After a conversation state was changed other than through this context."""

@@ -37,7 +37,7 @@ CLEAR_WORDS = {"huy", "hủy", "off", "cancel", "0", "het", "hết"}
 
 
 def _date(value: object) -> str:
-    return value.strftime("%d/%m/%Y")  # type: ignore[attr-defined]
+    return value.strftime("%d/%m/%Y")
 
 
 def status_text(ctx: Context, membership: Membership) -> str:
@@ -50,7 +50,7 @@ def status_text(ctx: Context, membership: Membership) -> str:
 
 def warn_if_uncovered(ctx: Context, agency: Agency, reason: str) -> bool:
     """Tell the secretariat when nobody of the agency can get reminders any more."""
-    if available_members(ctx.session, agency_id=agency.id, today=ctx.today()):  # type: ignore[arg-type]
+    if available_members(ctx.session, agency_id=agency.id, today=ctx.today()):
         return False
     notify_secretariat(
         ctx,
@@ -79,7 +79,7 @@ def whoami(ctx: Context, args: str) -> list[Reply]:
     person = actor.person
     channels = ", ".join(
         f"{i.channel}" + ("" if i.reachable else f" ({ctx.t('status.unreachable')})")
-        for i in person_identities(ctx.session, person_id=person.id)  # type: ignore[arg-type]
+        for i in person_identities(ctx.session, person_id=person.id)
     )
     lines = [
         ctx.t("whoami.person", name=person.full_name, position=person.position, channels=channels)
@@ -205,7 +205,7 @@ def agencies(ctx: Context, args: str) -> list[Reply]:
     for number, agency in enumerate(rows, start=1):
         members = agency_members(
             ctx.session,
-            agency_id=agency.id,  # type: ignore[arg-type]
+            agency_id=agency.id,
             statuses=(MemberStatus.active, MemberStatus.pending),
         )
         covered += any(m.status == MemberStatus.active for m, _ in members)
@@ -225,7 +225,7 @@ def _describe(ctx: Context, membership: Membership, person: Person) -> str:
     status = status_text(ctx, membership)
     if status != ctx.t("status.active"):
         notes.append(status)
-    identities = person_identities(ctx.session, person_id=person.id)  # type: ignore[arg-type]
+    identities = person_identities(ctx.session, person_id=person.id)
     if identities and not any(i.reachable for i in identities):
         notes.append(ctx.t("status.unreachable"))
     channels = "/".join(sorted({i.channel for i in identities}))
@@ -246,7 +246,7 @@ def revoke(ctx: Context, args: str) -> list[Reply]:
     for agency in reporting_agencies(ctx.session):
         for membership, person in agency_members(
             ctx.session,
-            agency_id=agency.id,  # type: ignore[arg-type]
+            agency_id=agency.id,
             statuses=(MemberStatus.active, MemberStatus.pending),
         ):
             options.append(Option(f"{person.full_name} - {agency.name}", f"member:{membership.id}"))
@@ -325,7 +325,7 @@ class RevokeFlow(StepFlow):
         notify_person(
             ctx,
             person_id=person.id,
-            key=f"revoked:{membership.id}:{ctx.clock.now().isoformat()}",  # type: ignore[arg-type]
+            key=f"revoked:{membership.id}:{ctx.clock.now().isoformat()}",
             kind="revoked",
             text=ctx.t(
                 "revoke.notice" if agency is not None else "revoke.notice_secretariat", agency=label
@@ -335,7 +335,7 @@ class RevokeFlow(StepFlow):
         replies = [Reply(ctx.t(done, name=person.full_name, agency=label))]
         if agency is None:
             return replies
-        if not available_members(ctx.session, agency_id=agency.id, today=ctx.today()):  # type: ignore[arg-type]
+        if not available_members(ctx.session, agency_id=agency.id, today=ctx.today()):
             replies.append(
                 Reply(
                     ctx.t(
@@ -413,7 +413,7 @@ class ApproveFlow(StepFlow):
         notify_person(
             ctx,
             person_id=person.id,
-            key=f"approval:{membership.id}",  # type: ignore[arg-type]
+            key=f"approval:{membership.id}",
             kind="approval",
             text=ctx.t(
                 "approve.notice_yes" if approved else "approve.notice_no", agency=agency.name

@@ -165,7 +165,7 @@ def report(ctx: Context, args: str) -> list[Reply]:
 
 
 def choose_period(ctx: Context, agency: Agency) -> list[Reply]:
-    periods = open_periods_for(ctx.session, agency_id=agency.id)  # type: ignore[arg-type]
+    periods = open_periods_for(ctx.session, agency_id=agency.id)
     if not periods:
         ctx.end_flow()
         return [Reply(ctx.t("report.no_period", agency=agency.name))]
@@ -562,8 +562,8 @@ def add_attachment(
             attachment,
             received.kept,
             purpose=DocumentPurpose.attachment,
-            agency_id=rep.agency.id,  # type: ignore[arg-type]
-            period_id=rep.period.id,  # type: ignore[arg-type]
+            agency_id=rep.agency.id,
+            period_id=rep.period.id,
         )
         files.append(answer_entry(document, received.kept))
         save_answer(
@@ -719,7 +719,7 @@ def version_layout(
 
 
 def show_latest(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[Reply]:
-    submission = find_submission(ctx.session, period_id=period.id, agency_id=agency.id)  # type: ignore[arg-type]
+    submission = find_submission(ctx.session, period_id=period.id, agency_id=agency.id)
     if submission is None or submission.current_version == 0:
         return []
     blocks = version_blocks(ctx, agency, period, submission, submission.current_version)
@@ -789,7 +789,7 @@ class ReportFlow(StepFlow):
     ) -> list[Reply]:
         agency = self._agency(ctx, state)
         wanted = chosen_id(event, "period:")
-        periods = open_periods_for(ctx.session, agency_id=agency.id) if agency else []  # type: ignore[arg-type]
+        periods = open_periods_for(ctx.session, agency_id=agency.id) if agency else []
         period = next((p for p in periods if p.id == wanted), None)
         if agency is None or period is None:
             return [Reply(ctx.t("pick.one"))]
@@ -824,9 +824,9 @@ class ReportFlow(StepFlow):
             return [Reply(ctx.t("pick.one"))]
         draft = start_draft(
             ctx.session,
-            period_id=period.id,  # type: ignore[arg-type]
-            agency_id=agency.id,  # type: ignore[arg-type]
-            person_id=ctx.actor.person_id,  # type: ignore[arg-type]
+            period_id=period.id,
+            agency_id=agency.id,
+            person_id=ctx.actor.person_id,
             clock=ctx.clock,
         )
         rep = Report.load(ctx, draft)
@@ -886,8 +886,8 @@ class ReportFlow(StepFlow):
     def on_conflict(self, ctx: Context, rep: Report, event: IncomingEvent) -> list[Reply]:
         submission = find_submission(
             ctx.session,
-            period_id=rep.period.id,  # type: ignore[arg-type]
-            agency_id=rep.agency.id,  # type: ignore[arg-type]
+            period_id=rep.period.id,
+            agency_id=rep.agency.id,
         )
         assert submission is not None
         if event.choice == "cf:see":
@@ -909,9 +909,9 @@ class ReportFlow(StepFlow):
             ctx.session.flush()
             draft = start_draft(
                 ctx.session,
-                period_id=rep.period.id,  # type: ignore[arg-type]
-                agency_id=rep.agency.id,  # type: ignore[arg-type]
-                person_id=ctx.actor.person_id,  # type: ignore[arg-type]
+                period_id=rep.period.id,
+                agency_id=rep.agency.id,
+                person_id=ctx.actor.person_id,
                 clock=ctx.clock,
             )
             fresh = Report.load(ctx, draft)

@@ -86,7 +86,7 @@ class RequestFlow(StepFlow):
         if event.choice == ALL:
             plan = _plan(ctx, state)
             due = date.fromisoformat(state.data["due"])
-            ids = [a.id for a in plan_participants(ctx.session, plan_id=plan.id, on=due)]  # type: ignore[arg-type]
+            ids = [a.id for a in plan_participants(ctx.session, plan_id=plan.id, on=due)]
         else:
             # `;` and `,` both separate, as on the command line and in /broadcast.
             found, unknown = AgencyIndex.load(ctx.session).resolve_cell(event.text or "")

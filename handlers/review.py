@@ -27,7 +27,7 @@ from storage.reports import (
 
 
 def _date(value: object) -> str:
-    return value.strftime("%d/%m/%Y")  # type: ignore[attr-defined]
+    return value.strftime("%d/%m/%Y")
 
 
 def latest_submission(
@@ -36,15 +36,15 @@ def latest_submission(
     """The agency's most recent period with a submission (else its most recent period), of
     one plan when it is named; an agency merged, split or dissolved since is read in the
     periods it filed or drafted for."""
-    periods = open_periods_touching(ctx.session, agency_id=agency.id)  # type: ignore[arg-type]
+    periods = open_periods_touching(ctx.session, agency_id=agency.id)
     if plan is not None:
         periods = [p for p in periods if p.plan_id == plan.id]
     for period in reversed(periods):
         submission = find_submission(
             ctx.session,
-            period_id=period.id,  # type: ignore[arg-type]
+            period_id=period.id,
             agency_id=agency.id,
-        )  # type: ignore[arg-type]
+        )
         if submission is not None and submission.current_version > 0:
             return period, submission
     return (periods[-1], None) if periods else None
@@ -90,10 +90,10 @@ def view(ctx: Context, args: str) -> list[Reply]:
     if info is None:
         return [Reply(ctx.t("review.no_version", version=version, latest=len(history)))]
     # Read under the name the agency had when it filed (it may have been renamed since).
-    name = names_on(ctx.session, agency_ids={agency.id}, at=info.submitted_at)  # type: ignore[arg-type]
+    name = names_on(ctx.session, agency_ids={agency.id}, at=info.submitted_at)
     header = ctx.t(
         "review.header",
-        agency=name.get(agency.id, agency.name),  # type: ignore[arg-type]
+        agency=name.get(agency.id, agency.name),
         title=period.title,
         reference=submission.reference,
         version=version,
@@ -112,7 +112,7 @@ def view(ctx: Context, args: str) -> list[Reply]:
 def draft_view(ctx: Context, agency: Agency, period: ReportingPeriod) -> list[Reply]:
     """The latest draft begun for an agency that filed nothing: kept when the agency was
     dissolved, so the secretariat can still read what was written."""
-    drafts = agency_drafts(ctx.session, period_id=period.id, agency_id=agency.id)  # type: ignore[arg-type]
+    drafts = agency_drafts(ctx.session, period_id=period.id, agency_id=agency.id)
     if not drafts:
         return []
     draft, person = drafts[0]
@@ -194,11 +194,11 @@ def return_report(
     return_submission(ctx.session, submission=submission, comment=comment[:1000], clock=ctx.clock)
     ctx.audit("report:return", "ok", submission_id=submission.id)
     told = 0
-    for _membership, person in agency_members(ctx.session, agency_id=agency.id):  # type: ignore[arg-type]
+    for _membership, person in agency_members(ctx.session, agency_id=agency.id):
         told += bool(
             notify_person(
                 ctx,
-                person_id=person.id,  # type: ignore[arg-type]
+                person_id=person.id,
                 key=f"returned:{submission.id}:r{submission.revision}",
                 kind="returned",
                 text=ctx.t(

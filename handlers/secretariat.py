@@ -331,7 +331,7 @@ def _missing_block(ctx: Context, number: int, agency: AgencyFacts) -> str:
         lines.append(ctx.t("missing.no_focal"))
     for contact in agency.contacts:
         if contact.away_on(ctx.today()):
-            reach = ctx.t("missing.reach.away", date=_date(contact.away_until))  # type: ignore[arg-type]
+            reach = ctx.t("missing.reach.away", date=_date(contact.away_until))
         elif contact.reachable:
             reach = ctx.t("missing.reach.ok", channels=", ".join(contact.channels))
         else:

@@ -148,8 +148,8 @@ def take_file(
             attachment,
             kept,
             purpose=DocumentPurpose.page,
-            agency_id=agency.id,  # type: ignore[arg-type]
-            period_id=period.id,  # type: ignore[arg-type]
+            agency_id=agency.id,
+            period_id=period.id,
         )
         # A photo after a PDF (or a first photo) starts the letter anew, page by page.
         pages = [] if signed.get("document_id") else list(signed.get("pages") or [])
@@ -163,8 +163,8 @@ def take_file(
         attachment,
         kept,
         purpose=DocumentPurpose.signed,
-        agency_id=agency.id,  # type: ignore[arg-type]
-        period_id=period.id,  # type: ignore[arg-type]
+        agency_id=agency.id,
+        period_id=period.id,
     )
     fresh = {"document_id": document.id, "file_name": document.file_name, "pages": []}
     _save(draft, {**fresh, **read.as_json()}, ctx)
@@ -211,8 +211,8 @@ def finish_pages(ctx: Context, draft: ReportDraft, agency: Agency, period: Repor
         purpose=DocumentPurpose.signed,
         channel=ctx.event.channel,
         person_id=ctx.actor.person_id,
-        agency_id=agency.id,  # type: ignore[arg-type]
-        period_id=period.id,  # type: ignore[arg-type]
+        agency_id=agency.id,
+        period_id=period.id,
         clock=ctx.clock,
     )
     _save(draft, {**signed, "document_id": document.id, "file_name": document.file_name}, ctx)

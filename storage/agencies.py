@@ -140,7 +140,7 @@ def successors(session: Session, agency: Agency) -> list[Agency]:
         successor = session.get(Agency, successor_id)
         if successor is not None and successor.id != agency.id:
             for current in successors(session, successor):
-                out.setdefault(current.id, current)  # type: ignore[arg-type]
+                out.setdefault(current.id, current)
     return list(out.values())
 
 

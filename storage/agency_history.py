@@ -143,7 +143,7 @@ def _task_targets(
                 )
             ).all()
             for task_id in tasks:
-                out.setdefault(task_id, []).append(successor)  # type: ignore[arg-type]
+                out.setdefault(task_id, []).append(successor)
     return out
 
 
@@ -163,7 +163,7 @@ def _give_role(session: Session, data: dict[str, object], target: Agency) -> Non
     if held is None:
         session.add(TaskAssignment(**{**data, "agency_id": target.id}))
     else:  # the earlier place in the appendix's list, as a re-import of the plan file puts it
-        held.position = min(held.position, int(data["position"]))  # type: ignore[call-overload]
+        held.position = min(held.position, int(data["position"]))
 
 
 def _owed_periods(session: Session, source: Agency, on: date) -> list[ReportingPeriod]:
@@ -303,7 +303,7 @@ def _hand_over(
             heirs = [focal_to]
         for heir in heirs:
             if session.get(PeriodAgency, (period.id, heir.id)) is None:
-                session.add(PeriodAgency(period_id=period.id, agency_id=heir.id))  # type: ignore[arg-type]
+                session.add(PeriodAgency(period_id=period.id, agency_id=heir.id))
             moves.owed.append((plan, period.key, source.code, heir.code))
         if not heirs:
             moves.owed.append((plan, period.key, source.code, ""))
@@ -328,7 +328,7 @@ def _move_drafts(
             )
         ).first()
         if taken is None:
-            draft.agency_id = heir.id  # type: ignore[assignment]
+            draft.agency_id = heir.id
             moves.drafts.append((period.key, source.code, heir.code))
         else:
             moves.kept_drafts.append((period.key, source.code))

@@ -123,7 +123,7 @@ def open_link(
             .where(col(DownloadLink.id) == link.id, col(DownloadLink.claim_hash).is_(None))
             .values(claim_hash=hash_token(new_cookie))
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]  # another browser was first
+        if claimed.rowcount != 1:
             return None
         new_cookie = None if cookie else new_cookie
     elif cookie is None or not hmac.compare_digest(link.claim_hash, hash_token(cookie)):
@@ -134,7 +134,7 @@ def open_link(
             .where(col(DownloadLink.id) == link.id, col(DownloadLink.used_at).is_(None))
             .values(used_at=clock.now())
         )
-        if used.rowcount != 1:  # type: ignore[attr-defined]
+        if used.rowcount != 1:
             return None
     return Opened(link, new_cookie)
 

@@ -102,7 +102,7 @@ def use_invite(session: Session, *, invite: Invite, person_id: int, clock: Clock
         .values(used_at=clock.now(), used_by_person_id=person_id)
     )
     session.expire(invite)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 def list_invites(session: Session, *, limit: int = 200) -> list[tuple[Invite, Agency | None]]:
@@ -129,7 +129,7 @@ def revoke_invite(session: Session, *, invite_id: int, clock: Clock) -> Invite |
         )
         .values(expires_at=now)
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not result.rowcount:
         return None
     invite = session.get(Invite, invite_id)
     if invite is not None:

@@ -104,7 +104,7 @@ def use_link_code(
         .values(used_at=now, used_by_person_id=person_id)
     )
     session.expire(invite)
-    if not result.rowcount:  # type: ignore[attr-defined]
+    if not result.rowcount:
         return None
     identity = Identity(
         person_id=person_id,

@@ -58,13 +58,13 @@ def register(
         identity = Identity(
             person_id=person.id,
             channel=channel,
-            external_id=external_id,  # type: ignore[arg-type]
+            external_id=external_id,
             chat_id=chat_id,
             created_at=now,
         )
         session.add(identity)
     else:
-        person = session.get(Person, identity.person_id)  # type: ignore[assignment]
+        person = session.get(Person, identity.person_id)
         if full_name:
             person.full_name = full_name
         if position:

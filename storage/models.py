@@ -21,6 +21,13 @@ SQLModel.metadata.naming_convention = {
 }
 
 
+def _primary_key() -> Any:
+    # Typed `int`, as SQLAlchemy types `Mapped[int]` primary keys: the database numbers a row when
+    # it is flushed, and every row the code reads back has its number. Only a row built and not
+    # yet flushed holds None, and nothing reads its id before `session.flush()`.
+    return Field(default=None, primary_key=True)
+
+
 def _instant(*, nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
@@ -91,7 +98,7 @@ class Agency(SQLModel, table=True):
     number of plans. Never deleted: renamed, merged, split or dissolved from a date
     (`AgencyChange`), and kept as the record of what it filed."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     code: str = Field(max_length=64, unique=True, index=True)
     name: str = Field(max_length=300)
     kind: str = Field(default=AgencyKind.other, max_length=32)
@@ -124,7 +131,7 @@ class AgencyChange(SQLModel, table=True):
 
     __tablename__ = "agency_change"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     kind: str = Field(max_length=16)
     agency_id: int = Field(foreign_key="agency.id", index=True)
     effective_on: date
@@ -143,7 +150,7 @@ class AgencyName(SQLModel, table=True):
     __tablename__ = "agency_name"
     __table_args__ = (UniqueConstraint("agency_id", "normalized"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     agency_id: int = Field(foreign_key="agency.id", index=True)
     name: str = Field(max_length=300)
     normalized: str = Field(max_length=300, index=True)
@@ -160,7 +167,7 @@ class GroupMember(SQLModel, table=True):
 
 
 class Plan(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     code: str = Field(max_length=64, unique=True)
     title: str = _text()
     issuer: str = Field(default="", max_length=300)
@@ -193,7 +200,7 @@ class PlanDuty(SQLModel, table=True):
     __tablename__ = "plan_duty"
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     plan_id: int = Field(foreign_key="plan.id", index=True)
     number: int
     heading: str = Field(max_length=300)
@@ -212,7 +219,7 @@ class Task(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     plan_id: int = Field(foreign_key="plan.id", index=True)
     number: int
     title: str = _text()
@@ -227,7 +234,7 @@ class QuestionnaireVersion(SQLModel, table=True):
     __tablename__ = "questionnaire"
     __table_args__ = (UniqueConstraint("plan_id", "key", "version"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     plan_id: int = Field(foreign_key="plan.id", index=True)
     key: str = Field(max_length=40)
     version: int
@@ -263,7 +270,7 @@ class TaskAssignment(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     full_name: str = Field(max_length=120)
     position: str = Field(default="", max_length=120)
     created_at: datetime = _instant()
@@ -274,7 +281,7 @@ class Identity(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("channel", "external_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     person_id: int = Field(foreign_key="person.id", index=True)
     channel: str = Field(max_length=16)
     external_id: str = Field(max_length=64)
@@ -286,7 +293,7 @@ class Identity(SQLModel, table=True):
 class Membership(SQLModel, table=True):
     """A person's role: focal point of an agency, or secretariat."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     person_id: int = Field(foreign_key="person.id", index=True)
     agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
     role: str = Field(max_length=16)
@@ -299,7 +306,7 @@ class Membership(SQLModel, table=True):
 class Invite(SQLModel, table=True):
     """A single-use, expiring invitation; only the SHA-256 of the code is stored."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     code_hash: str = Field(max_length=64, unique=True)
     agency_id: int | None = Field(default=None, foreign_key="agency.id")
     role: str = Field(max_length=16)
@@ -321,7 +328,7 @@ class ReportingPeriod(SQLModel, table=True):
     __tablename__ = "reporting_period"
     __table_args__ = (UniqueConstraint("plan_id", "key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     plan_id: int = Field(foreign_key="plan.id", index=True)
     key: str = Field(max_length=32)
     kind: str = Field(max_length=16)
@@ -349,7 +356,7 @@ class Submission(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("period_id", "agency_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     period_id: int = Field(foreign_key="reporting_period.id", index=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
     state: str = Field(default=SubmissionState.draft, max_length=16)
@@ -365,7 +372,7 @@ class SubmissionVersion(SQLModel, table=True):
     __tablename__ = "submission_version"
     __table_args__ = (UniqueConstraint("submission_id", "version"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     submission_id: int = Field(foreign_key="submission.id", index=True)
     version: int
     submitted_at: datetime = _instant()
@@ -381,7 +388,7 @@ class ReportAnswer(SQLModel, table=True):
 
     __tablename__ = "report_answer"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     version_id: int = Field(foreign_key="submission_version.id", index=True)
     section: str = Field(max_length=40)
     task_id: int | None = Field(default=None, foreign_key="task.id")
@@ -400,7 +407,7 @@ class ReportDraft(SQLModel, table=True):
     __tablename__ = "report_draft"
     __table_args__ = (UniqueConstraint("period_id", "agency_id", "person_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     period_id: int = Field(foreign_key="reporting_period.id", index=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)
     person_id: int = Field(foreign_key="person.id")
@@ -419,7 +426,7 @@ class OutboxMessage(SQLModel, table=True):
 
     __tablename__ = "outbox_message"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     dedupe_key: str = Field(max_length=200, unique=True)
     channel: str = Field(max_length=16)
     chat_id: str = Field(max_length=64)
@@ -441,7 +448,7 @@ class ConversationState(SQLModel, table=True):
     __tablename__ = "conversation_state"
     __table_args__ = (UniqueConstraint("channel", "chat_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     channel: str = Field(max_length=16)
     chat_id: str = Field(max_length=64)
     flow: str = Field(max_length=32)
@@ -457,7 +464,7 @@ class InboundUpdate(SQLModel, table=True):
     __tablename__ = "inbound_update"
     __table_args__ = (UniqueConstraint("channel", "update_key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     channel: str = Field(max_length=16)
     update_key: str = Field(max_length=200)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -473,7 +480,7 @@ class DownloadLink(SQLModel, table=True):
 
     __tablename__ = "download_link"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     token_hash: str = Field(max_length=64, unique=True)
     file_path: str = Field(max_length=500)
     file_name: str = Field(max_length=300)
@@ -499,7 +506,7 @@ class StoredFile(SQLModel, table=True):
 
     __tablename__ = "stored_file"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     sha256: str = Field(max_length=64, unique=True)
     size: int
     kind: str = Field(max_length=16)  # pdf | doc | docx | xls | xlsx | jpg | png
@@ -516,7 +523,7 @@ class DocumentPurpose(StrEnum):
 class Document(SQLModel, table=True):
     """A file a person sent for an agency's report: who, when, under which name."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     file_id: int = Field(foreign_key="stored_file.id", index=True)
     file_name: str = Field(max_length=300)
     purpose: str = Field(max_length=16)
@@ -534,7 +541,7 @@ class VersionDocument(SQLModel, table=True):
     __tablename__ = "version_document"
     __table_args__ = (UniqueConstraint("version_id", "document_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     version_id: int = Field(foreign_key="submission_version.id", index=True)
     document_id: int = Field(foreign_key="document.id", index=True)
     purpose: str = Field(max_length=16)  # signed | attachment
@@ -551,7 +558,7 @@ class FileIntake(SQLModel, table=True):
     __tablename__ = "file_intake"
     __table_args__ = (UniqueConstraint("channel", "chat_id", "ref_hash"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     channel: str = Field(max_length=16)
     chat_id: str = Field(max_length=64)
     ref_hash: str = Field(max_length=64)  # SHA-256 of the channel's file reference
@@ -562,7 +569,7 @@ class FileIntake(SQLModel, table=True):
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     at: datetime = _instant(index=True)
     channel: str = Field(default="", max_length=16)
     external_id: str = Field(default="", max_length=64)
@@ -576,7 +583,7 @@ class Heartbeat(SQLModel, table=True):
     """When a running part of the bot last showed life (the scheduler's tick, a channel's poll
     or webhook), kept in the database so `baocao status` in another process can read it."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     name: str = Field(max_length=64, unique=True)  # scheduler | channel:telegram | channel:zalo
     mode: str = Field(default="", max_length=16)  # polling | webhook, for channels
     at: datetime = _instant()
@@ -589,7 +596,7 @@ class WebSession(SQLModel, table=True):
 
     __tablename__ = "web_session"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = _primary_key()
     link_hash: str = Field(max_length=64, unique=True)
     session_hash: str | None = Field(default=None, max_length=64, unique=True)
     channel: str = Field(max_length=16)

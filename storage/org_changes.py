@@ -337,7 +337,7 @@ def record_changes(
     ) -> None:
         row = AgencyChange(
             kind=kind,
-            agency_id=agency.id,  # type: ignore[arg-type]
+            agency_id=agency.id,
             effective_on=spec.effective_on,
             successor_ids=[a.id for a in successors if a.id is not None],
             detail={**({"note": spec.note} if spec.note else {}), **detail},
@@ -357,7 +357,7 @@ def record_changes(
                 agency = _create(session, successor, spec.effective_on, clock)
                 add(AgencyChangeKind.create, agency, spec, [], origin=[a.code for a in subjects])
             else:
-                agency = index.find(successor)  # type: ignore[assignment]
+                agency = index.find(successor)
             successors.append(agency)
         if spec.created is not None:
             agency = _create(session, spec.created, spec.effective_on, clock)

@@ -110,7 +110,7 @@ def ensure_yearly_period(
     if period is not None:
         return period, False
     period = ReportingPeriod(
-        plan_id=plan.id,  # type: ignore[arg-type]
+        plan_id=plan.id,
         key=key,
         kind=PeriodKind.periodic,
         # Stored, and read by everyone: in the plan's language, Vietnamese.
@@ -123,8 +123,8 @@ def ensure_yearly_period(
     session.add(period)
     session.flush()
     # A period's reporting agencies are the plan's that exist on its deadline.
-    for agency in plan_participants(session, plan_id=plan.id, on=period.due_on):  # type: ignore[arg-type]
-        session.add(PeriodAgency(period_id=period.id, agency_id=agency.id))  # type: ignore[arg-type]
+    for agency in plan_participants(session, plan_id=plan.id, on=period.due_on):
+        session.add(PeriodAgency(period_id=period.id, agency_id=agency.id))
     session.flush()
     return period, True
 

@@ -133,7 +133,7 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
             add_name(session, agency=agency, name=alias, kind="alias", clock=clock)
         agencies[spec.code] = successors(session, agency)
         for holder in agencies[spec.code]:
-            obliged[holder.id] = obliged.get(holder.id, False) or spec.obliged  # type: ignore[index]
+            obliged[holder.id] = obliged.get(holder.id, False) or spec.obliged
 
     for group_spec in document.groups:
         group = session.exec(select(Agency).where(Agency.code == group_spec.code)).first()
@@ -401,9 +401,9 @@ def _write_tasks(
         )
         if task.id is not None and number in unchanged_candidates:
             changed = _assign(task, title=title, timeframe=timeframe, retired=False)
-            if changed or current != sorted(wanted):  # type: ignore[type-var]
+            if changed or current != sorted(wanted):
                 result.count(result.updated, "task")
-        if current != sorted(wanted):  # type: ignore[type-var]
+        if current != sorted(wanted):
             session.exec(delete(TaskAssignment).where(TaskAssignment.task_id == task.id))
             for agency_id, role, position in wanted:
                 session.add(

@@ -180,17 +180,17 @@ def _focal_points(session: Session) -> dict[int, list[FocalPoint]]:
     ).all()
     for person_id, channel, chat_id, identity_id, ok in identities:
         if ok:
-            reachable.setdefault(person_id, []).append((channel, chat_id, identity_id))  # type: ignore[arg-type]
+            reachable.setdefault(person_id, []).append((channel, chat_id, identity_id))
         else:
             unreachable[person_id] = unreachable.get(person_id, 0) + 1
     out: dict[int, list[FocalPoint]] = {}
     for agency_id, away_until, person_id, name in rows:
         chats = tuple(
             Recipient(channel, chat_id, person_id, identity_id, name)
-            for channel, chat_id, identity_id in reachable.get(person_id, ())  # type: ignore[arg-type]
+            for channel, chat_id, identity_id in reachable.get(person_id, ())
         )
-        out.setdefault(agency_id, []).append(  # type: ignore[arg-type]
-            FocalPoint(person_id, name, away_until, chats, unreachable.get(person_id, 0))  # type: ignore[arg-type]
+        out.setdefault(agency_id, []).append(
+            FocalPoint(person_id, name, away_until, chats, unreachable.get(person_id, 0))
         )
     return out
 
@@ -273,7 +273,7 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
         return []
     if session.get_bind().dialect.name == "postgresql":
         return _enqueue_postgresql(session, messages, now=now)
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    table = OutboxMessage.__table__
     statement = (
         sqlite.insert(table)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
@@ -355,7 +355,7 @@ def cancel(session: Session, *, ids: Iterable[int], reason: str) -> int:
         .where(col(OutboxMessage.id).in_(ids), OutboxMessage.status == OutboxStatus.pending)
         .values(status=CANCELLED, last_error=reason)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
 def cancel_keys(session: Session, *, keys: Iterable[str], reason: str) -> int:
@@ -370,7 +370,7 @@ def cancel_keys(session: Session, *, keys: Iterable[str], reason: str) -> int:
         )
         .values(status=CANCELLED, last_error=reason)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
 def open_period_ids(session: Session) -> set[int]:
@@ -378,7 +378,7 @@ def open_period_ids(session: Session) -> set[int]:
         session.exec(
             select(ReportingPeriod.id).where(ReportingPeriod.status == PeriodStatus.open)
         ).all()
-    )  # type: ignore[arg-type]
+    )
 
 
 def submitted_pairs(session: Session, *, period_ids: Iterable[int]) -> set[tuple[int, int]]:
@@ -425,7 +425,7 @@ def due_messages(
     skip = list(skip_ids)
     if skip:
         query = query.where(col(OutboxMessage.id).not_in(skip))
-    return [Claimable(i, c, chat) for i, c, chat in session.exec(query).all()]  # type: ignore[arg-type]
+    return [Claimable(i, c, chat) for i, c, chat in session.exec(query).all()]
 
 
 def claim(session: Session, *, message_id: int, now: datetime) -> OutboxMessage | None:
@@ -444,7 +444,7 @@ def claim(session: Session, *, message_id: int, now: datetime) -> OutboxMessage 
             next_attempt_at=now,
         )
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         return None
     return session.get(OutboxMessage, message_id, populate_existing=True)
 
@@ -507,7 +507,7 @@ def hold_stale(session: Session, *, claimed_before: datetime) -> list[OutboxMess
                 last_error="stopped between sending and recording: not resent",
             )
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if result.rowcount == 1:
             held.append(row)
     return held
 
@@ -546,7 +546,7 @@ def release(session: Session, *, ids: Iterable[int]) -> int:
         )
         .values(status=OutboxStatus.pending, attempts=0, last_error="released by the operator")
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
 def dismiss(session: Session, *, ids: Iterable[int]) -> int:
@@ -562,4 +562,4 @@ def dismiss(session: Session, *, ids: Iterable[int]) -> int:
         )
         .values(status=CANCELLED, last_error="dismissed by the operator")
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)

@@ -84,7 +84,7 @@ def layout_for(
     row, form = current_form(session, plan_id=period.plan_id, key=period.questionnaire_key)
     assert row.id is not None
     tasks = (
-        agency_tasks(session, plan_id=period.plan_id, agency_id=agency.id)  # type: ignore[arg-type]
+        agency_tasks(session, plan_id=period.plan_id, agency_id=agency.id)
         if period.kind == PeriodKind.periodic
         else []
     )
@@ -323,11 +323,11 @@ def submit_draft(
     clock: Clock,
 ) -> Submitted | Conflict:
     now = clock.now()
-    submission = find_submission(session, period_id=period.id, agency_id=agency.id)  # type: ignore[arg-type]
+    submission = find_submission(session, period_id=period.id, agency_id=agency.id)
     if submission is None:
         submission = Submission(
             period_id=period.id,
-            agency_id=agency.id,  # type: ignore[arg-type]
+            agency_id=agency.id,
             reference=reference_for(session, period, agency),
             updated_at=now,
         )
@@ -336,7 +336,7 @@ def submit_draft(
                 session.add(submission)
                 session.flush()
         except IntegrityError:
-            submission = find_submission(session, period_id=period.id, agency_id=agency.id)  # type: ignore[arg-type]
+            submission = find_submission(session, period_id=period.id, agency_id=agency.id)
             assert submission is not None
     base = draft.base_version
     # Compare-and-set on the version number: of two colleagues submitting from the same base,
@@ -353,7 +353,7 @@ def submit_draft(
             returned_at=None,
         )
     )
-    if not claimed.rowcount:  # type: ignore[attr-defined]
+    if not claimed.rowcount:
         session.refresh(submission)
         latest = session.exec(
             select(SubmissionVersion).where(
@@ -370,7 +370,7 @@ def submit_draft(
     session.refresh(submission)
     version = SubmissionVersion(
         submission_id=submission.id,
-        version=base + 1,  # type: ignore[arg-type]
+        version=base + 1,
         submitted_at=now,
         submitted_by_person_id=person_id,
         is_late=is_late(now, period, zone),
@@ -384,7 +384,7 @@ def submit_draft(
         for question, value in values.items():
             rows.append(
                 ReportAnswer(
-                    version_id=version.id,  # type: ignore[arg-type]
+                    version_id=version.id,
                     section=instance.section.id,
                     task_id=instance.task.id if instance.task else None,
                     role=instance.role,
@@ -403,7 +403,7 @@ def submit_draft(
     signed = draft.answers.get(SIGNED_KEY) if layout.form.signed_document != "none" else None
     attach_to_version(
         session,
-        version_id=version.id,  # type: ignore[arg-type]
+        version_id=version.id,
         signed=signed if isinstance(signed, dict) else None,
         attachments=files_in(kept, files_questions),
     )

@@ -86,7 +86,7 @@ def create_adhoc_request(
     for _attempt in range(5):  # another secretariat member may take the same number
         number = _next_adhoc_number(session, plan=plan)
         period = ReportingPeriod(
-            plan_id=plan.id,  # type: ignore[arg-type]
+            plan_id=plan.id,
             key=f"{ADHOC_PREFIX}{number}",
             kind=PeriodKind.adhoc,
             title=title,
@@ -101,7 +101,7 @@ def create_adhoc_request(
         except IntegrityError:
             continue
         session.add_all(
-            PeriodAgency(period_id=period.id, agency_id=a.id)  # type: ignore[arg-type]
+            PeriodAgency(period_id=period.id, agency_id=a.id)
             for a in agencies
         )
         period.questionnaire_key = f"adhoc_{number}"
@@ -111,7 +111,7 @@ def create_adhoc_request(
             plan_id=plan.id,
             form=form,
             clock=clock,
-            key=period.questionnaire_key,  # type: ignore[arg-type]
+            key=period.questionnaire_key,
         )
         session.flush()
         return period
@@ -121,7 +121,7 @@ def create_adhoc_request(
 def adhoc_form(session: Session, *, plan: Plan, topic: str, question: str | None) -> Questionnaire:
     """The plan's ad-hoc questionnaire, titled with the topic, its first text question asking
     the secretariat's own question (or one about the topic)."""
-    _row, base = current_form(session, plan_id=plan.id, key=ADHOC)  # type: ignore[arg-type]
+    _row, base = current_form(session, plan_id=plan.id, key=ADHOC)
     data = base.model_dump(mode="json")
     data["key"] = "adhoc"
     data["title"] = {"vi": topic}

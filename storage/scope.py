@@ -51,7 +51,7 @@ _RANK = {(TaskRole.lead, Level.required): 3, (TaskRole.coordinating, Level.requi
 def _better(new: ScopeEntry, old: ScopeEntry | None) -> bool:
     if old is None:
         return True
-    return _RANK.get((new.role, new.level), 1) > _RANK.get((old.role, old.level), 1)  # type: ignore[arg-type]
+    return _RANK.get((new.role, new.level), 1) > _RANK.get((old.role, old.level), 1)
 
 
 def plan_scope(session: Session, *, plan_id: int) -> dict[int, dict[int, ScopeEntry]]:
@@ -127,8 +127,8 @@ def set_scope(
     if level is not None:
         session.add(
             ScopeOverride(
-                task_id=task.id,  # type: ignore[arg-type]
-                agency_id=agency.id,  # type: ignore[arg-type]
+                task_id=task.id,
+                agency_id=agency.id,
                 level=level,
                 updated_at=clock.now(),
             )
@@ -207,7 +207,7 @@ def set_obliged(
     """Whether a plan chases an agency for the yearly report (reminders, overdue counts)."""
     row = session.get(PlanAgency, (plan_id, agency.id))
     if row is None:
-        row = PlanAgency(plan_id=plan_id, agency_id=agency.id)  # type: ignore[arg-type]
+        row = PlanAgency(plan_id=plan_id, agency_id=agency.id)
     row.obliged = obliged
     agency.updated_at = clock.now()
     session.add_all([row, agency])

@@ -89,7 +89,7 @@ def import_scope_table(session: Session, *, plan: Plan, path: Path, clock: Clock
                 )
             )
         elif task is not None and agency is not None:
-            decisions.append((task, agency, level))  # type: ignore[arg-type]
+            decisions.append((task, agency, level))
     if problems:
         raise PlanFileError(problems)
     for task, agency, level in decisions:

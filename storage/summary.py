@@ -229,7 +229,7 @@ def load_period(
     answers = _answers(session, period_id=period.id, with_text=with_text)
     tasks = _tasks(
         session,
-        plan_id=plan.id,  # type: ignore[arg-type]
+        plan_id=plan.id,
         owing=set(agencies),
         answered=answers,
         periodic=period.kind == PeriodKind.periodic,
@@ -410,7 +410,7 @@ def _answers(
     if not with_text:
         base = base.where(col(ReportAnswer.question).in_(SUMMARY_QUESTIONS))
     out: dict[tuple[int, int | None], Answer] = {}
-    for agency_id, task_id, role, question, value in session.exec(base).all():  # type: ignore[call-overload]
+    for agency_id, task_id, role, question, value in session.exec(base).all():
         answer = out.get((agency_id, task_id))
         if answer is None:
             answer = out[(agency_id, task_id)] = Answer(agency_id, task_id, role, {})

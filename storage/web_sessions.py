@@ -92,7 +92,7 @@ def open_signin(
         .where(col(WebSession.id) == row.id, col(WebSession.opened_at).is_(None))
         .values(opened_at=now, expires_at=now + valid_for, session_hash=hash_token(session_token))
     )
-    if opened.rowcount != 1:  # type: ignore[attr-defined]
+    if opened.rowcount != 1:
         return None
     session.refresh(row)
     return OpenedSession(session_token, row)

@@ -80,12 +80,12 @@ def _unique(path: str, taken: set[str]) -> str:
 
 def entries(session: Session, *, period: ReportingPeriod) -> list[Entry]:
     """Each agency's documents with where they go in the ZIP, agencies in name order."""
-    found = period_documents(session, period_id=period.id)  # type: ignore[arg-type]
+    found = period_documents(session, period_id=period.id)
     agencies = {a.id: a for a in (session.get(Agency, agency_id) for agency_id in found) if a}
     taken: set[str] = set()
     out = []
     for agency in sorted(agencies.values(), key=lambda a: a.name):
-        for file in found[agency.id]:  # type: ignore[index]
+        for file in found[agency.id]:
             if file.purpose == DocumentPurpose.signed:
                 path = f"{SIGNED_FOLDER}/{signed_file_name(agency.code, file.number)}"
             else:
@@ -95,7 +95,7 @@ def entries(session: Session, *, period: ReportingPeriod) -> list[Entry]:
 
 
 def _text_cell(sheet: object, row: int, column: int, value: object) -> None:
-    cell = sheet.cell(row, column)  # type: ignore[attr-defined]
+    cell = sheet.cell(row, column)
     if isinstance(value, str):
         value = strip_illegal(value)
         cell.value = value
@@ -162,9 +162,9 @@ def write_bundle(
     rows = entries(session, period=period)
     with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
         with archive.open(f"tong-hop-{key}.xlsx", "w", force_zip64=True) as part:
-            table_rows = table(part)  # type: ignore[arg-type]
+            table_rows = table(part)
         with archive.open(f"du-thao-bao-cao-{key}.docx", "w") as part:
-            draft(part)  # type: ignore[arg-type]
+            draft(part)
         for entry in rows:
             # PDFs and photos are already compressed: stored as they are.
             archive.writestr(entry.path, store.get(entry.file.key), zipfile.ZIP_STORED)

@@ -163,7 +163,7 @@ class ConsolidatedTable:
     def period_table(self, facts: PeriodFacts) -> PeriodTable:
         prefix: list[Value] = [facts.period.title] if self.multi_period else []
         tasks = [prefix + row for row in task_rows(facts, self.zone, self.view)]
-        documents = period_documents(self.session, period_id=facts.period.id)  # type: ignore[arg-type]
+        documents = period_documents(self.session, period_id=facts.period.id)
         agencies = [prefix + row for row in agency_rows(facts, self.zone, self.view, documents)]
         return PeriodTable(facts, tasks, agencies)
 

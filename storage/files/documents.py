@@ -78,7 +78,7 @@ def keep(
 ) -> Document:
     file = stored_file(session, kept=kept, clock=clock)
     document = Document(
-        file_id=file.id,  # type: ignore[arg-type]
+        file_id=file.id,
         file_name=file_name[:300],
         purpose=purpose,
         channel=channel,
@@ -135,8 +135,8 @@ def _rows(session: Session, ids: list[int]) -> dict[int, DocumentFile]:
         .where(col(Document.id).in_(ids))
     ).all()
     return {
-        document.id: DocumentFile(  # type: ignore[misc]
-            id=document.id,  # type: ignore[arg-type]
+        document.id: DocumentFile(
+            id=document.id,
             agency_id=document.agency_id,
             period_id=document.period_id,
             file_name=document.file_name,
@@ -201,7 +201,7 @@ def attach_to_version(
 
 def _held(link: VersionDocument, document: Document, file: StoredFile) -> DocumentFile:
     return DocumentFile(
-        id=document.id,  # type: ignore[arg-type]
+        id=document.id,
         agency_id=document.agency_id,
         period_id=document.period_id,
         file_name=document.file_name,

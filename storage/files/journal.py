@@ -68,7 +68,7 @@ def claim(session: Session, *, intake_id: int) -> bool:
     """Take the row away (inside the handlers' transaction): True for the one transaction that
     does, False when another already handed this file over."""
     done = session.execute(delete(FileIntake).where(col(FileIntake.id) == intake_id))
-    return bool(done.rowcount)  # type: ignore[attr-defined]
+    return bool(done.rowcount)
 
 
 def pending(session: Session, *, channel: str, before: datetime) -> list[FileIntake]:
@@ -86,4 +86,4 @@ def forget_older_than(session: Session, *, channel: str, before: datetime) -> in
     done = session.execute(
         delete(FileIntake).where(FileIntake.channel == channel, col(FileIntake.started_at) < before)
     )
-    return int(done.rowcount or 0)  # type: ignore[attr-defined]
+    return int(done.rowcount or 0)
