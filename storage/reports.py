@@ -226,8 +226,8 @@ def start_draft(
         base = submission.current_version
         answers = version_answers(session, submission=submission, version=base)
         # An edit keeps the signed report it was submitted with, until another is sent.
-        row = version_row(session, submission=submission, version=base)
-        signed = signed_for_draft(session, version_id=row.id) if row and row.id else None
+        submitted = version_row(session, submission=submission, version=base)
+        signed = signed_for_draft(session, version_id=submitted.id) if submitted else None
         if signed is not None:
             answers[SIGNED_KEY] = signed
     elif from_previous:
@@ -341,7 +341,7 @@ def submit_draft(
     base = draft.base_version
     # Compare-and-set on the version number: of two colleagues submitting from the same base,
     # exactly one succeeds; the other gets a Conflict and keeps the draft.
-    claimed = session.execute(
+    claimed = session.exec(
         update(Submission)
         .where(col(Submission.id) == submission.id, col(Submission.current_version) == base)
         .values(

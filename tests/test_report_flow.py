@@ -536,3 +536,30 @@ def test_last_years_report_of_another_form_is_not_offered(app):
         session.commit()
     first = say(app, "u1", "/report")
     assert "Dùng lại" not in first and "[1/6] Nhiệm vụ 1" in first
+
+
+@pytest.mark.both_databases
+def test_an_edit_begins_on_the_current_questionnaire(make_app, tmp_path):
+    """Editing a submitted report starts a draft on the period's questionnaire, not on the id
+    of the submitted version (found by mypy: one variable held both)."""
+    from storage.agencies import find_agency
+    from storage.db import transaction
+    from storage.forms import current_form
+    from storage.models import Identity, ReportingPeriod
+    from storage.reports import start_draft
+    from tests.secretariat_world import build_world
+
+    app = build_world(make_app, tmp_path)
+    with transaction(app.make_session) as session:
+        period = session.exec(select(ReportingPeriod).where(ReportingPeriod.key == "2026")).one()
+        agency = find_agency(session, "so-b")  # its version is the third submitted
+        assert agency is not None
+        person_id = session.exec(
+            select(Identity.person_id).where(Identity.external_id == "u2")
+        ).one()
+        draft = start_draft(
+            session, period_id=period.id, agency_id=agency.id, person_id=person_id, clock=app.clock
+        )
+        form, _ = current_form(session, plan_id=period.plan_id, key=period.questionnaire_key)
+        assert draft.questionnaire_id == form.id
+        assert draft.base_version == 1
