@@ -118,7 +118,7 @@ def open_link(
     new_cookie = None
     if link.claim_hash is None:
         new_cookie = cookie or new_token()
-        claimed = session.execute(
+        claimed = session.exec(
             update(DownloadLink)
             .where(col(DownloadLink.id) == link.id, col(DownloadLink.claim_hash).is_(None))
             .values(claim_hash=hash_token(new_cookie))
@@ -129,7 +129,7 @@ def open_link(
     elif cookie is None or not hmac.compare_digest(link.claim_hash, hash_token(cookie)):
         return None
     if link.single_use:
-        used = session.execute(
+        used = session.exec(
             update(DownloadLink)
             .where(col(DownloadLink.id) == link.id, col(DownloadLink.used_at).is_(None))
             .values(used_at=clock.now())
@@ -158,5 +158,5 @@ def purge_expired(session: Session, *, clock: Clock) -> list[str]:
         select(DownloadLink.file_path).where(col(DownloadLink.expires_at) <= now)
     ).all()
     if expired:
-        session.execute(delete(DownloadLink).where(col(DownloadLink.expires_at) <= now))
+        session.exec(delete(DownloadLink).where(col(DownloadLink.expires_at) <= now))
     return [key for key in expired if not key.startswith(KEPT_PREFIX)]

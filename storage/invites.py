@@ -96,7 +96,7 @@ def _usable(invite: Invite | None, clock: Clock) -> Invite | InviteProblem:
 
 def use_invite(session: Session, *, invite: Invite, person_id: int, clock: Clock) -> bool:
     """Mark the invite used, atomically: of two people racing for one code, one wins."""
-    result = session.execute(
+    result = session.exec(
         update(Invite)
         .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
         .values(used_at=clock.now(), used_by_person_id=person_id)
@@ -120,7 +120,7 @@ def revoke_invite(session: Session, *, invite_id: int, clock: Clock) -> Invite |
     """Make an unused invite expire now, so its code opens nothing; None when there is no
     such invite or it was already used or expired."""
     now = clock.now()
-    result = session.execute(
+    result = session.exec(
         update(Invite)
         .where(
             col(Invite.id) == invite_id,

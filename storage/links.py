@@ -44,10 +44,10 @@ def create_link_code(
 ) -> NewLinkCode:
     """A fresh code for `person_id`; their earlier unused codes stop working."""
     now = clock.now()
-    session.execute(
+    session.exec(
         update(Invite)
         .where(
-            Invite.role == LINK_ROLE,
+            col(Invite.role) == LINK_ROLE,
             col(Invite.created_by_person_id) == person_id,
             col(Invite.used_at).is_(None),
             col(Invite.expires_at) > now,
@@ -98,7 +98,7 @@ def use_link_code(
     person_id = invite.created_by_person_id
     assert person_id is not None
     now = clock.now()
-    result = session.execute(
+    result = session.exec(
         update(Invite)
         .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
         .values(used_at=now, used_by_person_id=person_id)

@@ -164,7 +164,7 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
         for alias in group_spec.aliases:
             add_name(session, agency=group, name=alias, kind="alias", clock=clock)
         if current != member_ids:
-            session.exec(delete(GroupMember).where(GroupMember.group_id == group.id))
+            session.exec(delete(GroupMember).where(col(GroupMember.group_id) == group.id))
             for member_id in sorted(i for i in member_ids if i is not None):
                 session.add(GroupMember(group_id=group.id, member_id=member_id))
         agencies[group_spec.code] = [group]
@@ -214,7 +214,7 @@ def import_document(session: Session, *, document: PlanDocument, clock: Clock) -
             session.add(duty)
             session.flush()
         duty.heading, duty.text = duty_spec.heading, duty_spec.text
-        session.exec(delete(PlanDutyAgency).where(PlanDutyAgency.duty_id == duty.id))
+        session.exec(delete(PlanDutyAgency).where(col(PlanDutyAgency.duty_id) == duty.id))
         for agency_id in dict.fromkeys(a.id for c in duty_spec.agencies for a in agencies[c]):
             session.add(PlanDutyAgency(duty_id=duty.id, agency_id=agency_id))
 
@@ -404,7 +404,7 @@ def _write_tasks(
             if changed or current != sorted(wanted):
                 result.count(result.updated, "task")
         if current != sorted(wanted):
-            session.exec(delete(TaskAssignment).where(TaskAssignment.task_id == task.id))
+            session.exec(delete(TaskAssignment).where(col(TaskAssignment.task_id) == task.id))
             for agency_id, role, position in wanted:
                 session.add(
                     TaskAssignment(

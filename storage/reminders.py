@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, text, update
 from sqlalchemy.dialects import sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import (
     Agency,
@@ -273,7 +273,7 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
         return []
     if session.get_bind().dialect.name == "postgresql":
         return _enqueue_postgresql(session, messages, now=now)
-    table = OutboxMessage.__table__
+    table = SQLModel.metadata.tables[OutboxMessage.__tablename__]
     statement = (
         sqlite.insert(table)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
@@ -299,7 +299,7 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
     ]
     inserted: list[str] = []
     for start in range(0, len(rows), 1000):
-        result = session.execute(statement, rows[start : start + 1000])
+        result = session.exec(statement, params=rows[start : start + 1000])
         inserted.extend(result.scalars().all())
     return inserted
 
@@ -350,9 +350,9 @@ def cancel(session: Session, *, ids: Iterable[int], reason: str) -> int:
     ids = list(ids)
     if not ids:
         return 0
-    result = session.execute(
+    result = session.exec(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(ids), OutboxMessage.status == OutboxStatus.pending)
+        .where(col(OutboxMessage.id).in_(ids), col(OutboxMessage.status) == OutboxStatus.pending)
         .values(status=CANCELLED, last_error=reason)
     )
     return int(result.rowcount)
@@ -363,10 +363,11 @@ def cancel_keys(session: Session, *, keys: Iterable[str], reason: str) -> int:
     keys = list(keys)
     if not keys:
         return 0
-    result = session.execute(
+    result = session.exec(
         update(OutboxMessage)
         .where(
-            col(OutboxMessage.dedupe_key).in_(keys), OutboxMessage.status == OutboxStatus.pending
+            col(OutboxMessage.dedupe_key).in_(keys),
+            col(OutboxMessage.status) == OutboxStatus.pending,
         )
         .values(status=CANCELLED, last_error=reason)
     )
@@ -431,11 +432,11 @@ def due_messages(
 def claim(session: Session, *, message_id: int, now: datetime) -> OutboxMessage | None:
     """Take a pending, due row for sending. Atomic: of two racing processes only one gets
     rowcount 1 (the other's UPDATE re-reads the row and no longer matches)."""
-    result = session.execute(
+    result = session.exec(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.id) == message_id,
-            OutboxMessage.status == OutboxStatus.pending,
+            col(OutboxMessage.status) == OutboxStatus.pending,
             col(OutboxMessage.next_attempt_at) <= now,
         )
         .values(
@@ -451,7 +452,7 @@ def claim(session: Session, *, message_id: int, now: datetime) -> OutboxMessage 
 
 def mark_sent(session: Session, *, message_id: int, now: datetime) -> None:
     # "held" too: a slow send may have been taken for a dead one, but it did go out.
-    session.execute(
+    session.exec(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.id) == message_id,
@@ -471,17 +472,21 @@ def mark_retry(
     }
     if not count_attempt:  # the platform asked us to wait: that is not a failed attempt
         values["attempts"] = OutboxMessage.attempts - 1
-    session.execute(
+    session.exec(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id, OutboxMessage.status == OutboxStatus.sending)
+        .where(
+            col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == OutboxStatus.sending
+        )
         .values(**values)
     )
 
 
 def mark_failed(session: Session, *, message_id: int, error: str) -> None:
-    session.execute(
+    session.exec(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id, OutboxMessage.status == OutboxStatus.sending)
+        .where(
+            col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == OutboxStatus.sending
+        )
         .values(status=OutboxStatus.failed, last_error=error)
     )
 
@@ -499,9 +504,11 @@ def hold_stale(session: Session, *, claimed_before: datetime) -> list[OutboxMess
     )
     held = []
     for row in stale:
-        result = session.execute(
+        result = session.exec(
             update(OutboxMessage)
-            .where(col(OutboxMessage.id) == row.id, OutboxMessage.status == OutboxStatus.sending)
+            .where(
+                col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == OutboxStatus.sending
+            )
             .values(
                 status=OutboxStatus.held,
                 last_error="stopped between sending and recording: not resent",
@@ -538,7 +545,7 @@ def count_by_status(session: Session) -> dict[str, int]:
 def release(session: Session, *, ids: Iterable[int]) -> int:
     """Held or failed rows back to pending: the operator accepts a possible duplicate.
     Their next_attempt_at (the last claim) is already past, so they go out at once."""
-    result = session.execute(
+    result = session.exec(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.id).in_(list(ids)),
@@ -552,7 +559,7 @@ def release(session: Session, *, ids: Iterable[int]) -> int:
 def dismiss(session: Session, *, ids: Iterable[int]) -> int:
     """Pending, held or failed rows the operator settles by hand: never sent by the bot.
     (A row being sent right now is left alone: its fate is decided by the send.)"""
-    result = session.execute(
+    result = session.exec(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.id).in_(list(ids)),

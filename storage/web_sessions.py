@@ -87,7 +87,7 @@ def open_signin(
         return None
     now = clock.now()
     session_token = new_token()
-    opened = session.execute(
+    opened = session.exec(
         update(WebSession)
         .where(col(WebSession.id) == row.id, col(WebSession.opened_at).is_(None))
         .values(opened_at=now, expires_at=now + valid_for, session_hash=hash_token(session_token))
@@ -120,7 +120,7 @@ def end_session(session: Session, *, row: WebSession, clock: Clock) -> None:
 def _forget_old(session: Session, *, now: datetime) -> None:
     """Links never opened and sessions long over (so the table stays small)."""
     cutoff = now - KEEP_ENDED
-    session.execute(
+    session.exec(
         delete(WebSession).where(
             col(WebSession.link_expires_at) < cutoff,
             or_(col(WebSession.expires_at).is_(None), col(WebSession.expires_at) < cutoff),

@@ -67,7 +67,7 @@ def _find(session: Session, *, channel: str, chat_id: str, digest: str) -> int |
 def claim(session: Session, *, intake_id: int) -> bool:
     """Take the row away (inside the handlers' transaction): True for the one transaction that
     does, False when another already handed this file over."""
-    done = session.execute(delete(FileIntake).where(col(FileIntake.id) == intake_id))
+    done = session.exec(delete(FileIntake).where(col(FileIntake.id) == intake_id))
     return bool(done.rowcount)
 
 
@@ -83,7 +83,9 @@ def pending(session: Session, *, channel: str, before: datetime) -> list[FileInt
 
 
 def forget_older_than(session: Session, *, channel: str, before: datetime) -> int:
-    done = session.execute(
-        delete(FileIntake).where(FileIntake.channel == channel, col(FileIntake.started_at) < before)
+    done = session.exec(
+        delete(FileIntake).where(
+            col(FileIntake.channel) == channel, col(FileIntake.started_at) < before
+        )
     )
     return int(done.rowcount or 0)
