@@ -147,10 +147,9 @@ def _task_targets(
     return out
 
 
-def _give_role(session: Session, data: dict[str, object], target: Agency) -> None:
+def _give_role(session: Session, *, task_id: int, role: str, position: int, target: Agency) -> None:
     """A task role for the successor; leading a task includes coordinating it, so the
     stronger of the two roles is kept, once."""
-    task_id, role = data["task_id"], data["role"]
     lead = session.get(TaskAssignment, (task_id, target.id, TaskRole.lead))
     if role == TaskRole.coordinating and lead is not None:
         return
@@ -161,9 +160,11 @@ def _give_role(session: Session, data: dict[str, object], target: Agency) -> Non
             session.flush()
     held = session.get(TaskAssignment, (task_id, target.id, role))
     if held is None:
-        session.add(TaskAssignment(**{**data, "agency_id": target.id}))
+        session.add(
+            TaskAssignment(task_id=task_id, agency_id=target.id, role=role, position=position)
+        )
     else:  # the earlier place in the appendix's list, as a re-import of the plan file puts it
-        held.position = min(held.position, int(data["position"]))
+        held.position = min(held.position, position)
 
 
 def _owed_periods(session: Session, source: Agency, on: date) -> list[ReportingPeriod]:
@@ -241,13 +242,13 @@ def _hand_over(
         session.exec(select(TaskAssignment).where(TaskAssignment.agency_id == source.id)).all()
     ):
         task = tasks[assignment.task_id]
-        data = assignment.model_dump()
+        role, position = assignment.role, assignment.position
         session.delete(assignment)
         session.flush()
-        for target in task_targets.get(assignment.task_id, successors):
-            _give_role(session, data, target)
+        for target in task_targets.get(task.id, successors):
+            _give_role(session, task_id=task.id, role=role, position=position, target=target)
             moves.task_roles.append(
-                (plans[task.plan_id], task.number, assignment.role, source.code, target.code)
+                (plans[task.plan_id], task.number, role, source.code, target.code)
             )
     for override in list(
         session.exec(select(ScopeOverride).where(ScopeOverride.agency_id == source.id)).all()
@@ -271,15 +272,15 @@ def _hand_over(
             if session.get(PlanDutyAgency, (link.duty_id, target.id)) is None:
                 session.add(PlanDutyAgency(duty_id=link.duty_id, agency_id=target.id))
             moves.duties.append((plans[duty.plan_id], duty.number, source.code, target.code))
-    for link in list(
+    for member in list(
         session.exec(select(GroupMember).where(GroupMember.member_id == source.id)).all()
     ):
-        group = session.get(Agency, link.group_id)
-        session.delete(link)
+        group = session.get(Agency, member.group_id)
+        session.delete(member)
         session.flush()
         for target in successors:
-            if session.get(GroupMember, (link.group_id, target.id)) is None:
-                session.add(GroupMember(group_id=link.group_id, member_id=target.id))
+            if session.get(GroupMember, (member.group_id, target.id)) is None:
+                session.add(GroupMember(group_id=member.group_id, member_id=target.id))
             moves.groups.append((group.code if group else "", source.code, target.code))
     for named in session.exec(select(PlanAgency).where(PlanAgency.agency_id == source.id)).all():
         for target in successors:
@@ -377,10 +378,10 @@ def _dissolve(
         duty = duties[link.duty_id]
         moves.duties.append((plans[duty.plan_id], duty.number, agency.code, ""))
         session.delete(link)
-    for link in session.exec(select(GroupMember).where(GroupMember.member_id == agency.id)).all():
-        group = session.get(Agency, link.group_id)
+    for member in session.exec(select(GroupMember).where(GroupMember.member_id == agency.id)).all():
+        group = session.get(Agency, member.group_id)
         moves.groups.append((group.code if group else "", agency.code, ""))
-        session.delete(link)
+        session.delete(member)
     for period in _owed_periods(session, agency, effective_on):
         plan = plans[period.plan_id]
         if _filed(session, period, agency):

@@ -73,7 +73,8 @@ def check(make_session: SessionFactory, *, now: datetime, tick_seconds: float) -
             rows = list(session.exec(select(Heartbeat)).all())
     except Exception as error:  # any failure to read means "not reachable" for a monitor
         # /healthz answers anyone: never the password, should the driver repeat the URL.
-        password = make_session().get_bind().url.password  # a Session connects only when used
+        # A Session connects only when used.
+        password = make_session().get_bind().engine.url.password
         return Health(
             database=False,
             now=now,

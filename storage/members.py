@@ -64,7 +64,7 @@ def register(
         )
         session.add(identity)
     else:
-        person = session.get(Person, identity.person_id)
+        person = session.get_one(Person, identity.person_id)
         if full_name:
             person.full_name = full_name
         if position:

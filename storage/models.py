@@ -119,7 +119,7 @@ class AgencyChangeKind(StrEnum):
     create = "create"
     rename = "rename"
     merge = "merge"
-    split = "split"
+    split = "split"  # type: ignore[assignment]  # a member named like str.split, stored as "split"
     dissolve = "dissolve"
 
 

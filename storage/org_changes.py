@@ -357,7 +357,9 @@ def record_changes(
                 agency = _create(session, successor, spec.effective_on, clock)
                 add(AgencyChangeKind.create, agency, spec, [], origin=[a.code for a in subjects])
             else:
-                agency = index.find(successor)
+                named = index.find(successor)
+                assert named is not None, successor  # checked before anything is written
+                agency = named
             successors.append(agency)
         if spec.created is not None:
             agency = _create(session, spec.created, spec.effective_on, clock)

@@ -355,7 +355,7 @@ def import_questionnaire(
 
 def _choose_plan(session: Session, *, name: str, plan_code: str | None) -> Plan:
     """The plan named by --plan, or the only one; a table or a questionnaire needs a plan."""
-    plans = session.exec(select(Plan).order_by(Plan.id)).all()
+    plans = session.exec(select(Plan).order_by(col(Plan.id))).all()
     if plan_code is not None:
         plans = [p for p in plans if p.code == plan_code]
     if len(plans) != 1:
@@ -390,7 +390,7 @@ def _write_tasks(
         leads = {agency.id for agency in lead}
         for role, members in ((TaskRole.lead, lead), (TaskRole.coordinating, coordinating)):
             # Leading a task includes coordinating it (two codes merged into one agency).
-            seen: set[int | None] = set() if role == TaskRole.lead else set(leads)
+            seen: set[int] = set() if role == TaskRole.lead else set(leads)
             for position, agency in enumerate(members):
                 if agency.id not in seen:
                     seen.add(agency.id)
@@ -405,10 +405,10 @@ def _write_tasks(
                 result.count(result.updated, "task")
         if current != sorted(wanted):
             session.exec(delete(TaskAssignment).where(col(TaskAssignment.task_id) == task.id))
-            for agency_id, role, position in wanted:
+            for agency_id, assigned, position in wanted:
                 session.add(
                     TaskAssignment(
-                        task_id=task.id, agency_id=agency_id, role=role, position=position
+                        task_id=task.id, agency_id=agency_id, role=assigned, position=position
                     )
                 )
     for task in existing.values():  # dropped from the file: keep it (and its answers), retired

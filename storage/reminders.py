@@ -34,6 +34,7 @@ from storage.models import (
     Task,
 )
 from storage.periods import chased
+from storage.query import select_columns
 from storage.scope import Level, plan_scope
 from storage.types import UTCDateTime
 
@@ -162,7 +163,7 @@ def _focal_points(session: Session) -> dict[int, list[FocalPoint]]:
     """Active focal points by agency, each with their identities. Plain columns, not ORM
     objects: this runs every tick over thousands of people."""
     rows = session.exec(
-        select(Membership.agency_id, Membership.away_until, Person.id, Person.full_name)
+        select(col(Membership.agency_id), col(Membership.away_until), Person.id, Person.full_name)
         .join(Person, col(Person.id) == col(Membership.person_id))
         .where(
             Membership.role == MemberRole.focal,
@@ -174,7 +175,7 @@ def _focal_points(session: Session) -> dict[int, list[FocalPoint]]:
     reachable: dict[int, list[tuple[str, str, int]]] = {}
     unreachable: dict[int, int] = {}
     identities = session.exec(
-        select(
+        select_columns(
             Identity.person_id, Identity.channel, Identity.chat_id, Identity.id, Identity.reachable
         ).order_by(col(Identity.id))
     ).all()
@@ -185,6 +186,7 @@ def _focal_points(session: Session) -> dict[int, list[FocalPoint]]:
             unreachable[person_id] = unreachable.get(person_id, 0) + 1
     out: dict[int, list[FocalPoint]] = {}
     for agency_id, away_until, person_id, name in rows:
+        assert agency_id is not None  # the query keeps members of an agency only
         chats = tuple(
             Recipient(channel, chat_id, person_id, identity_id, name)
             for channel, chat_id, identity_id in reachable.get(person_id, ())

@@ -45,7 +45,10 @@ class ScopedTask:
     level: Level
 
 
-_RANK = {(TaskRole.lead, Level.required): 3, (TaskRole.coordinating, Level.required): 2}
+_RANK: dict[tuple[str, Level], int] = {
+    (TaskRole.lead, Level.required): 3,
+    (TaskRole.coordinating, Level.required): 2,
+}
 
 
 def _better(new: ScopeEntry, old: ScopeEntry | None) -> bool:

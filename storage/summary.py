@@ -40,6 +40,7 @@ from storage.models import (
     TaskRole,
 )
 from storage.periods import chased
+from storage.query import select_columns
 from storage.reports import TaskStatus
 from storage.scope import Level, plan_scope
 
@@ -72,7 +73,8 @@ def current_period(session: Session, *, plan: Plan) -> ReportingPeriod | None:
         .order_by(col(ReportingPeriod.due_on).desc(), col(ReportingPeriod.id).desc())
     ).all()
     periodic = [p for p in rows if p.kind == PeriodKind.periodic]
-    return (periodic or list(rows) or [None])[0]
+    candidates = periodic or list(rows)
+    return candidates[0] if candidates else None
 
 
 # --- the facts of a period -------------------------------------------------------------------
@@ -272,7 +274,7 @@ def _agencies(session: Session, *, period: ReportingPeriod, today: date) -> dict
         )
         by_submission[submission.id] = fact
     versions = session.exec(
-        select(
+        select_columns(
             SubmissionVersion.submission_id,
             SubmissionVersion.version,
             SubmissionVersion.submitted_at,
@@ -290,15 +292,15 @@ def _agencies(session: Session, *, period: ReportingPeriod, today: date) -> dict
         )
     ).all()
     for submission_id, version, submitted_at, late, by in versions:
-        fact = by_submission.get(submission_id)
-        if fact is None:
+        filed = by_submission.get(submission_id)
+        if filed is None:
             continue
         if version == 1:
-            fact.first_at, fact.late = submitted_at, bool(late)
-            if late and fact.standing == Standing.on_time:
-                fact.standing = Standing.late
-        if version == fact.version:
-            fact.last_at, fact.submitted_by = submitted_at, by or ""
+            filed.first_at, filed.late = submitted_at, bool(late)
+            if late and filed.standing == Standing.on_time:
+                filed.standing = Standing.late
+        if version == filed.version:
+            filed.last_at, filed.submitted_by = submitted_at, by or ""
     contacts = focal_contacts(session, agency_ids=set(facts))
     for agency_id, fact in facts.items():
         fact.contacts = tuple(contacts.get(agency_id, ()))
@@ -362,7 +364,9 @@ def reachable_focal_chats(session: Session, *, agency_ids: set[int] | None) -> l
     """Every reachable identity of every active focal point of these agencies (all agencies
     when None), in one query."""
     query = (
-        select(Membership.agency_id, Person.id, Person.full_name, Identity, Membership.away_until)
+        select_columns(
+            Membership.agency_id, Person.id, Person.full_name, Identity, Membership.away_until
+        )
         .join(Person, col(Person.id) == col(Membership.person_id))
         .join(Identity, col(Identity.person_id) == col(Person.id))
         .where(
@@ -395,7 +399,7 @@ def _answers(
         col(SubmissionVersion.version) == col(Submission.current_version),
     )
     base = (
-        select(
+        select_columns(
             Submission.agency_id,
             ReportAnswer.task_id,
             ReportAnswer.role,

@@ -162,7 +162,7 @@ class _Reader:
         self.choice_rows: dict[tuple[str, int], int] = {}
         self.list_rows: dict[str, int] = {}
 
-    def problem(self, sheet: str, row: int | None, code: str, message: Text) -> None:
+    def problem(self, sheet: str, row: int | None, code: str, message: str | Text) -> None:
         where = (
             text("xlsform.at_row", file=self.file_name, sheet=sheet, row=row)
             if row
@@ -574,7 +574,9 @@ class _Reader:
         except ValidationError as error:  # every part was checked above; this is a backstop
             raise PlanFileError([Problem(self.file_name, "invalid_value", str(error))]) from None
 
-    def cross_check(self, where: str, code: str, message: str, drafts: list[_SectionDraft]) -> None:
+    def cross_check(
+        self, where: str, code: str, message: str | Text, drafts: list[_SectionDraft]
+    ) -> None:
         """Place a problem found by `check_questionnaire` on its row."""
         if code in {"bad_condition", "unknown_choices", "missing_choices"}:
             return  # found on the row already, with refused rows counted as earlier questions
