@@ -128,15 +128,15 @@ def parse_answer(
             shown = ", ".join(str(v) for v in values)
             if numbers is None:
                 return Invalid("answer.pick_tasks", {"numbers": shown})
-            picked = numbers
+            chosen: list[Any] = numbers
         else:
             numbers = parse_choices(text or "", len(values))
             if numbers is None:
                 return Invalid("answer.pick_many", {"count": len(values)})
-            picked = [values[n - 1] for n in numbers]
-        if not picked and question.required:
+            chosen = [values[n - 1] for n in numbers]
+        if not chosen and question.required:
             return Invalid("answer.pick_at_least_one", {})
-        return picked
+        return chosen
     if kind == QuestionType.percent:
         return check_percent(text)
     if kind in {QuestionType.integer, QuestionType.decimal}:

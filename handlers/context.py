@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -30,7 +30,14 @@ OPTIONS_KEY = "_options"
 # Where the dispatcher notes the roles of the command that opened a flow declaring none
 # (handlers.guards).
 OPENED_BY_KEY = "_opened_by"
-_UNREAD = object()
+
+
+class _Unread(Enum):
+    # A one-member enum, not object(), so that `is _UNREAD` narrows the type (PEP 484).
+    token = 0
+
+
+_UNREAD: Final = _Unread.token
 
 
 class Role(StrEnum):
@@ -172,7 +179,7 @@ class Context:
 
     # The chat's conversation state, read once per event (the dispatcher, the guards and the
     # menus all ask); every change made through this context forgets it.
-    _state: ConversationState | object | None = field(default=_UNREAD, repr=False)
+    _state: ConversationState | _Unread | None = field(default=_UNREAD, repr=False)
     _secretariat_name: str | None = field(default=None, repr=False)
 
     @property

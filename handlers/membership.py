@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from handlers.basic import EVERYONE
 from handlers.context import Context, Role
@@ -36,7 +36,7 @@ from storage.periods import reporting_agencies
 CLEAR_WORDS = {"huy", "hủy", "off", "cancel", "0", "het", "hết"}
 
 
-def _date(value: object) -> str:
+def _date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
@@ -386,7 +386,7 @@ class ApproveFlow(StepFlow):
                     "approve.decide",
                     name=person.full_name,
                     position=person.position,
-                    agency=agency.name,
+                    agency=_role_label(ctx, agency),
                 ),
                 options,
             )
@@ -416,11 +416,12 @@ class ApproveFlow(StepFlow):
             key=f"approval:{membership.id}",
             kind="approval",
             text=ctx.t(
-                "approve.notice_yes" if approved else "approve.notice_no", agency=agency.name
+                "approve.notice_yes" if approved else "approve.notice_no",
+                agency=_role_label(ctx, agency),
             ),
         )
         key = "approve.done" if approved else "approve.rejected"
-        return [Reply(ctx.t(key, name=person.full_name, agency=agency.name))]
+        return [Reply(ctx.t(key, name=person.full_name, agency=_role_label(ctx, agency)))]
 
 
 def setup(registry: Registry) -> None:

@@ -822,11 +822,13 @@ class ReportFlow(StepFlow):
             ]
         if event.choice != "ex:edit":
             return [Reply(ctx.t("pick.one"))]
+        person_id = ctx.actor.person_id
+        assert person_id is not None  # only a focal point reaches this step
         draft = start_draft(
             ctx.session,
             period_id=period.id,
             agency_id=agency.id,
-            person_id=ctx.actor.person_id,
+            person_id=person_id,
             clock=ctx.clock,
         )
         rep = Report.load(ctx, draft)
@@ -907,11 +909,13 @@ class ReportFlow(StepFlow):
         if event.choice == "cf:discard":
             ctx.session.delete(rep.draft)
             ctx.session.flush()
+            person_id = ctx.actor.person_id
+            assert person_id is not None  # only a focal point reaches this step
             draft = start_draft(
                 ctx.session,
                 period_id=rep.period.id,
                 agency_id=rep.agency.id,
-                person_id=ctx.actor.person_id,
+                person_id=person_id,
                 clock=ctx.clock,
             )
             fresh = Report.load(ctx, draft)

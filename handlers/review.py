@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from handlers.context import Context, Role
 from handlers.document_replies import document_replies
 from handlers.events import Reply
@@ -26,7 +28,7 @@ from storage.reports import (
 )
 
 
-def _date(value: object) -> str:
+def _date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 

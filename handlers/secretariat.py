@@ -330,7 +330,7 @@ def _missing_block(ctx: Context, number: int, agency: AgencyFacts) -> str:
     if not agency.contacts:
         lines.append(ctx.t("missing.no_focal"))
     for contact in agency.contacts:
-        if contact.away_on(ctx.today()):
+        if contact.away_until is not None and contact.away_on(ctx.today()):
             reach = ctx.t("missing.reach.away", date=_date(contact.away_until))
         elif contact.reachable:
             reach = ctx.t("missing.reach.ok", channels=", ".join(contact.channels))

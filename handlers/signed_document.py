@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from handlers.context import Context
 from handlers.events import IncomingAttachment
@@ -47,7 +47,7 @@ def facts_of(signed: dict[str, Any] | None) -> SignedFacts:
     return SignedFacts.from_json(signed) if signed else SignedFacts()
 
 
-def has_document(signed: dict[str, Any] | None) -> bool:
+def has_document(signed: dict[str, Any] | None) -> TypeGuard[dict[str, Any]]:
     return bool(signed and (signed.get("document_id") or signed.get("pages")))
 
 
