@@ -6,31 +6,14 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from storage import reminders as store
 from storage.i18n import Language, translate
-from storage.models import Agency, ReportingPeriod, Submission, SubmissionVersion
+from storage.models import Agency, ReportingPeriod, SubmissionVersion
+from storage.reports import versions_submitted_between
 
 KIND = "review_digest"
-
-
-def versions_between(
-    session: Session, *, start: datetime, end: datetime
-) -> list[tuple[SubmissionVersion, Agency, ReportingPeriod]]:
-    return list(
-        session.exec(
-            select(SubmissionVersion, Agency, ReportingPeriod)
-            .join(Submission, col(Submission.id) == col(SubmissionVersion.submission_id))
-            .join(Agency, col(Agency.id) == col(Submission.agency_id))
-            .join(ReportingPeriod, col(ReportingPeriod.id) == col(Submission.period_id))
-            .where(
-                col(SubmissionVersion.submitted_at) >= start,
-                col(SubmissionVersion.submitted_at) < end,
-            )
-            .order_by(col(SubmissionVersion.submitted_at))
-        ).all()
-    )
 
 
 def digest_text(
@@ -70,7 +53,7 @@ def plan_review_digest(
     language: Language = "vi",
 ) -> list[str]:
     """Queue today's digest (once per day and recipient) if any report came in the last day."""
-    rows = versions_between(session, start=now - timedelta(days=1), end=now)
+    rows = versions_submitted_between(session, start=now - timedelta(days=1), end=now)
     if not rows:
         return []
     day = now.astimezone(zone).date().isoformat()

@@ -118,6 +118,11 @@ class AgencyIndex:
         return found, [u for u in unknown if u]
 
 
+def agencies_by_id(session: Session) -> dict[int, Agency]:
+    """Every agency the deployment has known, ended ones too, by id."""
+    return {a.id: a for a in session.exec(select(Agency)).all()}
+
+
 def successors(session: Session, agency: Agency) -> list[Agency]:
     """Who carries an agency today: itself; its survivor when merged; the agencies it was
     split into (their own successors, in turn); nobody when dissolved."""

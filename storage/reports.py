@@ -485,6 +485,25 @@ class VersionInfo:
     comment: str = field(default="")
 
 
+def versions_submitted_between(
+    session: Session, *, start: datetime, end: datetime
+) -> list[tuple[SubmissionVersion, Agency, ReportingPeriod]]:
+    """Every version submitted in [start, end), oldest first, with its agency and period."""
+    return list(
+        session.exec(
+            select(SubmissionVersion, Agency, ReportingPeriod)
+            .join(Submission, col(Submission.id) == col(SubmissionVersion.submission_id))
+            .join(Agency, col(Agency.id) == col(Submission.agency_id))
+            .join(ReportingPeriod, col(ReportingPeriod.id) == col(Submission.period_id))
+            .where(
+                col(SubmissionVersion.submitted_at) >= start,
+                col(SubmissionVersion.submitted_at) < end,
+            )
+            .order_by(col(SubmissionVersion.submitted_at))
+        ).all()
+    )
+
+
 def version_history(session: Session, *, submission: Submission) -> list[VersionInfo]:
     rows = session.exec(
         select(SubmissionVersion, Person)

@@ -10,7 +10,9 @@ from bot.settings import Settings
 from storage import migrate
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> dict[str, Handler]:
     db = commands.add_parser("db", help=helptext("db.db")).add_subparsers(
         dest="db_command", required=True
     )

@@ -23,7 +23,9 @@ from storage.summary import current_period
 TABLE_FORMATS = (".xlsx", ".csv")
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> dict[str, Handler]:
     export = commands.add_parser(
         "export",
         help=helptext("exports.export"),

@@ -16,7 +16,9 @@ from storage.clock import SystemClock
 from storage.db import create_db_engine, session_factory
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> dict[str, Handler]:
     save = commands.add_parser("backup", help=helptext("operations.backup"))
     save.add_argument(
         "-o", "--output", required=True, type=Path, help=helptext("operations.save.o")

@@ -7,13 +7,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.app import App
 from bot.commands.common import Handler, helptext, print_problems, say
 from bot.settings import Settings
 from scheduler.org_changes import tell
 from storage import audit
+from storage.agencies import agencies_by_id
 from storage.agency_history import HistoryError, Moves
 from storage.i18n import translate
 from storage.models import Agency, AgencyChange
@@ -22,7 +23,9 @@ from storage.org_file import OrgFile, read_org_file
 from storage.plan_document import PlanFileError
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> dict[str, Handler]:
     org = commands.add_parser("org", help=helptext("org.org")).add_subparsers(
         dest="org_command", required=True
     )
@@ -67,7 +70,7 @@ def apply_file(app: App, org_file: OrgFile, *, dry_run: bool) -> int:
             preview=dry_run,
             problems=org_file.problems,
         )
-        names = {a.id: a for a in session.exec(select(Agency)).all()}
+        names = agencies_by_id(session)
         text = applied_text(applied, names, dry_run=dry_run, language=app.settings.language)
         if dry_run:
             session.rollback()
@@ -102,7 +105,7 @@ def apply_file(app: App, org_file: OrgFile, *, dry_run: bool) -> int:
     return 0
 
 
-def describe(change: AgencyChange, names: dict[int | None, Agency], language: str = "vi") -> str:
+def describe(change: AgencyChange, names: dict[int, Agency], language: str = "vi") -> str:
     """'01/03/2025 sáp nhập Sở Thông tin và Truyền thông [so-tttt] vào Sở KH&CN [so-khcn]'."""
     agency = names[change.agency_id]
     who = f"{change.detail.get('name') or agency.name} [{agency.code}]"
@@ -166,7 +169,7 @@ def moves_lines(moves: Moves, language: str = "vi") -> list[str]:
 
 
 def applied_text(
-    applied: Applied, names: dict[int | None, Agency], *, dry_run: bool, language: str = "vi"
+    applied: Applied, names: dict[int, Agency], *, dry_run: bool, language: str = "vi"
 ) -> str:
     def say(key: str, /, **values: object) -> str:
         return translate(f"cli.org.{key}", language, **values)
@@ -192,7 +195,7 @@ def history_text(session: Session, language: str = "vi") -> str:
     rows = history(session)
     if not rows:
         return translate("cli.org.no_history", language)
-    names = {a.id: a for a in session.exec(select(Agency)).all()}
+    names = agencies_by_id(session)
     lines = []
     for change, _agency, _successors in rows:
         state = "" if change.carried_out_at else translate("cli.org.not_yet", language)

@@ -47,7 +47,9 @@ def parse_duration(text: str) -> timedelta:
     }[unit]
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> dict[str, Handler]:
     invite = commands.add_parser("invite", help=helptext("people.invite"))
     invite.add_argument("agency", nargs="?", help=helptext("people.invite.agency"))
     invite.add_argument("--role", choices=["focal", "secretariat"], default="focal")
@@ -298,7 +300,7 @@ def _list(app: App) -> int:
         for agency in reporting_agencies(session):
             members = agency_members(
                 session,
-                agency_id=agency.id,  # type: ignore[arg-type]
+                agency_id=agency.id,
                 statuses=(MemberStatus.active, MemberStatus.pending),
             )
             people = (

@@ -19,7 +19,9 @@ from storage.plans import PlanChoiceError, choose_plan, describe_plan
 from storage.questionnaire import Questionnaire
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> dict[str, Handler]:
     plan = commands.add_parser("plan", help=helptext("plan.plan")).add_subparsers(
         dest="plan_command", required=True
     )

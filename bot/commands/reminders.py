@@ -44,7 +44,9 @@ STATUSES = (
 OPEN_STATUSES = (OutboxStatus.pending, OutboxStatus.sending, OutboxStatus.held, OutboxStatus.failed)
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> dict[str, Handler]:
     remind = commands.add_parser("remind", help=helptext("reminders.remind"))
     remind.add_argument("--dry-run", action="store_true", help=helptext("reminders.remind.dry_run"))
     remind.add_argument("--at", help=helptext("reminders.remind.at"))
@@ -273,7 +275,7 @@ def request_(settings: Settings, args: argparse.Namespace) -> int:
             if plan is None:
                 return 1
             if args.agencies.strip().lower() in {"all", "tất cả"}:
-                taking_part = plan_participants(session, plan_id=plan.id, on=due_on)  # type: ignore[arg-type]
+                taking_part = plan_participants(session, plan_id=plan.id, on=due_on)
                 agency_ids = [a.id for a in taking_part if a.id is not None]
             else:
                 found, unknown = AgencyIndex.load(session).resolve_cell(args.agencies)

@@ -18,7 +18,9 @@ from storage.scope import Level, parse_level, scope_rows, set_obliged, set_scope
 from storage.scope_table import import_scope_table
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> dict[str, Handler]:
     scope = commands.add_parser("scope", help=helptext("scope.scope")).add_subparsers(
         dest="scope_command", required=True
     )

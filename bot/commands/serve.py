@@ -24,7 +24,9 @@ from scheduler.service import SchedulerService, auto_close_after
 log = logging.getLogger(__name__)
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:  # type: ignore[type-arg]
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> dict[str, Handler]:
     commands.add_parser("run", help=helptext("serve.run"))
     chat = commands.add_parser("chat", help=helptext("serve.chat"))
     chat.add_argument("--user", default="operator", help=helptext("serve.chat.user"))

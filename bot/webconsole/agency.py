@@ -158,7 +158,7 @@ class ReturnHandler(ConsoleHandler):
                     else ctx.t(checked.key, **checked.values)
                 )
                 return False, text, back, signed_in_name(ctx)
-            submission = find_submission(ctx.session, period_id=period.id, agency_id=agency.id)  # type: ignore[arg-type]
+            submission = find_submission(ctx.session, period_id=period.id, agency_id=agency.id)
             if submission is None or submission.state != SubmissionState.submitted:
                 return False, ctx.w("agency.return.not_submitted"), back, signed_in_name(ctx)
             reply = return_report(ctx, agency, period, submission, checked)
