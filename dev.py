@@ -3,7 +3,7 @@
 
     python3 dev.py run        # the bot on its embedded default (SQLite, console chat, Plan 452)
     python3 dev.py test       # the whole test suite (PostgreSQL too, where one is reachable)
-    python3 dev.py lint       # ruff
+    python3 dev.py lint       # ruff, then the layer contracts (lint-imports), then mypy
     python3 dev.py ARGS...    # any other `baocao` command, e.g. `python3 dev.py plan show`
 
 It creates `.venv` beside this file and installs the pinned, hash-checked dependencies from
@@ -47,17 +47,32 @@ def ensure_environment() -> None:
     STAMP.write_text(digest)
 
 
+def lint(extra: list[str]) -> int:
+    """ruff (extra arguments go to it, e.g. --fix), then the import contracts, then mypy, each
+    configured in pyproject.toml; every one runs, and the first failure's code is returned."""
+    steps = [
+        [str(bin_path("ruff")), "check", str(ROOT), *extra],
+        [str(bin_path("lint-imports"))],
+        [str(bin_path("mypy"))],
+    ]
+    codes = []
+    for step in steps:
+        print(f"$ {Path(step[0]).name} {' '.join(step[1:])}".rstrip(), flush=True)
+        codes.append(subprocess.call(step, cwd=ROOT))
+    return next((code for code in codes if code), 0)
+
+
 def main(argv: list[str]) -> int:
     ensure_environment()
     command = argv or ["run"]
+    if command[0] == "lint":
+        return lint(command[1:])
     if command[0] == "test":
         args = [str(bin_path("python")), "-m", "pytest", *command[1:]]
-    elif command[0] == "lint":
-        args = [str(bin_path("ruff")), "check", str(ROOT), *command[1:]]
     else:
         args = [str(bin_path("baocao")), *command]
-    # Tests and lint run from the project root; the bot runs where the user is (./data there).
-    cwd = ROOT if command[0] in {"test", "lint"} else None
+    # Tests run from the project root; the bot runs where the user is (./data there).
+    cwd = ROOT if command[0] == "test" else None
     return subprocess.call(args, cwd=cwd)
 
 
