@@ -64,7 +64,7 @@ class PlainHandler(RequestHandler):
         if isinstance(value, HTTPError):
             return  # an answer we chose (403, 404): the access log has it
         path = _TOKEN_IN_PATH.sub(r"/\1/***", self.request.path)
-        log.error("%s %s failed", self.request.method, path, exc_info=(typ, value, tb))  # type: ignore[arg-type]
+        log.error("%s %s failed", self.request.method, path, exc_info=value)
 
 
 class NotFoundHandler(PlainHandler):

@@ -16,8 +16,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 from tornado.web import HTTPError
@@ -41,6 +42,15 @@ SESSION_COOKIE = "baocao_web"
 XSRF_COOKIE = "baocao_xsrf"
 ROUTE_PREFIX = "/web"  # where the server serves the console; BAOCAO_PUBLIC_URL may add a path
 T = TypeVar("T")
+
+
+class _Refused(Enum):
+    # Nobody (or nobody on the secretariat) is signed in. A one-member enum, so that
+    # `is _REFUSED` tells mypy the other case is the job's own result.
+    token = 0
+
+
+_REFUSED: Final = _Refused.token
 
 
 @dataclass(frozen=True)
@@ -135,17 +145,17 @@ class ConsoleHandler(PlainHandler):
         """Run `job` for the signed-in member in one transaction, off the event loop; 403 when
         nobody (or nobody on the secretariat any more) is signed in."""
         cookie = self.get_cookie(SESSION_COOKIE)
-        done, result = await asyncio.to_thread(self._work, cookie, job)
-        if not done:
+        result = await asyncio.to_thread(self._work, cookie, job)
+        if result is _REFUSED:
             raise HTTPError(403)
-        return result  # type: ignore[return-value]
+        return result
 
-    def _work(self, cookie: str | None, job: Callable[[WebContext], T]) -> tuple[bool, T | None]:
+    def _work(self, cookie: str | None, job: Callable[[WebContext], T]) -> T | _Refused:
         console = self.console
         with transaction(console.make_session) as session:
             row = find_session(session, token=cookie, clock=console.clock)
             if row is None:
-                return False, None
+                return _REFUSED
             event = IncomingEvent(row.channel, row.external_id, row.chat_id)
             actor = resolve_actor(session, event=event, config=console.config)
             if Role.secretariat not in actor.roles:
@@ -159,7 +169,7 @@ class ConsoleHandler(PlainHandler):
                     person_id=actor.person_id,
                     detail={"path": self.request.path[:200], "roles": sorted(actor.roles)},
                 )
-                return False, None
+                return _REFUSED
             ctx = WebContext(
                 session,
                 event,
@@ -170,7 +180,7 @@ class ConsoleHandler(PlainHandler):
                 console.links,
                 signin=row,
             )
-            return True, job(ctx)
+            return job(ctx)
 
     # --- answers ---
 
