@@ -95,7 +95,7 @@ def entries(session: Session, *, period: ReportingPeriod) -> list[Entry]:
 
 
 def _text_cell(sheet: object, row: int, column: int, value: object) -> None:
-    cell = sheet.cell(row, column)
+    cell = sheet.cell(row, column)  # type: ignore[attr-defined]
     if isinstance(value, str):
         value = strip_illegal(value)
         cell.value = value
