@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
 from storage.exports.cells import is_risky, strip_illegal
@@ -94,8 +96,8 @@ def entries(session: Session, *, period: ReportingPeriod) -> list[Entry]:
     return out
 
 
-def _text_cell(sheet: object, row: int, column: int, value: object) -> None:
-    cell = sheet.cell(row, column)  # type: ignore[attr-defined]
+def _text_cell(sheet: Worksheet, row: int, column: int, value: str | int | None) -> None:
+    cell = sheet.cell(row, column)
     if isinstance(value, str):
         value = strip_illegal(value)
         cell.value = value
@@ -109,6 +111,7 @@ def _text_cell(sheet: object, row: int, column: int, value: object) -> None:
 def index_bytes(rows: list[Entry], *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = say("sheet")
     _text_cell(sheet, 1, 1, title)
     sheet.cell(1, 1).font = Font(bold=True)
@@ -116,13 +119,11 @@ def index_bytes(rows: list[Entry], *, title: str) -> bytes:
         _text_cell(sheet, 3, column, header)
         sheet.cell(3, column).font = Font(bold=True)
         sheet.cell(3, column).alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[sheet.cell(3, column).column_letter].width = INDEX_WIDTHS[
-            column - 1
-        ]
+        sheet.column_dimensions[get_column_letter(column)].width = INDEX_WIDTHS[column - 1]
     for number, entry in enumerate(rows, start=4):
         file = entry.file
         signed = file.purpose == DocumentPurpose.signed
-        values = (
+        values: tuple[str | int | None, ...] = (
             entry.agency.code,
             entry.agency.name,
             say("kind.signed") if signed else say("kind.attachment"),

@@ -233,7 +233,9 @@ class FormView:
                 (self.task if per_task else self.once).append(Asked(question, form, section))
 
     def _unknown(self, item: Found) -> None:
-        question = Question(id=item.question, type=QuestionType.long_text, label=item.question)
+        question = Question(
+            id=item.question, type=QuestionType.long_text, label={"vi": item.question}
+        )
         kind = SectionKind.task if item.per_task else SectionKind.agency
         section = Section(id=item.section, kind=kind, roles=["lead"], questions=[question])
         form = Questionnaire(title={"vi": item.section}, sections=[section])

@@ -372,8 +372,8 @@ def gathered(facts: PeriodFacts, question: str) -> list[tuple[str, str]]:
     for agency_id in sorted(found):
         parts = []
         for text, tasks in found[agency_id].items():
-            numbers = ", ".join(str(n) for n in sorted(tasks))
-            where = " " + say("gathered.tasks", numbers=numbers) if tasks else ""
+            listed = ", ".join(str(n) for n in sorted(tasks))
+            where = " " + say("gathered.tasks", numbers=listed) if tasks else ""
             parts.append(text.rstrip(" .;") + where)
         out.append((facts.agencies[agency_id].name, "; ".join(parts)))
     return out

@@ -186,12 +186,12 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)
             run._r.append(char)
-        elif text == instruction:
+        elif text is not None and text == instruction:
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
             instr.text = f" {instruction} "
             run._r.append(instr)
-        else:
+        elif text is not None:
             run.text = text
     end = paragraph.add_run()
     char = OxmlElement("w:fldChar")
@@ -420,7 +420,7 @@ def build() -> DocumentObject:
 
 def main() -> None:
     TEMPLATE.parent.mkdir(exist_ok=True)
-    build().save(TEMPLATE)
+    build().save(str(TEMPLATE))
     print(TEMPLATE)
 
 
