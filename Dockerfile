@@ -13,9 +13,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1
 
 WORKDIR /app
-# The pinned, hash-checked dependencies first: this layer is reused until the lock changes.
-COPY requirements.lock pyproject.toml README.md ./
-RUN pip install --require-hashes -r requirements.lock
+# The pinned, hash-checked runtime dependencies first (not the test and lint tools of
+# requirements.lock): this layer is reused until the lock changes.
+COPY requirements-runtime.lock pyproject.toml README.md ./
+RUN pip install --require-hashes -r requirements-runtime.lock
 COPY bot ./bot
 COPY handlers ./handlers
 COPY scheduler ./scheduler
