@@ -38,6 +38,7 @@ from handlers.signed_document import (
     take_file,
 )
 from handlers.validation import Invalid, check_free_text
+from storage.answer_text import date_text
 from storage.files.documents import answer_entry
 from storage.files.store import StoreError
 from storage.forms import current_form
@@ -86,10 +87,6 @@ REVIEW_VALUE_BUDGET = 45  # characters of each answer on the review screen
 DUTIES_BUDGET = 160
 TASK_TITLE_BUDGET = 75  # 80 before the signed report's instruction and receipt line
 OFFERED_TITLE_BUDGET = 45
-
-
-def date_text(value: Any) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def answers_of(draft: ReportDraft) -> Answers:

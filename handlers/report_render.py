@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from handlers.context import Context
+from storage import answer_text
 from storage.questionnaire import Question, Questionnaire, QuestionType, SectionKind
 from storage.report_form import Answers, Instance, is_blank, missing_questions
 
@@ -24,10 +25,6 @@ def shorten(text: str, budget: int) -> str:
     return text if len(text) <= budget else text[: budget - 1].rstrip() + "…"
 
 
-def money_text(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đ"
-
-
 def value_text(ctx: Context, form: Questionnaire, question: Question, value: Any) -> str:
     """An answer as a person reads it: choice labels, grouped money, dd/mm/yyyy dates."""
     language = ctx.config.language
@@ -42,20 +39,19 @@ def value_text(ctx: Context, form: Questionnaire, question: Question, value: Any
             return ", ".join(ctx.t("report.task_short", number=n) for n in items)
         return ", ".join(form.choice_label(question.choices, v, language) for v in items)
     if kind == QuestionType.yes_no:
-        return ctx.t("report.yes" if value else "report.no")
-    if kind == QuestionType.money and isinstance(value, int | float):
-        return money_text(int(value))
-    if kind == QuestionType.percent:
-        return f"{value}%"
-    if kind in {QuestionType.integer, QuestionType.decimal}:
+        return answer_text.yes_no_text(value, language)
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == QuestionType.money and numeric:
+        return answer_text.money_text(value, language, short=True)  # short: a phone's screen
+    if kind == QuestionType.percent and numeric:
+        return answer_text.percent_text(value, language)
+    if kind in {QuestionType.integer, QuestionType.decimal} and numeric:
         unit = question.text("unit", language)
-        number = f"{value:g}" if isinstance(value, float) else str(value)
-        return f"{number} {unit}".strip()
-    if kind == QuestionType.date and isinstance(value, str) and len(value) == 10:
-        return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+        return f"{answer_text.number_text(value, language)} {unit}".strip()
+    if kind == QuestionType.date and isinstance(value, str):
+        return answer_text.date_text(value)
     if kind == QuestionType.files:
-        files = value if isinstance(value, list) else []
-        return ", ".join(str(f.get("file_name") or ctx.t("report.file")) for f in files)
+        return answer_text.files_text(value if isinstance(value, list) else [], language)
     return str(value)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
+from storage import answer_text
 from storage.exports import labels
 from storage.forms import current_form, form_by_id
 from storage.i18n import LANGUAGES, translate
@@ -37,7 +38,6 @@ Value = str | int | float | datetime | None
 LANGUAGE = labels.EXPORT_LANGUAGE  # the secretariat's files are Vietnamese
 ONCE_KINDS = frozenset({SectionKind.duties, SectionKind.agency, SectionKind.optional_tasks})
 NUMBERS = frozenset({QuestionType.integer, QuestionType.decimal, QuestionType.percent})
-YES_NO = {True: translate("export.yes", LANGUAGE), False: translate("export.no", LANGUAGE)}
 # (column kind, width) by question type; kinds as storage.exports.table.Column knows them.
 LAYOUT = {
     QuestionType.single: ("text", 16),
@@ -56,14 +56,12 @@ LAYOUT = {
 
 def money_text(amount: float) -> str:
     """1250000000 -> '1.250.000.000 đồng'."""
-    return translate("export.money", LANGUAGE, amount=f"{round(amount):,}".replace(",", "."))
+    return answer_text.money_text(amount, LANGUAGE)
 
 
 def number_text(value: float) -> str:
     """12 -> '12', 1.5 -> '1,5' (a Vietnamese decimal comma)."""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:g}".replace(".", ",")
-    return str(int(value))
+    return answer_text.number_text(value, LANGUAGE)
 
 
 def _is_number(value: Any) -> bool:
@@ -158,7 +156,7 @@ class Asked:
         if kind == QuestionType.money and _is_number(value):
             return money_text(value)
         if kind == QuestionType.percent and _is_number(value):
-            return f"{number_text(value)}%"
+            return answer_text.percent_text(value, LANGUAGE)
         if kind in NUMBERS and _is_number(value):
             unit = self.question.text("unit", LANGUAGE)
             return f"{number_text(value)} {unit}".strip()
@@ -172,17 +170,12 @@ class Asked:
             items = value if isinstance(value, list) else [value]
             return separator.join(self.choice(v) for v in items)
         if kind == QuestionType.yes_no:
-            return YES_NO.get(bool(value), str(value))
-        if kind == QuestionType.date and isinstance(value, str) and len(value) == 10:
-            return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+            return answer_text.yes_no_text(value, LANGUAGE)
+        if kind == QuestionType.date and isinstance(value, str):
+            return answer_text.date_text(value)
         if kind == QuestionType.files or isinstance(value, list):
             items = value if isinstance(value, list) else [value]
-            return separator.join(
-                str(v.get("file_name") or translate("export.a_file", LANGUAGE))
-                if isinstance(v, dict)
-                else str(v)
-                for v in items
-            )
+            return answer_text.files_text(items, LANGUAGE, separator=separator)
         return str(value)
 
 
