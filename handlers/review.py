@@ -52,6 +52,18 @@ def latest_submission(
     return (periods[-1], None) if periods else None
 
 
+def _plans_filed(ctx: Context, agency: Agency) -> list[Plan]:
+    """The plans under which the agency has a submitted report in an open period."""
+    plans = list_plans(ctx.session)
+    if len(plans) < 2:
+        return []
+    return [
+        plan
+        for plan in plans
+        if (found := latest_submission(ctx, agency, plan)) is not None and found[1] is not None
+    ]
+
+
 def _resolve(ctx: Context, text: str) -> Agency | Reply:
     # The agency itself, not its successor: its reports stay with it after a reorganisation.
     agency = find_agency(ctx.session, text, follow_merges=False)
@@ -76,6 +88,22 @@ def view(ctx: Context, args: str) -> list[Reply]:
     agency = _resolve(ctx, " ".join(words))
     if isinstance(agency, Reply):
         return [agency]
+    if plan is None:
+        # Several plans: the latest report of one would hide the other's; say how to pick.
+        filed = _plans_filed(ctx, agency)
+        if len(filed) > 1:
+            commands = "\n".join(f"/view {p.code} {agency.code}" for p in filed)
+            return [
+                Reply(
+                    ctx.t(
+                        "review.several_plans",
+                        agency=agency.name,
+                        count=len(filed),
+                        commands=commands,
+                    )
+                )
+            ]
+        plan = filed[0] if filed else None
     found = latest_submission(ctx, agency, plan)
     if found is None or found[1] is None:
         title = found[0].title if found else "-"

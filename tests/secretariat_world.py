@@ -18,7 +18,7 @@ from sqlmodel import select
 from bot.app import App
 from storage.agencies import find_agency
 from storage.db import transaction
-from storage.models import Identity, ReportingPeriod, Task
+from storage.models import Identity, Plan, ReportingPeriod, Task
 from storage.reports import (
     Submitted,
     find_submission,
@@ -94,9 +94,16 @@ def make_world_app(make_app, tmp_path: Path, plan: dict | None = None, **setting
     return make_app(plan_file=str(path), **settings)
 
 
-def _keys(session, parts: Parts) -> Parts:
-    """'lead:1' -> 'lead:<id of task 1>'."""
-    ids = {t.number: t.id for t in session.exec(select(Task)).all()}
+def _plan_id(session, plan_code: str | None) -> int | None:
+    if plan_code is None:
+        return None
+    return session.exec(select(Plan.id).where(Plan.code == plan_code)).one()
+
+
+def _keys(session, parts: Parts, *, plan_id: int | None = None) -> Parts:
+    """'lead:1' -> 'lead:<id of task 1>' (of the plan `plan_id`, when given)."""
+    tasks = select(Task) if plan_id is None else select(Task).where(Task.plan_id == plan_id)
+    ids = {t.number: t.id for t in session.exec(tasks).all()}
     out: Parts = {}
     for key, values in parts.items():
         section, _, number = key.partition(":")
@@ -104,13 +111,26 @@ def _keys(session, parts: Parts) -> Parts:
     return out
 
 
-def submit(app: App, user: str, agency_code: str, parts: Parts, *, period_key: str = "2026") -> int:
+def submit(
+    app: App,
+    user: str,
+    agency_code: str,
+    parts: Parts,
+    *,
+    period_key: str = "2026",
+    plan_code: str | None = None,
+) -> int:
     """Submit `parts` for the agency as `user` (on top of its current version, if any), as the
-    report conversation does; returns the version number."""
+    report conversation does; returns the version number. With several plans, `plan_code`
+    says whose period."""
     with transaction(app.make_session) as session:
         agency = find_agency(session, agency_code)
+        plan_id = _plan_id(session, plan_code)
         period = session.exec(
-            select(ReportingPeriod).where(ReportingPeriod.key == period_key)
+            select(ReportingPeriod).where(
+                ReportingPeriod.key == period_key,
+                *([ReportingPeriod.plan_id == plan_id] if plan_id is not None else []),
+            )
         ).one()
         person_id = session.exec(
             select(Identity.person_id).where(Identity.external_id == user)
@@ -119,7 +139,7 @@ def submit(app: App, user: str, agency_code: str, parts: Parts, *, period_key: s
             session, period_id=period.id, agency_id=agency.id, person_id=person_id, clock=app.clock
         )
         answers = {k: dict(v) for k, v in draft.answers.items()}
-        for key, values in _keys(session, parts).items():
+        for key, values in _keys(session, parts, plan_id=plan_id).items():
             answers.setdefault(key, {}).update(values)
         draft.answers = answers
         layout = layout_for(session, period=period, agency=agency, answers=answers)

@@ -22,8 +22,10 @@ from storage.summary import load_period
 from tests.conftest import VN, ChatUser
 from tests.people import register, say
 from tests.plan_files import small_form, write_yaml
+from tests.secretariat_world import submit
 
 SECOND = "15/KH-SKHCN"
+PLAN_452 = "452/KH-UBND"
 
 
 def second_plan() -> dict:
@@ -40,15 +42,26 @@ def second_plan() -> dict:
         "agencies": [
             {"code": "so-khcn", "name": "Sở Khoa học và Công nghệ", "kind": "department"},
             {"code": "so-yte", "name": "Sở Y tế tỉnh Đắk Nông", "kind": "department"},
-            {"code": "ubmttq-tinh", "name": "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
-             "kind": "front"},
+            {
+                "code": "ubmttq-tinh",
+                "name": "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+                "kind": "front",
+            },
             {"code": "tt-chuyen-doi-so", "name": "Trung tâm Chuyển đổi số", "kind": "other"},
         ],
         "tasks": [
-            {"number": 1, "title": "Số hóa hồ sơ", "lead": ["so-yte"],
-             "coordinating": ["tt-chuyen-doi-so"]},
-            {"number": 2, "title": "Cổng dữ liệu", "lead": ["so-khcn"],
-             "coordinating": ["ubmttq-tinh"]},
+            {
+                "number": 1,
+                "title": "Số hóa hồ sơ",
+                "lead": ["so-yte"],
+                "coordinating": ["tt-chuyen-doi-so"],
+            },
+            {
+                "number": 2,
+                "title": "Cổng dữ liệu",
+                "lead": ["so-khcn"],
+                "coordinating": ["ubmttq-tinh"],
+            },
         ],
         "questionnaires": [small_form()],
     }
@@ -56,9 +69,7 @@ def second_plan() -> dict:
 
 def first_plan_as_it_is(session) -> dict:
     plan = get_plan(session, code="452/KH-UBND")
-    period = session.exec(
-        select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id)
-    ).one()
+    period = session.exec(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id)).one()
     return {
         "plan": describe_plan(session, plan=plan),
         "scope": scope_rows(session, plan_id=plan.id),
@@ -115,10 +126,14 @@ def test_importing_a_second_plan_never_changes_the_first(app, tmp_path):
         facts = load_period(session, period=period, today=period.due_on)
         # This plan's own agencies, and the Front, which this plan obliges (452 only asks).
         assert sorted(a.code for a in facts.agencies.values()) == [
-            "so-khcn", "so-yte", "tt-chuyen-doi-so", "ubmttq-tinh"
+            "so-khcn",
+            "so-yte",
+            "tt-chuyen-doi-so",
+            "ubmttq-tinh",
         ]
         assert [t["lead"] for t in describe_plan(session, plan=second)["tasks"]] == [
-            ["Sở Y tế"], ["Sở Khoa học và Công nghệ"]
+            ["Sở Y tế"],
+            ["Sở Khoa học và Công nghệ"],
         ]
 
 
@@ -175,3 +190,24 @@ def test_an_agency_is_reminded_and_reports_per_plan(app, tmp_path, monkeypatch, 
     assert main(["export", "--plan", SECOND.lower(), "-o", str(tmp_path / "t.csv")]) == 0
     table = (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
     assert "Đã số hóa 1.200 hồ sơ" in table and "Phổ biến, quán triệt" not in table
+
+
+def test_view_names_each_plan_when_an_agency_reported_under_several(app, tmp_path):
+    import_second(app, tmp_path)
+    register(app, "u1", "so-yte")
+    submit(
+        app,
+        "u1",
+        "so-yte",
+        {"task:1": {"status": "completed", "results": "Đã số hóa 1.200 hồ sơ"}},
+        plan_code=SECOND,
+    )
+    only = say(app, "operator", "/view so-yte")  # one plan's report: shown as before
+    assert "Báo cáo năm 2026" in only and "Đã số hóa 1.200 hồ sơ" in only
+
+    submit(app, "u1", "so-yte", {"agency": {"difficulties": "Thiếu nhân lực"}}, plan_code=PLAN_452)
+    asked = say(app, "operator", "/view so-yte")
+    assert "có báo cáo ở 2 kế hoạch" in asked and "Đã số hóa" not in asked
+    assert f"/view {PLAN_452} so-yte" in asked and f"/view {SECOND} so-yte" in asked
+    assert "Đã số hóa 1.200 hồ sơ" in say(app, "operator", f"/view {SECOND} so-yte")
+    assert "Thiếu nhân lực" in say(app, "operator", f"/view {PLAN_452} so-yte")
