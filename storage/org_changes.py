@@ -95,25 +95,27 @@ class _Checker:
             where = f"{spec.where}.{spec.kind}" + (
                 f"[{position}]" if len(spec.agencies) > 1 else ""
             )
-            agency = self.find(where, reference)
-            if agency is None:
-                continue
-            if agency.code in self.ends:
+            if reference in self.new:  # created by an earlier entry of this file
+                code, name = reference, self.new[reference][0].name
+            else:
+                agency = self.find(where, reference)
+                if agency is None:
+                    continue
+                code, name = agency.code, agency.name
+            if code in self.ends:
                 self.problem(
                     where,
                     "changed_twice",
-                    text(
-                        "org.problem.changed_twice",
-                        name=agency.name,
-                        other=self.ends[agency.code][1],
-                    ),
+                    text("org.problem.changed_twice", name=name, other=self.ends[code][1]),
                 )
                 continue
-            self.ends[agency.code] = (spec.effective_on, spec.where)
+            self.ends[code] = (spec.effective_on, spec.where)
 
     def _code(self, successor: str | NewAgency) -> str | None:
         if isinstance(successor, NewAgency):
             return successor.code
+        if successor in self.new:
+            return successor
         agency = self.index.find(successor)
         return agency.code if agency is not None else None
 
@@ -125,9 +127,8 @@ class _Checker:
                 continue
             targets = {c for s in spec.into if (c := self._code(s)) is not None}
             for reference in spec.agencies:
-                agency = self.index.find(reference)
-                if agency is not None:
-                    edges.setdefault(agency.code, set()).update(targets)
+                if (code := self._code(reference)) is not None:
+                    edges.setdefault(code, set()).update(targets)
         in_cycle: set[str] = set()
         reported: set[frozenset[str]] = set()
 
@@ -154,8 +155,19 @@ class _Checker:
     def _where_of(self, code: str) -> str:
         return self.ends.get(code, (None, self.specs[0].where))[1]
 
-    def _exists(self, where: str, code: str, name: str, day: date, *, cyclic: set[str]) -> None:
-        """A successor or the agency renamed must exist on the change's date."""
+    def _exists(
+        self,
+        where: str,
+        code: str,
+        name: str,
+        day: date,
+        *,
+        cyclic: set[str],
+        ending: str | None = None,
+    ) -> None:
+        """A successor or the agency renamed must exist on the change's date (as must an agency
+        this file creates and a later entry changes: `ending` is that entry's kind, whose own
+        end is not held against it)."""
         if code in cyclic:
             return
         agency = self.index.by_code.get(code)
@@ -165,7 +177,7 @@ class _Checker:
             for d in (
                 agency.ended_on if agency else None,
                 self.pending.get(code),
-                self.ends.get(code, (None, ""))[0],
+                self.ends.get(code, (None, ""))[0] if ending not in ENDING_KINDS else None,
             )
             if d is not None
         ]
@@ -181,10 +193,16 @@ class _Checker:
     def _check(self, spec: ChangeSpec, cyclic: set[str]) -> None:
         day = spec.effective_on
         sources = []
+        source_codes: set[str] = set()
         for position, reference in enumerate(spec.agencies, start=1):
             where = f"{spec.where}.{spec.kind}" + (
                 f"[{position}]" if len(spec.agencies) > 1 else ""
             )
+            if reference in self.new:  # created by an earlier entry: it must exist by then
+                source_codes.add(reference)
+                name = self.new[reference][0].name
+                self._exists(where, reference, name, day, cyclic=cyclic, ending=spec.kind)
+                continue
             agency = self.index.find(reference)
             if agency is None or agency.is_group:
                 if spec.kind not in ENDING_KINDS:
@@ -211,7 +229,7 @@ class _Checker:
                 self.problem(
                     where, "not_yet", text("org.problem.begins", name=agency.name, day=begins)
                 )
-        source_codes = {a.code for a in sources}
+        source_codes |= {a.code for a in sources}
         for position, successor in enumerate(spec.into, start=1):
             where = f"{spec.where}.into" + (f"[{position}]" if len(spec.into) > 1 else "")
             if isinstance(successor, NewAgency):
@@ -226,8 +244,8 @@ class _Checker:
                 continue
             name = agency.name if agency else self.new[code][0].name
             self._exists(where, code, name, day, cyclic=cyclic)
-        if spec.kind == AgencyChangeKind.rename and sources:
-            self._free_name(f"{spec.where}.to", spec.new_name, allowed={sources[0].code})
+        if spec.kind == AgencyChangeKind.rename and source_codes:
+            self._free_name(f"{spec.where}.to", spec.new_name, allowed=source_codes)
         if spec.created is not None:
             self._free_name(f"{spec.where}.create", spec.created.name, allowed=set())
         if spec.kind == AgencyChangeKind.split:

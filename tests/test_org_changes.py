@@ -37,7 +37,7 @@ from storage.models import (
     Task,
     TaskAssignment,
 )
-from storage.org_changes import apply_changes
+from storage.org_changes import apply_changes, check_changes
 from storage.org_file import ChangeSpec, read_org_file
 from storage.plan_document import BUNDLED_PLAN, PlanFileError
 from storage.plan_import import import_file
@@ -343,3 +343,45 @@ def test_the_example_file_is_well_formed():
     assert read.problems == [] and len(read.changes) == 6
     with pytest.raises(PlanFileError):
         read_org_file(Path("no-such-file.yaml"))
+
+
+def test_an_agency_the_file_creates_can_be_changed_by_a_later_entry(app, tmp_path):
+    app.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=VN))
+    register(app, "u1", "so-nnptnt", name="Trần Thị Nông")
+    path = tmp_path / "steps.yaml"
+    path.write_text(
+        "changes:\n"
+        "  - merge: [so-nnptnt, so-tnmt]\n"
+        "    into: {code: so-nnmt, name: Sở Nông nghiệp và Môi trường, kind: department}\n"
+        "    effective: 2026-03-01\n"
+        "  - rename: so-nnmt\n"
+        "    to: Sở Nông nghiệp, Môi trường và Khí hậu\n"
+        "    effective: 2026-09-01\n",
+        encoding="utf-8",
+    )
+    read = read_org_file(path)
+    assert read.problems == []
+    assert apply_file(app, read, dry_run=False) == 0
+    with app.make_session() as session:
+        renamed = find_agency(session, "so-nnmt")
+        assert renamed is not None and renamed.name == "Sở Nông nghiệp, Môi trường và Khí hậu"
+        assert find_agency(session, "Sở Nông nghiệp và Môi trường") == renamed  # former name
+    assert "đầu mối của Sở Nông nghiệp, Môi trường và Khí hậu" in say(app, "u1", "/whoami")
+
+
+def test_a_later_entry_cannot_change_an_agency_before_the_file_creates_it(app, tmp_path):
+    path = tmp_path / "steps.yaml"
+    path.write_text(
+        "changes:\n"
+        "  - merge: [so-nnptnt, so-tnmt]\n"
+        "    into: {code: so-nnmt, name: Sở Nông nghiệp và Môi trường, kind: department}\n"
+        "    effective: 2026-03-01\n"
+        "  - merge: [so-nnmt]\n"
+        "    into: so-khcn\n"
+        "    effective: 2026-02-01\n",
+        encoding="utf-8",
+    )
+    with app.make_session() as session, pytest.raises(PlanFileError) as refused:
+        check_changes(session, read_org_file(path).changes)
+    assert [p.code for p in refused.value.problems] == ["not_yet"]
+    assert "01/03/2026" in refused.value.problems[0].render("vi")
