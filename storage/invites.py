@@ -69,6 +69,7 @@ def create_invite(
 class InviteProblem(StrEnum):
     wrong = "wrong"
     used = "used"
+    revoked = "revoked"
     expired = "expired"
 
 
@@ -89,6 +90,8 @@ def _usable(invite: Invite | None, clock: Clock) -> Invite | InviteProblem:
         return InviteProblem.wrong
     if invite.used_at is not None:
         return InviteProblem.used
+    if invite.revoked_at is not None:
+        return InviteProblem.revoked
     if invite.expires_at <= clock.now():
         return InviteProblem.expired
     return invite
@@ -117,8 +120,9 @@ def list_invites(session: Session, *, limit: int = 200) -> list[tuple[Invite, Ag
 
 
 def revoke_invite(session: Session, *, invite_id: int, clock: Clock) -> Invite | None:
-    """Make an unused invite expire now, so its code opens nothing; None when there is no
-    such invite or it was already used or expired."""
+    """Revoke an unused, unexpired invite, so its code opens nothing (its expiry is kept, to
+    tell the two apart); None when there is no such invite or it was used, expired or revoked
+    before."""
     now = clock.now()
     result = session.exec(
         update(Invite)
@@ -126,8 +130,9 @@ def revoke_invite(session: Session, *, invite_id: int, clock: Clock) -> Invite |
             col(Invite.id) == invite_id,
             col(Invite.used_at).is_(None),
             col(Invite.expires_at) > now,
+            col(Invite.revoked_at).is_(None),
         )
-        .values(expires_at=now)
+        .values(revoked_at=now)
     )
     if not result.rowcount:
         return None

@@ -315,6 +315,7 @@ class Invite(SQLModel, table=True):
     expires_at: datetime = _instant()
     used_at: datetime | None = _instant(nullable=True)
     used_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    revoked_at: datetime | None = _instant(nullable=True)  # by the secretariat, before use
     # A handover invite: when a colleague registers with it, this membership ends.
     replaces_membership_id: int | None = Field(default=None, foreign_key="membership.id")
 

@@ -443,7 +443,12 @@ def test_invites_are_made_listed_and_revoked(console, signed_in):
     revoked = signed_in.post(f"{url}/web/invites/{invite_id}/revoke", data={"_xsrf": token})
     assert revoked.status_code == 200
     with app.make_session() as session:
-        assert check_invite(session, code=code, clock=app.clock) == InviteProblem.expired
+        assert check_invite(session, code=code, clock=app.clock) == InviteProblem.revoked
+    row = re.search(
+        rf'<tr data-invite="{invite_id}">.*?</tr>', signed_in.get(f"{url}/web/invites").text, re.S
+    )
+    assert "đã thu hồi" in row.group(0) and "hết hạn" not in row.group(0)
+    assert "đã được thư ký thu hồi" in say(app, "newcomer", f"/start {code}")
     unknown = signed_in.post(f"{url}/web/invites", data={"_xsrf": token, "agency": "nhom-khong-co"})
     assert unknown.status_code == 400
     actions = [(a, o) for a, o, _ in audit_actions(app)]

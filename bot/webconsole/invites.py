@@ -1,6 +1,6 @@
 """Invites: the latest codes and their state, a new one (made by the chat's own /invite,
 `handlers.invites.issue_invite`: the same code, expiry, audit entry and instructions), and
-revoking an unused one (it expires at once, `storage.invites.revoke_invite`)."""
+revoking an unused one (`storage.invites.revoke_invite`: its code opens nothing from then on)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class InviteRow:
     agency: str
     created: str
     expires: str
-    state: str  # active | used | expired
+    state: str  # active | used | revoked | expired
 
 
 @dataclass
@@ -38,6 +38,8 @@ def invites_page(ctx: WebContext) -> InvitesPage:
     for invite, agency in list_invites(ctx.session):
         if invite.used_at is not None:
             state = "used"
+        elif invite.revoked_at is not None:
+            state = "revoked"
         elif invite.expires_at <= now:
             state = "expired"
         else:
