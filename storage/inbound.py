@@ -1,4 +1,5 @@
-"""Inbound updates kept before they are handled (Zalo forgets an update once it returns it).
+"""Inbound updates kept before they are handled (Zalo forgets an update once it returns it;
+Telegram once the next getUpdates asks past it).
 
 Stored first, handled next, marked handled in the handler's own transaction: a crash between
 fetching and handling loses nothing, and an update that arrives twice is stored (and handled)
@@ -41,6 +42,68 @@ def store_update(
     except IntegrityError:
         return None
     return row
+
+
+def store_updates(
+    session: Session, *, channel: str, updates: list[tuple[str, dict[str, Any]]], clock: Clock
+) -> list[int | None]:
+    """Keep a batch of updates `(update_key, payload)` with one query and one insert; the row
+    id of each, None for one kept already (a duplicate, also within the batch)."""
+    keys = [key for key, _payload in updates]
+    existing = set(
+        session.exec(
+            select(InboundUpdate.update_key).where(
+                InboundUpdate.channel == channel, col(InboundUpdate.update_key).in_(keys)
+            )
+        ).all()
+    )
+    now = clock.now()
+    rows: dict[str, InboundUpdate] = {}
+    for key, payload in updates:
+        if key not in existing and key not in rows:
+            rows[key] = InboundUpdate(
+                channel=channel, update_key=key, payload=payload, received_at=now
+            )
+    if rows:
+        try:
+            with session.begin_nested():  # another process may have kept one meanwhile
+                session.add_all(rows.values())
+                session.flush()
+        except IntegrityError:  # rare: keep them one by one, each judged on its own
+            return [
+                row.id if (row := store_update(
+                    session, channel=channel, update_key=key, payload=payload, clock=clock
+                )) is not None else None
+                for key, payload in updates
+            ]  # fmt: skip
+    ids: list[int | None] = []
+    for key, _payload in updates:
+        row = rows.pop(key, None)  # a key twice in the batch: the first is kept
+        ids.append(row.id if row is not None else None)
+    return ids
+
+
+def take_unhandled(
+    session: Session, *, channel: str, max_attempts: int, now: datetime, limit: int = 1000
+) -> list[InboundUpdate]:
+    """At start-up: the updates kept but not handled (the process stopped in between),
+    oldest first, each counted as one more attempt. One that was tried `max_attempts` times
+    is set aside (marked handled, with the reason) instead of failing for ever."""
+    session.execute(
+        update(InboundUpdate)
+        .where(InboundUpdate.channel == channel, col(InboundUpdate.handled_at).is_(None))
+        .values(attempts=InboundUpdate.attempts + 1)
+    )
+    session.execute(
+        update(InboundUpdate)
+        .where(
+            InboundUpdate.channel == channel,
+            col(InboundUpdate.handled_at).is_(None),
+            col(InboundUpdate.attempts) >= max_attempts,
+        )
+        .values(handled_at=now, last_error="set aside after repeated failures")
+    )
+    return unhandled(session, channel=channel, limit=limit)
 
 
 def begin_attempt(session: Session, *, update_id: int) -> int:
