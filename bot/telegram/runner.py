@@ -15,8 +15,10 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.adapter.inbox import Inbox
 from bot.settings import Settings
 from bot.telegram.guard import RequestGuard
+from bot.telegram.storing import StoringBot, StoringQueue
 
 log = logging.getLogger(__name__)
 
@@ -77,20 +79,29 @@ def build_application(
     guard: RequestGuard,
     processor: BaseUpdateProcessor,
     requests: tuple[BaseRequest, BaseRequest],
+    inbox: Inbox,
+    webhook: bool,
 ) -> Application:
+    """Every update is stored before Telegram is told it arrived (`bot.telegram.storing`)."""
     general, polling = requests
-    return (
+    bot = StoringBot(
+        token,
+        base_url=f"{api_url}/bot",
+        base_file_url=f"{api_url}/file/bot",
+        request=general,
+        get_updates_request=polling,
+        rate_limiter=guard,
+        inbox=inbox,
+    )
+    builder = (
         ApplicationBuilder()
-        .token(token)
-        .base_url(f"{api_url}/bot")
-        .base_file_url(f"{api_url}/file/bot")
-        .request(general)
-        .get_updates_request(polling)
-        .rate_limiter(guard)
+        .bot(bot)
         .concurrent_updates(processor)
         .job_queue(None)  # APScheduler in `scheduler` does the timed work
-        .build()
     )
+    if webhook:
+        builder = builder.update_queue(StoringQueue(inbox))
+    return builder.build()
 
 
 def max_upload_bytes(settings: Settings) -> int:
