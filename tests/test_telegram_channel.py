@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 import pytest
 from sqlmodel import select
 
+from bot.adapter.notices import record_blocked
 from bot.app import App
 from bot.channels import start_channels
 from bot.telegram import Limits, TelegramChannel, TelegramOptions, TelegramStartError, Timeouts
-from bot.adapter.notices import record_blocked
 from handlers.context import Context, Role
 from handlers.events import IncomingEvent, Option, OutgoingFile, Reply
 from handlers.flows import StepFlow
