@@ -51,7 +51,9 @@ ANSWER_TIMEOUT = 60.0
 # --- the two bots, each in its own process ---------------------------------------------------
 
 
-def run_baocao(api_url: str, workdir: str, ready: Event, stop: Event) -> None:
+def run_baocao(
+    api_url: str, workdir: str, ready: Event, stop: Event, profile: str | None = None
+) -> None:
     from bot.app import App
     from bot.logs import configure_logging
     from bot.settings import load_settings
@@ -74,7 +76,12 @@ def run_baocao(api_url: str, workdir: str, ready: Event, stop: Event) -> None:
         await channel.stop()
 
     try:
-        asyncio.run(serve())
+        if profile:  # --profile: where the bot's CPU goes, for finding hotspots
+            import cProfile
+
+            cProfile.runctx("asyncio.run(serve())", globals(), locals(), profile)
+        else:
+            asyncio.run(serve())
     finally:
         app.close()
 
@@ -161,6 +168,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--messages", type=int, default=10)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--profile", help="write cProfile statistics of baocao's process here")
     args = parser.parse_args()
 
     context = multiprocessing.get_context("spawn")
@@ -170,7 +178,9 @@ def main() -> int:
         ready = {name: context.Event() for name in bots}
         processes = [
             context.Process(
-                target=run_baocao, args=(server.url, workdir, ready["baocao"], stop), daemon=True
+                target=run_baocao,
+                args=(server.url, workdir, ready["baocao"], stop, args.profile),
+                daemon=True,
             ),
             context.Process(target=run_echo, args=(server.url, ready["echo"], stop), daemon=True),
         ]

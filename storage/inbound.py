@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -47,39 +49,44 @@ def store_update(
 def store_updates(
     session: Session, *, channel: str, updates: list[tuple[str, dict[str, Any]]], clock: Clock
 ) -> list[int | None]:
-    """Keep a batch of updates `(update_key, payload)` with one query and one insert; the row
-    id of each, None for one kept already (a duplicate, also within the batch)."""
-    keys = [key for key, _payload in updates]
-    existing = set(
-        session.exec(
-            select(InboundUpdate.update_key).where(
-                InboundUpdate.channel == channel, col(InboundUpdate.update_key).in_(keys)
-            )
-        ).all()
-    )
+    """Keep a batch of updates `(update_key, payload)` in one statement (it runs for every
+    batch a channel fetches); the row id of each, None for one kept already (a duplicate,
+    also within the batch: the first is kept)."""
+    if not updates:
+        return []
     now = clock.now()
-    rows: dict[str, InboundUpdate] = {}
-    for key, payload in updates:
-        if key not in existing and key not in rows:
-            rows[key] = InboundUpdate(
-                channel=channel, update_key=key, payload=payload, received_at=now
-            )
-    if rows:
-        try:
-            with session.begin_nested():  # another process may have kept one meanwhile
-                session.add_all(rows.values())
-                session.flush()
-        except IntegrityError:  # rare: keep them one by one, each judged on its own
-            return [
-                row.id if (row := store_update(
-                    session, channel=channel, update_key=key, payload=payload, clock=clock
-                )) is not None else None
-                for key, payload in updates
-            ]  # fmt: skip
+    rows = [
+        {
+            "channel": channel,
+            "update_key": key,
+            "payload": payload,
+            "received_at": now,
+            "attempts": 0,
+            "last_error": "",
+        }
+        for key, payload in updates
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}.get(dialect)
+    if insert is None:  # another database: one at a time
+        return [
+            row.id if (row := store_update(
+                session, channel=channel, update_key=key, payload=payload, clock=clock
+            )) is not None else None
+            for key, payload in updates
+        ]  # fmt: skip
+    table = InboundUpdate.__table__
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["channel", "update_key"])
+        .returning(table.c.update_key, table.c.id, sort_by_parameter_order=True)
+    )
+    kept: dict[str, int] = {
+        key: row_id for key, row_id in session.connection().execute(statement, rows)
+    }
     ids: list[int | None] = []
     for key, _payload in updates:
-        row = rows.pop(key, None)  # a key twice in the batch: the first is kept
-        ids.append(row.id if row is not None else None)
+        ids.append(kept.pop(key, None))  # a key twice in the batch: the first is kept
     return ids
 
 
@@ -119,17 +126,26 @@ def begin_attempt(session: Session, *, update_id: int) -> int:
     return int(attempts)
 
 
+_TABLE = InboundUpdate.__table__
+# Built once: it runs in every handled update's transaction, and the ORM's bulk UPDATE path
+# (session synchronisation) cost as much again as the statement itself.
+_MARK = (
+    _TABLE.update()  # type: ignore[attr-defined]
+    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.handled_at.is_(None))  # type: ignore[attr-defined]
+    .values(handled_at=bindparam("now"))
+)
+_MARK_WITH_ERROR = _MARK.values(last_error=bindparam("error"))
+
+
 def mark_handled(session: Session, *, update_id: int, now: datetime, error: str = "") -> bool:
     """Mark handled once; False when it was already (or does not exist)."""
-    values: dict[str, Any] = {"handled_at": now}
+    values: dict[str, Any] = {"row_id": update_id, "now": now}
+    statement = _MARK
     if error:
-        values["last_error"] = error[:ERROR_LIMIT]
-    result = session.execute(
-        update(InboundUpdate)
-        .where(col(InboundUpdate.id) == update_id, col(InboundUpdate.handled_at).is_(None))
-        .values(**values)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+        values["error"] = error[:ERROR_LIMIT]
+        statement = _MARK_WITH_ERROR
+    result = session.connection().execute(statement, values)
+    return bool(result.rowcount)
 
 
 def record_error(session: Session, *, update_id: int, error: str) -> None:
