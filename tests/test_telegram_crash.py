@@ -106,6 +106,7 @@ def conversation_step(app) -> str | None:
         return state.step if state else None
 
 
+@pytest.mark.both_databases
 def test_a_message_in_hand_when_the_bot_is_killed_is_handled_once_after_the_restart(
     make_app, db_url, clock, telegram: tuple[FakeTelegram, FakeBot]
 ):

@@ -45,6 +45,7 @@ def webhook_settings() -> dict[str, object]:
     }
 
 
+@pytest.mark.both_databases
 def test_polling_acknowledges_an_update_only_once_it_is_stored(
     start_bot,  # noqa: F811
     tg: FakeBot,  # noqa: F811

@@ -125,7 +125,7 @@ class TelegramChannel:
         guard = RequestGuard(
             options.limits, options.retry, sleep=options.sleep, redact=self._redaction
         )
-        self._requests = make_requests(options.timeouts)
+        self._requests = make_requests(options.timeouts, self.inbox)
         self._processor = PerChatUpdateProcessor(options.max_concurrent_updates)
         self._started_at = time.monotonic()
         application = build_application(
@@ -134,8 +134,7 @@ class TelegramChannel:
             guard=guard,
             processor=self._processor,
             requests=self._requests,
-            inbox=self.inbox,
-            webhook=bool(settings.telegram_webhook_url),
+            webhook_inbox=self.inbox if settings.telegram_webhook_url else None,
         )
         language = self.app.dispatcher.config.language
         self._sender = ReplySender(application.bot, self._codec)

@@ -3,7 +3,8 @@
 python-telegram-bot acknowledges a polled update with the next getUpdates (its offset moves
 past it), which may go out before the handler has run; a webhook update is acknowledged by the
 HTTP answer. So each batch getUpdates returns is stored, in one insert, before getUpdates
-returns it to PTB (`StoringBot`); a webhook update before the answer (`StoringQueue`). If the
+returns it to PTB (`runner.PollingRequest`); a webhook update before the answer
+(`StoringQueue`). If the
 database does not take them, nothing is acknowledged and Telegram sends them again.
 """
 
@@ -16,7 +17,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import NetworkError
-from telegram.ext import ExtBot
 
 from bot.adapter.inbox import Inbox
 
@@ -32,29 +32,13 @@ def update_key(update: Update) -> str:
     return str(update.update_id)
 
 
-async def keep(inbox: Inbox, updates: Sequence[Update]) -> None:
+async def keep(inbox: Inbox, updates: Sequence[dict[str, Any]]) -> None:
+    """Store updates as Telegram sent them (JSON objects); raises NotStored."""
     try:
-        await inbox.keep([(update_key(u), u.to_dict()) for u in updates])
+        await inbox.keep([(str(u["update_id"]), u) for u in updates])
     except Exception as error:
         log.error("could not store %d Telegram update(s): %s", len(updates), type(error).__name__)
         raise NotStored("the updates could not be stored; fetched again") from error
-
-
-class StoringBot(ExtBot[Any]):
-    """The bot whose getUpdates stores what it fetched before anyone sees it."""
-
-    __slots__ = ("_inbox",)
-
-    def __init__(self, *args: Any, inbox: Inbox, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        with self._unfrozen():
-            self._inbox = inbox
-
-    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
-        updates = await super().get_updates(*args, **kwargs)
-        if updates:
-            await keep(self._inbox, updates)
-        return updates
 
 
 class StoringQueue(asyncio.Queue[object]):
@@ -66,5 +50,6 @@ class StoringQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            await keep(self.inbox, [item])  # raises: the webhook answers 500, Telegram retries
+            # Raises: the webhook answers 500, and Telegram sends the update again.
+            await keep(self.inbox, [item.to_dict()])
         await super().put(item)
