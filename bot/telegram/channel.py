@@ -20,6 +20,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.adapter.inbox import MAX_ATTEMPTS, Inbox
+from bot.adapter.startup import start_or_explain
 from bot.app import App
 from bot.channel_errors import ChannelStartError
 from bot.intake import FileIntake, IntakeOptions, TooLarge
@@ -154,28 +155,30 @@ class TelegramChannel:
         application.add_handler(TypeHandler(Update, handler))
         application.add_error_handler(self._on_error)
         self._application = application
-        problem = None
-        try:
+
+        async def steps() -> None:
             await application.initialize()  # getMe: checks the token
+            assert self._menus is not None
             await self._menus.publish_default()
             await application.start()
             await self._replay(application)
             self.mode = await start_receiving(application, settings, options.timeouts)
-        except InvalidToken:  # PTB's message quotes the token
-            problem = (
+
+        await start_or_explain(
+            steps,
+            close=self._close,
+            refused=InvalidToken,  # PTB's message quotes the token
+            refused_text=(
                 "Telegram từ chối BAOCAO_TELEGRAM_TOKEN (kiểm tra lại với @BotFather) / "
                 "Telegram rejected BAOCAO_TELEGRAM_TOKEN (check it with @BotFather)"
-            )
-        except (TelegramError, OSError) as error:
-            problem = (
+            ),
+            unreachable=(TelegramError, OSError),
+            unreachable_text=lambda error: (
                 f"Không kết nối được Telegram / could not start Telegram at "
                 f"{settings.telegram_api_url}: {self._redaction(str(error))}"
-            )
-        if problem is not None:
-            await self._close()
-            # Raised outside the except block, so the original error (and the token in its
-            # message) is not even kept as this one's context.
-            raise TelegramStartError(problem)
+            ),
+            error=TelegramStartError,
+        )
         log.info("Telegram channel running as @%s (%s)", application.bot.username, self.mode)
         # Invites made in chat carry a t.me deep link to this bot.
         self.app.dispatcher.links.telegram_username = application.bot.username

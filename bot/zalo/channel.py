@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from bot.adapter import ChatProcessor, Verdict
 from bot.adapter.inbox import MAX_ATTEMPTS, Inbox
 from bot.adapter.outbox import keep_in_outbox
+from bot.adapter.startup import start_or_explain
 from bot.app import App
 from bot.channel_errors import ChannelStartError
 from bot.intake import FileIntake, IntakeOptions, TooLarge
@@ -140,31 +141,30 @@ class ZaloChannel:
             processor=self.processor,
             after_store=options.after_store,
         )
-        problem = None
-        try:
+
+        async def steps() -> None:
             self.bot = await client.get_me()  # checks the token
             await asyncio.to_thread(self._tidy)
             # Stored before a crash: queued before anything new can come in, so a chat's
             # old updates are handled before its new ones.
             await self.inbox.recover()
             self.mode = await self._start_receiving()
-        except ZaloUnauthorized:
-            problem = (
+
+        await start_or_explain(
+            steps,
+            close=self._abandon,
+            refused=ZaloUnauthorized,
+            refused_text=(
                 "Zalo từ chối BAOCAO_ZALO_TOKEN (kiểm tra lại token của bot trên Zalo Bot "
                 "Platform) / Zalo rejected BAOCAO_ZALO_TOKEN (check the bot's token)"
-            )
-        except (ZaloError, OSError) as error:
-            problem = (
+            ),
+            unreachable=(ZaloError, OSError),
+            unreachable_text=lambda error: (
                 f"Không khởi động được kênh Zalo / could not start Zalo at "
                 f"{settings.zalo_api_url}: {self.redact(str(error))}"
-            )
-        except BaseException:
-            await self._abandon()
-            raise
-        if problem is not None:
-            await self._abandon()
-            # Raised outside the except blocks: the error is not kept as this one's context.
-            raise ZaloStartError(problem)
+            ),
+            error=ZaloStartError,
+        )
         if self._poller is not None:
             self._poller.start()
         name = self.bot.account_name if self.bot else "?"
