@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, update
+from sqlalchemy.dialects.postgresql import Insert as PostgreSQLInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -20,7 +22,9 @@ from sqlmodel import Session, col, select
 from storage.clock import Clock
 from storage.models import InboundUpdate
 
+ReturningInsert = SQLiteInsert | PostgreSQLInsert
 ERROR_LIMIT = 500  # characters of an error kept on the row
+_TABLE = InboundUpdate.metadata.tables["inbound_update"]  # for the statements run per update
 
 
 def store_update(
@@ -66,21 +70,21 @@ def store_updates(
         }
         for key, payload in updates
     ]
+    conflict = ["channel", "update_key"]
     dialect = session.get_bind().dialect.name
-    insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}.get(dialect)
-    if insert is None:  # another database: one at a time
+    insert: ReturningInsert
+    if dialect == "sqlite":
+        insert = sqlite_insert(_TABLE).on_conflict_do_nothing(index_elements=conflict)
+    elif dialect == "postgresql":
+        insert = postgresql_insert(_TABLE).on_conflict_do_nothing(index_elements=conflict)
+    else:  # another database: one at a time
         return [
             row.id if (row := store_update(
                 session, channel=channel, update_key=key, payload=payload, clock=clock
             )) is not None else None
             for key, payload in updates
         ]  # fmt: skip
-    table = InboundUpdate.__table__
-    statement = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["channel", "update_key"])
-        .returning(table.c.update_key, table.c.id, sort_by_parameter_order=True)
-    )
+    statement = insert.returning(_TABLE.c.update_key, _TABLE.c.id)
     kept: dict[str, int] = {
         key: row_id for key, row_id in session.connection().execute(statement, rows)
     }
@@ -126,12 +130,11 @@ def begin_attempt(session: Session, *, update_id: int) -> int:
     return int(attempts)
 
 
-_TABLE = InboundUpdate.__table__
 # Built once: it runs in every handled update's transaction, and the ORM's bulk UPDATE path
 # (session synchronisation) cost as much again as the statement itself.
 _MARK = (
-    _TABLE.update()  # type: ignore[attr-defined]
-    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.handled_at.is_(None))  # type: ignore[attr-defined]
+    _TABLE.update()
+    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.handled_at.is_(None))
     .values(handled_at=bindparam("now"))
 )
 _MARK_WITH_ERROR = _MARK.values(last_error=bindparam("error"))

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from storage import inbound
+from storage.db import transaction
 from storage.models import InboundUpdate
 from tests.fakes.telegram_api import FakeBot, post_update
 from tests.test_telegram_channel import fake, free_port, loop, start_bot, tg  # noqa: F401
@@ -92,3 +93,28 @@ def test_a_webhook_update_delivered_twice_is_handled_once(start_bot, tg: FakeBot
     assert help_.startswith("Các lệnh bạn dùng được:") and "chưa đăng ký" in whoami
     assert len(user.messages) == 2
     assert len(stored(bot.app)) == 2 and all(r.handled_at for r in stored(bot.app))
+
+
+@pytest.mark.both_databases
+def test_a_batch_is_stored_once_per_update_and_duplicates_are_named(make_app):
+    app = make_app()
+    first = [("1", {"update_id": 1}), ("2", {"update_id": 2})]
+    second = [("2", {"update_id": 2}), ("3", {"update_id": 3}), ("3", {"update_id": 3})]
+    with transaction(app.make_session) as session:
+        one, two = inbound.store_updates(
+            session, channel="telegram", updates=first, clock=app.clock
+        )
+    with transaction(app.make_session) as session:
+        again, three, twice = inbound.store_updates(
+            session, channel="telegram", updates=second, clock=app.clock
+        )
+    assert None not in (one, two, three) and len({one, two, three}) == 3
+    assert again is None and twice is None  # kept already; twice in the batch: kept once
+    with transaction(app.make_session) as session:  # another channel has its own keys
+        (other,) = inbound.store_updates(
+            session, channel="zalo", updates=first[:1], clock=app.clock
+        )
+        assert other is not None
+        assert inbound.mark_handled(session, update_id=two, now=app.clock.now())
+        assert not inbound.mark_handled(session, update_id=two, now=app.clock.now())
+    assert sorted(r.update_key for r in stored(app) if r.channel == "telegram") == ["1", "2", "3"]
