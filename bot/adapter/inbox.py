@@ -43,7 +43,7 @@ class Inbox:
     async def keep(self, batch: list[tuple[str, dict[str, Any]]]) -> list[int | None]:
         """Store a batch `(key, payload)` in one transaction; each one's row id, None for a
         duplicate. Raises when the database did not take them (nothing is acknowledged then)."""
-        ids = await asyncio.to_thread(self._store, batch)
+        ids = await asyncio.get_running_loop().run_in_executor(None, self._store, batch)
         for (key, _payload), row_id in zip(batch, ids, strict=True):
             if row_id is not None:
                 self._waiting[key] = row_id
