@@ -6,9 +6,13 @@ says what became of them (`handlers.events.Received`). The handlers record the d
 say "đã lưu" only then, in the transaction that also closes the journal row.
 
 Crash safety: a journal row (`storage.files.journal`) is written before the fetch. A process
-killed between the arrival and the hand-over leaves the row; `recover` at the next start
-fetches the file again and answers its sender, who so either has the file kept or is asked
-to send it again. A file nobody waits for is not fetched at all.
+killed between the arrival and the hand-over leaves the row. On Telegram and Zalo the update
+itself was stored first (`bot.adapter`): it is replayed at the next start, comes here again,
+finds the same row (`journal.begin`) and fetches the file again. A channel without stored
+updates (the console) calls `recover` at start, which fetches the file again and answers its
+sender. Either way the sender has the file kept or is asked to send it again. A file nobody
+waits for is not fetched at all. `receive` is the pipeline's `prepare` hook
+(`bot.adapter.UpdatePipeline`).
 """
 
 from __future__ import annotations

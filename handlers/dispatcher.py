@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from typing import TYPE_CHECKING
 
 from handlers.context import (
     OPTIONS_KEY,
@@ -23,12 +24,16 @@ from handlers.menus import remember_menu
 from handlers.messages import translate
 from handlers.registry import Registry
 from storage import audit
+from storage import inbound as inbound_store
 from storage.clock import Clock
 from storage.conversations import get_state
 from storage.db import SessionFactory, transaction
 from storage.files import journal
 from storage.models import ConversationState
 from storage.names import normalise_name
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +69,10 @@ def addressed_elsewhere(text: str, bot_username: str | None) -> bool:
     return bool(at) and target.casefold() != bot_username.lstrip("@").casefold()
 
 
+class AlreadyHandled(Exception):
+    """The stored update was handled by another transaction: roll this one back."""
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -87,26 +96,21 @@ class Dispatcher:
             flow = self.registry.flows.get(state.flow) if state is not None else None
             return flow is not None and state is not None and flow.accepts_files(state)
 
-    def handle(self, event: IncomingEvent) -> list[Reply]:
+    def handle(self, event: IncomingEvent, *, inbound_id: int | None = None) -> list[Reply]:
+        """The replies to `event`, after its work is committed. `inbound_id`: the stored
+        update it came from (storage.inbound), marked handled in this same transaction, so a
+        crash leaves both done or neither: never handled twice, never lost."""
         try:
             with transaction(self.make_session) as session:
-                received = event.attachment.received if event.attachment else None
-                # The file's journal row closes with this transaction; a second hand-over of
-                # the same arrival (recovered by two processes) finds it gone.
-                if (
-                    received is not None
-                    and received.intake_id is not None
-                    and not journal.claim(session, intake_id=received.intake_id)
+                replies = self._handle_in(session, event)
+                if inbound_id is not None and not inbound_store.mark_handled(
+                    session, update_id=inbound_id, now=self.clock.now()
                 ):
-                    return []
-                actor = resolve_actor(session, event=event, config=self.config)
-                if actor.identity is not None and not actor.identity.reachable:
-                    # They wrote to us, so the bot can write to them again (unblocked).
-                    actor.identity.reachable = True
-                ctx = Context(
-                    session, event, actor, self.config, self.clock, self.registry, self.links
-                )
-                return self._route(ctx)
+                    raise AlreadyHandled  # by another process meanwhile: undo this work
+                return replies
+        except AlreadyHandled:
+            log.info("update %s was handled elsewhere; dropped", inbound_id)
+            return []
         except Exception as error:
             # Exception messages may quote what the user typed (a database error its SQL
             # parameters): log the types and the stack only, never the text.
@@ -118,12 +122,35 @@ class Dispatcher:
                 describe_chain(error),
                 "".join(traceback.format_tb(error.__traceback__)).rstrip(),
             )
-            self._audit_failure(event)
+            self._audit_failure(event, inbound_id)
             return [Reply(translate("error.internal", self.config.language))]
 
-    def _audit_failure(self, event: IncomingEvent) -> None:
+    def _handle_in(self, session: Session, event: IncomingEvent) -> list[Reply]:
+        received = event.attachment.received if event.attachment else None
+        # The file's journal row closes with this transaction; a second hand-over of the same
+        # arrival (recovered by two processes) finds it gone.
+        if (
+            received is not None
+            and received.intake_id is not None
+            and not journal.claim(session, intake_id=received.intake_id)
+        ):
+            return []
+        actor = resolve_actor(session, event=event, config=self.config)
+        if actor.identity is not None and not actor.identity.reachable:
+            # They wrote to us, so the bot can write to them again (unblocked).
+            actor.identity.reachable = True
+        ctx = Context(session, event, actor, self.config, self.clock, self.registry, self.links)
+        return self._route(ctx)
+
+    def _audit_failure(self, event: IncomingEvent, inbound_id: int | None) -> None:
+        """Record the failure; the update is then handled (its sender got the apology), so a
+        restart does not answer it a second time."""
         try:
             with transaction(self.make_session) as session:
+                if inbound_id is not None:
+                    inbound_store.mark_handled(
+                        session, update_id=inbound_id, now=self.clock.now(), error="handlers failed"
+                    )
                 audit.record(
                     session,
                     clock=self.clock,

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 import pytest
 from sqlmodel import select
 
+from bot.adapter.notices import record_blocked
 from bot.app import App
 from bot.channels import start_channels
 from bot.telegram import Limits, TelegramChannel, TelegramOptions, TelegramStartError, Timeouts
-from bot.telegram.blocked import record_blocked
 from handlers.context import Context, Role
 from handlers.events import IncomingEvent, Option, OutgoingFile, Reply
 from handlers.flows import StepFlow
@@ -467,7 +467,7 @@ def test_a_user_who_blocked_the_bot_is_flagged_and_the_secretariat_told(start_bo
         finally:
             recorded.set()
 
-    monkeypatch.setattr("bot.telegram.channel.record_blocked", record_then_signal)
+    monkeypatch.setattr("bot.adapter.notices.record_blocked", record_then_signal)
     bot = start_bot(setup=people)
     mai, other = tg.user(4701), tg.user(4703)
     mai.block_bot()
@@ -519,10 +519,10 @@ def test_a_failure_inside_one_update_gets_an_apology_and_others_are_served(
     bot = start_bot()
     handle = bot.app.dispatcher.handle
 
-    def broken_for_one(event: IncomingEvent) -> list[Reply]:
+    def broken_for_one(event: IncomingEvent, **kwargs: object) -> list[Reply]:
         if event.user_id == "4901":
             raise RuntimeError("database went away")
-        return handle(event)
+        return handle(event, **kwargs)  # type: ignore[arg-type]
 
     bot.app.dispatcher.handle = broken_for_one  # type: ignore[method-assign]
     unlucky, lucky = tg.user(4901), tg.user(4902)

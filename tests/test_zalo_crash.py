@@ -11,11 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -23,6 +19,7 @@ from sqlmodel import select
 from bot.zalo.inbound import update_key
 from storage.models import ConversationState, InboundUpdate
 from tests import test_zalo_support as support
+from tests.bot_process import BotProcess, no_child_left_behind  # noqa: F401  (fixture)
 from tests.fakes.zalo_api import FakeZaloBot
 from tests.people import invite_code, say
 
@@ -30,8 +27,6 @@ pytestmark = pytest.mark.processes
 
 # The shared fixtures (pytest finds them by name in this module).
 fake, zalo = support.fake, support.zalo
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 # --- the child process -----------------------------------------------------------------------
@@ -73,67 +68,8 @@ def worker() -> None:
 # --- the parent ------------------------------------------------------------------------------
 
 
-RUNNING: list[Child] = []
-
-
-class Child:
-    def __init__(self, mode: str, url: str, api: str, token: str) -> None:
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed after the test)
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from tests.test_zalo_crash import worker; worker()",
-                mode,
-                url,
-                api,
-                token,
-            ],
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            stdout=subprocess.PIPE,
-            # A file, not a pipe: nobody reads the child's log while it runs, and a full pipe
-            # would block the child in the middle of a test.
-            stderr=self.log,
-        )
-        RUNNING.append(self)
-
-    def wait_ready(self) -> None:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()  # bounded: the child prints it or dies
-        if line.strip() != b"ready":
-            self.fail()
-
-    def finish(self, *, terminate: bool = True) -> int:
-        if terminate and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        self.process.communicate(timeout=60)
-        if self.process.returncode not in (0, -signal.SIGKILL):
-            pytest.fail(self.errors())
-        return self.process.returncode
-
-    def fail(self) -> None:
-        self.kill()
-        pytest.fail(f"the bot did not start:\n{self.errors()}")
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.communicate(timeout=60)
-
-    def errors(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")
-
-
-@pytest.fixture(autouse=True)
-def _no_child_left_behind() -> Iterator[None]:
-    """A failed test must not leave its bot process running into the next test."""
-    yield
-    while RUNNING:
-        child = RUNNING.pop()
-        child.kill()
-        print(f"--- bot process log ---\n{child.errors()}")  # shown when the test failed
-        child.log.close()
+def Child(mode: str, url: str, api: str, token: str) -> BotProcess:
+    return BotProcess("tests.test_zalo_crash", mode, url, api, token)
 
 
 def conversation_step(app, chat_id: str) -> str | None:

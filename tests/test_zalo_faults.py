@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.zalo import handling
+from bot.adapter import inbox as adapter_inbox
 from bot.zalo.client import ZaloClient
 from bot.zalo.errors import (
     ZaloBadRequest,
@@ -350,19 +350,17 @@ def test_an_update_that_failed_is_handled_at_the_next_start(
 ):
     bot = start_zalo()
     lan = zalo.user("Lan")
-    real = handling.handle_and_mark
-
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(handling, "handle_and_mark", broken)
+    monkeypatch.setattr(bot.app.dispatcher, "handle", broken)
     update = lan.send_text("/help")
     row = support.wait_for(lambda: (r := bot.handled(update)) and r.last_error and r)
     assert "database gone" in row.last_error and row.handled_at is None
     assert lan.messages == []
 
     loop.run(bot.channel.stop())
-    monkeypatch.setattr(handling, "handle_and_mark", real)
+    monkeypatch.undo()
     again = start_zalo(app=bot.app)
     again.settle(update)
     assert len(lan.wait_for_messages(1)) == 1 and "Các lệnh" in lan.messages[0].text
@@ -382,7 +380,7 @@ def test_an_update_that_keeps_failing_is_set_aside(start_zalo, zalo: FakeZaloBot
             clock=bot.app.clock,
         )
         assert row is not None
-        row.attempts = handling.MAX_ATTEMPTS
+        row.attempts = adapter_inbox.MAX_ATTEMPTS
     again = start_zalo(app=bot.app)
     again.settle(update)
     assert "set aside" in again.handled(update).last_error  # type: ignore[union-attr]

@@ -1,7 +1,9 @@
 """The Telegram channel: started by `baocao run` when BAOCAO_TELEGRAM_TOKEN is set.
 
-It receives updates (polling or webhook), hands them to the handlers, answers, keeps command
-menus per role, and delivers outbox messages for the scheduler. It holds no business rules.
+It receives updates (polling or webhook), stores each before Telegram is told it arrived and
+before it is handled (`bot.adapter`, `bot.telegram.storing`), hands them to the handlers,
+answers, keeps command menus per role, and delivers outbox messages for the scheduler. It holds
+no business rules.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes, TypeHandler
 from telegram.request import HTTPXRequest
 
+from bot.adapter.inbox import MAX_ATTEMPTS, Inbox
+from bot.adapter.startup import start_or_explain
 from bot.app import App
 from bot.channel_errors import ChannelStartError
 from bot.intake import FileIntake, IntakeOptions, TooLarge
 from bot.logs import Redaction
-from bot.telegram.blocked import record_blocked
 from bot.telegram.guard import (
     Limits,
     MaybeDelivered,
@@ -30,8 +33,10 @@ from bot.telegram.guard import (
     Sleep,
     retry_after_seconds,
 )
+from bot.telegram.inbound import CHANNEL
 from bot.telegram.keyboard import CallbackCodec
 from bot.telegram.menus import CommandMenus, Roles, known_chat_roles
+from bot.telegram.pipeline import TelegramPipeline
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.runner import (
     Timeouts,
@@ -40,11 +45,9 @@ from bot.telegram.runner import (
     max_upload_bytes,
     start_receiving,
 )
-from bot.telegram.sender import ReplySender, SendFailed
-from bot.telegram.updates import UpdateHandler
+from bot.telegram.sender import ReplySender, TelegramSendFailed
 from handlers.events import Reply
 from scheduler.delivery import DeliveryError
-from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +89,13 @@ class TelegramChannel:
         self._menu_task: asyncio.Task[None] | None = None
         self._requests: tuple[HTTPXRequest, ...] = ()
         self._processor = PerChatUpdateProcessor()
+        self._pipeline: TelegramPipeline | None = None
         self._started_at = time.monotonic()
+        self.inbox = Inbox(
+            app.make_session, clock=app.clock, channel=CHANNEL, max_attempts=MAX_ATTEMPTS
+        )
+        # A replayed update (stored until handled) fetches its file again, so the files a
+        # stop left between arrival and keeping need no separate recovery here.
         self.intake = FileIntake(
             app,
             channel=self.name,
@@ -117,7 +126,7 @@ class TelegramChannel:
         guard = RequestGuard(
             options.limits, options.retry, sleep=options.sleep, redact=self._redaction
         )
-        self._requests = make_requests(options.timeouts)
+        self._requests = make_requests(options.timeouts, self.inbox)
         self._processor = PerChatUpdateProcessor(options.max_concurrent_updates)
         self._started_at = time.monotonic()
         application = build_application(
@@ -126,50 +135,63 @@ class TelegramChannel:
             guard=guard,
             processor=self._processor,
             requests=self._requests,
+            webhook_inbox=self.inbox if settings.telegram_webhook_url else None,
         )
         language = self.app.dispatcher.config.language
         self._sender = ReplySender(application.bot, self._codec)
         self._menus = CommandMenus(application.bot, self.app.dispatcher.registry, language)
-        handler = UpdateHandler(
+        handler = TelegramPipeline(
             self.app,
+            inbox=self.inbox,
             sender=self._sender,
             codec=self._codec,
             menus=self._menus,
-            on_blocked=self._blocked,
             max_upload_bytes=max_upload_bytes(settings),
             typing_after=options.typing_after,
             redact=self._redaction,
             prepare=self.intake.receive,
         )
+        self._pipeline = handler
         application.add_handler(TypeHandler(Update, handler))
         application.add_error_handler(self._on_error)
         self._application = application
-        problem = None
-        try:
+
+        async def steps() -> None:
             await application.initialize()  # getMe: checks the token
+            assert self._menus is not None
             await self._menus.publish_default()
             await application.start()
+            await self._replay(application)
             self.mode = await start_receiving(application, settings, options.timeouts)
-        except InvalidToken:  # PTB's message quotes the token
-            problem = (
+
+        await start_or_explain(
+            steps,
+            close=self._close,
+            refused=InvalidToken,  # PTB's message quotes the token
+            refused_text=(
                 "Telegram từ chối BAOCAO_TELEGRAM_TOKEN (kiểm tra lại với @BotFather) / "
                 "Telegram rejected BAOCAO_TELEGRAM_TOKEN (check it with @BotFather)"
-            )
-        except (TelegramError, OSError) as error:
-            problem = (
+            ),
+            unreachable=(TelegramError, OSError),
+            unreachable_text=lambda error: (
                 f"Không kết nối được Telegram / could not start Telegram at "
                 f"{settings.telegram_api_url}: {self._redaction(str(error))}"
-            )
-        if problem is not None:
-            await self._close()
-            # Raised outside the except block, so the original error (and the token in its
-            # message) is not even kept as this one's context.
-            raise TelegramStartError(problem)
+            ),
+            error=TelegramStartError,
+        )
         log.info("Telegram channel running as @%s (%s)", application.bot.username, self.mode)
         # Invites made in chat carry a t.me deep link to this bot.
         self.app.dispatcher.links.telegram_username = application.bot.username
         self._menu_task = asyncio.create_task(self._sync_menus(), name="telegram-menus")
-        await self._recover_files()
+
+    async def _replay(self, application: Application) -> None:
+        """Updates stored before a stop and not handled: queued before anything new comes
+        in, so a chat's old updates are handled before its new ones. Telegram may hand them
+        over again (not yet acknowledged): stored already, they are dropped then."""
+        await asyncio.to_thread(self.inbox.purge)
+        for row in await self.inbox.recover():
+            update = Update.de_json(row.payload, application.bot)
+            application.update_queue.put_nowait(update)
 
     async def stop(self) -> None:
         if self._menu_task is not None:
@@ -203,7 +225,7 @@ class TelegramChannel:
             raise DeliveryError(f"not a Telegram chat id: {chat_id!r}", permanent=True) from None
         try:
             await self._sender.send(chat, reply, at_most_once=True)
-        except SendFailed as failed:
+        except TelegramSendFailed as failed:
             cause = failed.cause
             message = f"{type(cause).__name__}: {self._redaction(str(cause))}"
             if isinstance(cause, MaybeDelivered):
@@ -231,27 +253,9 @@ class TelegramChannel:
             raise TooLarge
         return bytes(await file.download_as_bytearray())
 
-    async def _recover_files(self) -> None:
-        """Files a stop left between arrival and keeping: kept now, or asked for again."""
-        try:
-            await self.intake.recover(self.deliver)
-        except Exception:
-            log.exception("could not hand over the files left by the last stop")
-
     async def _blocked(self, chat_id: int) -> None:
-        log.warning("Telegram chat %s blocked the bot; marking it unreachable", chat_id)
-        try:
-            await asyncio.to_thread(
-                record_blocked,
-                self.app.make_session,
-                chat_id=str(chat_id),
-                clock=self.app.clock,
-                zone=self.app.settings.zone,
-                language=self.app.dispatcher.config.language,
-                admins=sorted(self.app.dispatcher.config.admins),
-            )
-        except Exception:
-            log.exception("could not record that chat %s blocked the bot", chat_id)
+        if self._pipeline is not None:
+            await self._pipeline.blocked(chat_id)
 
     async def _sync_menus(self) -> None:
         assert self._menus is not None
@@ -262,8 +266,7 @@ class TelegramChannel:
             log.exception("could not set the command menus")
 
     def _known_roles(self) -> dict[int, Roles]:
-        with transaction(self.app.make_session) as session:
-            return known_chat_roles(session, self.app.dispatcher.config)
+        return known_chat_roles(self.app.make_session, self.app.dispatcher.config)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Last resort for errors outside our update handler's own guard."""

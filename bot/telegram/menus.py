@@ -7,7 +7,6 @@ import asyncio
 import logging
 import re
 
-from sqlmodel import Session, select
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
@@ -16,7 +15,8 @@ from handlers.context import HandlerConfig, Role, resolve_actor
 from handlers.events import IncomingEvent
 from handlers.messages import Language, translate
 from handlers.registry import Registry
-from storage.models import Identity
+from storage.chat_identities import channel_identities
+from storage.db import SessionFactory, transaction
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +44,16 @@ def bot_commands(registry: Registry, roles: Roles, language: Language) -> list[B
     return commands[:MAX_COMMANDS]
 
 
-def known_chat_roles(session: Session, config: HandlerConfig) -> dict[int, Roles]:
+def known_chat_roles(make_session: SessionFactory, config: HandlerConfig) -> dict[int, Roles]:
     """The roles behind every private Telegram chat the bot knows (runs off the event loop)."""
     roles: dict[int, Roles] = {}
-    for identity in session.exec(select(Identity).where(Identity.channel == CHANNEL)).all():
-        chat_id = _private_chat(identity.chat_id)
-        if chat_id is None:
-            continue
-        event = IncomingEvent(CHANNEL, identity.external_id, identity.chat_id)
-        roles[chat_id] = resolve_actor(session, event=event, config=config).roles
+    with transaction(make_session) as session:
+        for identity in channel_identities(session, channel=CHANNEL):
+            chat_id = _private_chat(identity.chat_id)
+            if chat_id is None:
+                continue
+            event = IncomingEvent(CHANNEL, identity.external_id, identity.chat_id)
+            roles[chat_id] = resolve_actor(session, event=event, config=config).roles
     for channel, user_id in config.admins:  # admins by setting: private chat id = user id
         chat_id = _private_chat(user_id)
         if channel == CHANNEL and chat_id is not None:

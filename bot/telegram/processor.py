@@ -6,13 +6,14 @@ meanwhile a slow answer for one person must not hold up everyone else.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.adapter import ChatLocks
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -21,8 +22,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int = 1024) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._users: dict[int, int] = {}
+        self._locks = ChatLocks()
         self.last_update: float | None = None  # monotonic; a webhook channel's sign of life
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -31,15 +31,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if key is None:
             await coroutine
             return
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            self._users[key] -= 1
-            if not self._users[key]:  # nobody else queued for this chat: forget its lock
-                del self._users[key], self._locks[key]
+        async with self._locks.hold(key):
+            await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -15,8 +15,10 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.adapter.inbox import Inbox
 from bot.settings import Settings
 from bot.telegram.guard import RequestGuard
+from bot.telegram.storing import StoringQueue, keep
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +40,27 @@ class Timeouts:
 
 
 class PollingRequest(HTTPXRequest):
-    """The getUpdates client; remembers when the server last answered (the channel's health:
-    a long poll that keeps answering, even with nothing new, means Telegram is reachable)."""
+    """The getUpdates client. It stores each batch of updates before handing it to PTB (whose
+    next getUpdates then tells Telegram they arrived: `bot.telegram.storing`), and remembers
+    when the server last answered (the channel's health: a long poll that keeps answering,
+    even with nothing new, means Telegram is reachable)."""
 
     last_answer: float | None = None
+    inbox: Inbox | None = None
 
     async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         answer = await super().do_request(*args, **kwargs)
         self.last_answer = time.monotonic()
         return answer
 
+    async def post(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        result = await super().post(url, *args, **kwargs)
+        if self.inbox is not None and url.endswith("/getUpdates") and result:
+            await keep(self.inbox, result)  # Telegram's own JSON: nothing to convert
+        return result
 
-def make_requests(timeouts: Timeouts) -> tuple[HTTPXRequest, HTTPXRequest]:
+
+def make_requests(timeouts: Timeouts, inbox: Inbox) -> tuple[HTTPXRequest, HTTPXRequest]:
     """The HTTP clients (general, getUpdates); the channel owns them, so it can close them
     even when start-up fails half way (PTB only closes what it initialised fully)."""
     general = HTTPXRequest(
@@ -67,6 +78,7 @@ def make_requests(timeouts: Timeouts) -> tuple[HTTPXRequest, HTTPXRequest]:
         write_timeout=timeouts.read,
         pool_timeout=timeouts.pool,
     )
+    polling.inbox = inbox
     return general, polling
 
 
@@ -77,9 +89,11 @@ def build_application(
     guard: RequestGuard,
     processor: BaseUpdateProcessor,
     requests: tuple[BaseRequest, BaseRequest],
+    webhook_inbox: Inbox | None = None,
 ) -> Application:
+    """`webhook_inbox`: a webhook's updates are stored before it answers (`StoringQueue`)."""
     general, polling = requests
-    return (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{api_url}/bot")
@@ -89,8 +103,10 @@ def build_application(
         .rate_limiter(guard)
         .concurrent_updates(processor)
         .job_queue(None)  # APScheduler in `scheduler` does the timed work
-        .build()
     )
+    if webhook_inbox is not None:
+        builder = builder.update_queue(StoringQueue(webhook_inbox))
+    return builder.build()
 
 
 def max_upload_bytes(settings: Settings) -> int:

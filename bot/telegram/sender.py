@@ -5,18 +5,18 @@ from __future__ import annotations
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
+from bot.adapter.failures import SendFailed
 from bot.telegram.guard import AT_MOST_ONCE
 from bot.telegram.keyboard import CallbackCodec, inline_keyboard
 from bot.telegram.outbound import DocumentPart, Part, TextPart, escape, plan_reply
 from handlers.events import Reply
 
 
-class SendFailed(Exception):
+class TelegramSendFailed(SendFailed):
     """A part could not be sent (after the guard's retries); `unsent` are it and the rest."""
 
     def __init__(self, cause: Exception, unsent: list[Part]) -> None:
-        super().__init__(f"{type(cause).__name__}: {cause}")
-        self.cause = cause
+        super().__init__(cause)
         self.unsent = unsent
 
 
@@ -35,7 +35,7 @@ class ReplySender:
                 try:
                     await self.send_part(chat_id, part)
                 except Exception as error:
-                    raise SendFailed(error, parts[index:]) from error
+                    raise TelegramSendFailed(error, parts[index:]) from error
         finally:
             AT_MOST_ONCE.reset(token)
 

@@ -1,8 +1,8 @@
 """The Zalo channel: started by `baocao run` when BAOCAO_ZALO_TOKEN is set.
 
 It receives updates (long polling, or a webhook when BAOCAO_ZALO_WEBHOOK_URL is set), stores
-each before handling it, answers, serves download links for files, and delivers outbox
-messages for the scheduler. It holds no business rules.
+each before handling it (`bot.adapter`), answers, serves download links for files, and
+delivers outbox messages for the scheduler. It holds no business rules.
 """
 
 from __future__ import annotations
@@ -15,37 +15,30 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from bot.adapter import ChatProcessor, Verdict
+from bot.adapter.inbox import MAX_ATTEMPTS, Inbox
+from bot.adapter.outbox import keep_in_outbox
+from bot.adapter.startup import start_or_explain
 from bot.app import App
 from bot.channel_errors import ChannelStartError
 from bot.intake import FileIntake, IntakeOptions, TooLarge
 from bot.logs import Redaction
 from bot.web import Route, WebServer, files_route
 from bot.zalo.client import ZaloClient
-from bot.zalo.errors import (
-    ZaloError,
-    ZaloFileTooLarge,
-    ZaloForbidden,
-    ZaloRateLimited,
-    ZaloUnauthorized,
-    is_transient,
-)
+from bot.zalo.errors import ZaloError, ZaloFileTooLarge, ZaloRateLimited, ZaloUnauthorized
 from bot.zalo.files import FilePublisher
-from bot.zalo.handling import SERVER_RETRY_AFTER, UpdateHandler, keep_in_outbox
-from bot.zalo.inbox import AfterStore, Inbox
-from bot.zalo.notices import record_blocked, record_quota
+from bot.zalo.inbound import CHANNEL
+from bot.zalo.inbox import AfterStore, ZaloInbox
+from bot.zalo.notices import record_quota
+from bot.zalo.pipeline import ZaloPipeline, judge
 from bot.zalo.polling import Poller, PollSettings
-from bot.zalo.processor import ChatProcessor
-from bot.zalo.sender import Pacing, SendFailed, ZaloSender
+from bot.zalo.sender import Pacing, ZaloSender, ZaloSendFailed
 from bot.zalo.values import BotInfo
 from bot.zalo.webhook import webhook_route
 from handlers.events import Reply
 from scheduler.delivery import DeliveryError
-from storage import inbound as inbound_store
-from storage.db import transaction
 
 log = logging.getLogger(__name__)
-
-KEEP_HANDLED = timedelta(days=7)  # late duplicates are recognised this long
 
 
 class ZaloStartError(ChannelStartError):
@@ -102,12 +95,16 @@ class ZaloChannel:
             max_bytes=settings.max_upload_mb * 1024 * 1024,
             options=self.options.intake,
         )
-        self.processor = ChatProcessor()
+        self.processor = ChatProcessor("zalo-chat")
+        self.store = Inbox(
+            app.make_session, clock=app.clock, channel=CHANNEL, max_attempts=MAX_ATTEMPTS
+        )
         self.web: WebServer | None = None
         self._client: ZaloClient | None = None
         self._sender: ZaloSender | None = None
+        self._pipeline: ZaloPipeline | None = None
         self._poller: Poller | None = None
-        self._inbox: Inbox | None = None
+        self._inbox: ZaloInbox | None = None
 
     @property
     def client(self) -> ZaloClient:
@@ -116,7 +113,7 @@ class ZaloChannel:
         return self._client
 
     @property
-    def inbox(self) -> Inbox:
+    def inbox(self) -> ZaloInbox:
         if self._inbox is None:
             raise RuntimeError("the Zalo channel is not running")
         return self._inbox
@@ -129,47 +126,45 @@ class ZaloChannel:
         )
         self._client = client
         self._sender = ZaloSender(client, self.files, Pacing(options.send_interval), self.language)
-        handler = UpdateHandler(
+        self._pipeline = ZaloPipeline(
             self.app,
+            inbox=self.store,
             sender=self._sender,
-            on_blocked=self._blocked,
             on_quota=self._quota,
             typing_after=options.typing_after,
             redact=self.redact,
             prepare=self.intake.receive,
         )
-        self._inbox = Inbox(
-            self.app.make_session,
-            clock=self.app.clock,
-            handle=handler,
+        self._inbox = ZaloInbox(
+            self.store,
+            handle=self._pipeline.handle,
             processor=self.processor,
             after_store=options.after_store,
         )
-        problem = None
-        try:
+
+        async def steps() -> None:
             self.bot = await client.get_me()  # checks the token
             await asyncio.to_thread(self._tidy)
             # Stored before a crash: queued before anything new can come in, so a chat's
             # old updates are handled before its new ones.
             await self.inbox.recover()
             self.mode = await self._start_receiving()
-        except ZaloUnauthorized:
-            problem = (
+
+        await start_or_explain(
+            steps,
+            close=self._abandon,
+            refused=ZaloUnauthorized,
+            refused_text=(
                 "Zalo từ chối BAOCAO_ZALO_TOKEN (kiểm tra lại token của bot trên Zalo Bot "
                 "Platform) / Zalo rejected BAOCAO_ZALO_TOKEN (check the bot's token)"
-            )
-        except (ZaloError, OSError) as error:
-            problem = (
+            ),
+            unreachable=(ZaloError, OSError),
+            unreachable_text=lambda error: (
                 f"Không khởi động được kênh Zalo / could not start Zalo at "
                 f"{settings.zalo_api_url}: {self.redact(str(error))}"
-            )
-        except BaseException:
-            await self._abandon()
-            raise
-        if problem is not None:
-            await self._abandon()
-            # Raised outside the except blocks: the error is not kept as this one's context.
-            raise ZaloStartError(problem)
+            ),
+            error=ZaloStartError,
+        )
         if self._poller is not None:
             self._poller.start()
         name = self.bot.account_name if self.bot else "?"
@@ -209,10 +204,7 @@ class ZaloChannel:
 
     def _tidy(self) -> None:
         """Forget old handled updates and expired download links (and their files)."""
-        with transaction(self.app.make_session) as session:
-            inbound_store.purge_handled(
-                session, channel=self.name, before=self.app.clock.now() - KEEP_HANDLED
-            )
+        self.store.purge()
         self.files.purge()
 
     async def stop(self) -> None:
@@ -248,26 +240,31 @@ class ZaloChannel:
             raise DeliveryError("the Zalo channel is not running")
         try:
             await self._sender.send(chat_id, reply)
-        except SendFailed as failed:
+        except ZaloSendFailed as failed:
             await self._delivery_failed(chat_id, failed)
 
-    async def _delivery_failed(self, chat_id: str, failed: SendFailed) -> None:
+    async def _delivery_failed(self, chat_id: str, failed: ZaloSendFailed) -> None:
         cause = failed.cause
         message = f"{type(cause).__name__}: {self.redact(str(cause))}"
-        if isinstance(cause, ZaloForbidden):
+        failure = await judge(cause, self._quota)
+        if failure.verdict is Verdict.BLOCKED:
             await self._blocked(chat_id)
             raise DeliveryError(message, permanent=True)
         retry_after = cause.retry_after if isinstance(cause, ZaloRateLimited) else None
-        if isinstance(cause, ZaloRateLimited) and cause.quota:
-            await self._quota()
-        if failed.sent and is_transient(cause):
+        if failed.sent and failure.verdict is Verdict.LATER:
             # Part of a long message went out: the row counts as sent, and the rest goes
             # out later as its own row, so the first part is never sent twice.
-            delay = retry_after or SERVER_RETRY_AFTER
             rest = "\n".join(failed.unsent)
             digest = hashlib.sha256(rest.encode()).hexdigest()[:16]
-            key = f"rest:{self.app.clock.now().isoformat()}:{digest}"
-            await asyncio.to_thread(keep_in_outbox, self.app, chat_id, key, rest, delay)
+            await asyncio.to_thread(
+                keep_in_outbox,
+                self.app,
+                channel=CHANNEL,
+                chat_id=chat_id,
+                key=f"rest:{CHANNEL}:{chat_id}:{self.app.clock.now().isoformat()}:{digest}",
+                parts=[(rest, [])],
+                delay=failure.delay,
+            )
             log.warning("Zalo took %d part(s) of a message; the rest is kept", failed.sent)
             return
         raise DeliveryError(message, retry_after=retry_after)
@@ -283,19 +280,8 @@ class ZaloChannel:
             raise TooLarge from None
 
     async def _blocked(self, chat_id: str) -> None:
-        log.warning("Zalo chat %s blocked the bot; marking it unreachable", chat_id)
-        try:
-            await asyncio.to_thread(
-                record_blocked,
-                self.app.make_session,
-                chat_id=chat_id,
-                clock=self.app.clock,
-                zone=self.app.settings.zone,
-                language=self.language,
-                admins=sorted(self.app.dispatcher.config.admins),
-            )
-        except Exception:
-            log.exception("could not record that Zalo chat %s blocked the bot", chat_id)
+        if self._pipeline is not None:
+            await self._pipeline.blocked(chat_id)
 
     async def _quota(self) -> None:
         log.warning("Zalo message quota exceeded: messages wait in the outbox")

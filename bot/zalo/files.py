@@ -16,16 +16,14 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
-
 from bot.zalo.texts import text
 from handlers.events import OutgoingFile
 from handlers.messages import Language
+from storage.chat_identities import person_of_chat
 from storage.clock import Clock
 from storage.db import SessionFactory, transaction
 from storage.downloads import create_link, purge_expired
 from storage.files.store import FileStore, StoreError
-from storage.models import Identity
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +71,7 @@ class FilePublisher:
             self.store.put(key, file.data)
         with transaction(self.make_session) as session:
             expired = purge_expired(session, clock=self.clock)
-            person_id = session.exec(
-                select(Identity.person_id).where(
-                    Identity.channel == self.channel, Identity.chat_id == chat_id
-                )
-            ).first()
+            person_id = person_of_chat(session, channel=self.channel, chat_id=chat_id)
             new = create_link(
                 session,
                 file_path=key,

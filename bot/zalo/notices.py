@@ -1,6 +1,5 @@
-"""Telling the secretariat about Zalo trouble through the outbox, in Zalo's words: a user who
-blocked the bot (403), and the plan's message quota used up (429 "Quota exceeded"). The rule
-itself is shared with the other channels: handlers.channel_notices."""
+"""Telling the secretariat, in Zalo's words, that the plan's message quota is used up (429
+"Quota exceeded"); a user who blocked the bot is the shared rule of bot.adapter.notices."""
 
 from __future__ import annotations
 
@@ -13,27 +12,6 @@ from handlers import channel_notices
 from handlers.messages import Language
 from storage.clock import Clock
 from storage.db import SessionFactory, transaction
-
-
-def record_blocked(
-    make_session: SessionFactory,
-    *,
-    chat_id: str,
-    clock: Clock,
-    zone: ZoneInfo,
-    language: Language,
-    admins: Iterable[tuple[str, str]] = (),
-) -> int:
-    """Mark the chat unreachable; returns how many notices were queued (0 for a stranger)."""
-    return channel_notices.record_blocked(
-        make_session,
-        channel=CHANNEL,
-        chat_id=chat_id,
-        clock=clock,
-        zone=zone,
-        notice=lambda who: text("blocked.notice", language, who=who),
-        admins=admins,
-    )
 
 
 def record_quota(

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.zalo.client import ZaloClient
 from bot.zalo.errors import ZaloEmptyPoll, ZaloError, ZaloRateLimited, ZaloUnauthorized
-from bot.zalo.inbox import Inbox
+from bot.zalo.inbox import ZaloInbox
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class PollSettings:
 
 
 class Poller:
-    def __init__(self, client: ZaloClient, inbox: Inbox, settings: PollSettings) -> None:
+    def __init__(self, client: ZaloClient, inbox: ZaloInbox, settings: PollSettings) -> None:
         self.client = client
         self.inbox = inbox
         self.settings = settings

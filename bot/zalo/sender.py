@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from bot.adapter.failures import SendFailed
 from bot.zalo.client import ZaloClient
 from bot.zalo.errors import ZaloError
 from bot.zalo.files import FilePublisher
@@ -15,13 +16,13 @@ from handlers.events import Reply
 from handlers.messages import Language
 
 
-class SendFailed(Exception):
+class ZaloSendFailed(SendFailed):
     """A message could not be sent; `unsent` are its text and the rest, `sent` how many of
     the reply's messages went out before it."""
 
     def __init__(self, cause: ZaloError, unsent: list[str], sent: int) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
+        super().__init__(cause)
+        self.cause: ZaloError = cause
         self.unsent = unsent
         self.sent = sent
 
@@ -77,4 +78,4 @@ class ZaloSender:
             try:
                 await self.client.send_message(chat_id, message)
             except ZaloError as error:
-                raise SendFailed(error, texts[index:], index) from None
+                raise ZaloSendFailed(error, texts[index:], index) from None

@@ -17,7 +17,7 @@ from tornado.web import HTTPError
 
 from bot.web import PlainHandler, Route
 from bot.zalo.inbound import unwrap
-from bot.zalo.inbox import Inbox
+from bot.zalo.inbox import ZaloInbox
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ SECRET_HEADER = "X-Bot-Api-Secret-Token"
 
 
 class ZaloWebhookHandler(PlainHandler):
-    def initialize(self, secret: str, inbox: Inbox) -> None:
+    def initialize(self, secret: str, inbox: ZaloInbox) -> None:
         self.secret = secret.encode("utf-8")
         self.inbox = inbox
 
@@ -50,5 +50,5 @@ class ZaloWebhookHandler(PlainHandler):
         self.finish({"ok": True})
 
 
-def webhook_route(path: str, *, secret: str, inbox: Inbox) -> Route:
+def webhook_route(path: str, *, secret: str, inbox: ZaloInbox) -> Route:
     return (re.escape(path), ZaloWebhookHandler, {"secret": secret, "inbox": inbox})

@@ -1,0 +1,111 @@
+"""Store first, handle next: every update a channel receives is written to `inbound_update`
+(committed) before it is acknowledged to the platform and before it is handled. The handlers
+mark it handled in their own transaction (`Dispatcher.handle(..., inbound_id=)`), so a crash
+between receiving and handling loses nothing, and an update that arrives twice is stored, and
+handled, once. At start-up the updates a stop left unhandled are handled first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from storage import inbound as store
+from storage.clock import Clock
+from storage.db import SessionFactory, transaction
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3  # an update whose handling was cut short this often is set aside
+KEEP_HANDLED = timedelta(days=7)  # late duplicates are recognised this long
+
+
+@dataclass(frozen=True)
+class StoredUpdate:
+    id: int
+    key: str
+    payload: dict[str, Any]
+
+
+class Inbox:
+    def __init__(
+        self, make_session: SessionFactory, *, clock: Clock, channel: str, max_attempts: int
+    ) -> None:
+        self.make_session = make_session
+        self.clock = clock
+        self.channel = channel
+        self.max_attempts = max_attempts
+        self._waiting: dict[str, int] = {}  # stored by this process, not yet taken to handle
+
+    async def keep(self, batch: list[tuple[str, dict[str, Any]]]) -> list[int | None]:
+        """Store a batch `(key, payload)` in one transaction; each one's row id, None for a
+        duplicate. Raises when the database did not take them (nothing is acknowledged then)."""
+        ids = await asyncio.get_running_loop().run_in_executor(None, self._store, batch)
+        for (key, _payload), row_id in zip(batch, ids, strict=True):
+            if row_id is not None:
+                self._waiting[key] = row_id
+        return ids
+
+    def take(self, key: str) -> int | None:
+        """The row id of an update stored and not yet handled here, once: None for a
+        duplicate (stored before, or being handled already)."""
+        return self._waiting.pop(key, None)
+
+    async def recover(self) -> list[StoredUpdate]:
+        """Updates stored but not handled when the process stopped, oldest first; each is
+        waiting to be taken. One tried too often is set aside instead (and logged)."""
+        rows = await asyncio.to_thread(self._unhandled)
+        for row in rows:
+            self._waiting[row.key] = row.id
+        if rows:
+            log.info(
+                "handling %d %s update(s) kept from before the restart", len(rows), self.channel
+            )
+        return rows
+
+    async def mark(self, update_id: int, error: str = "") -> None:
+        """Handled without the handlers (nothing for them in it)."""
+        await asyncio.to_thread(self._mark, update_id, error)
+
+    async def failed(self, update_id: int, error: str) -> None:
+        """Handling broke off: the update stays unhandled (tried again at the next start)."""
+        try:
+            await asyncio.to_thread(self._record_error, update_id, error)
+        except Exception:
+            log.exception("could not record why %s update %s failed", self.channel, update_id)
+
+    def purge(self) -> int:
+        """Forget updates handled long ago (kept that long to recognise late duplicates)."""
+        with transaction(self.make_session) as session:
+            return store.purge_handled(
+                session, channel=self.channel, before=self.clock.now() - KEEP_HANDLED
+            )
+
+    # --- in worker threads ------------------------------------------------------------------
+
+    def _store(self, batch: list[tuple[str, dict[str, Any]]]) -> list[int | None]:
+        with transaction(self.make_session) as session:
+            return store.store_updates(
+                session, channel=self.channel, updates=batch, clock=self.clock
+            )
+
+    def _unhandled(self) -> list[StoredUpdate]:
+        with transaction(self.make_session) as session:
+            rows = store.take_unhandled(
+                session,
+                channel=self.channel,
+                max_attempts=self.max_attempts,
+                now=self.clock.now(),
+            )
+            return [StoredUpdate(row.id or 0, row.update_key, dict(row.payload)) for row in rows]
+
+    def _mark(self, update_id: int, error: str) -> None:
+        with transaction(self.make_session) as session:
+            store.mark_handled(session, update_id=update_id, now=self.clock.now(), error=error)
+
+    def _record_error(self, update_id: int, error: str) -> None:
+        with transaction(self.make_session) as session:
+            store.record_error(session, update_id=update_id, error=error)
