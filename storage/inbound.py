@@ -33,7 +33,7 @@ def store_update(
     """Keep an update; None when one with this key was kept already (a duplicate)."""
     exists = session.exec(
         select(InboundUpdate.id).where(
-            InboundUpdate.channel == channel, InboundUpdate.update_key == update_key
+            col(InboundUpdate.channel) == channel, InboundUpdate.update_key == update_key
         )
     ).first()
     if exists is not None:
@@ -102,13 +102,13 @@ def take_unhandled(
     is set aside (marked handled, with the reason) instead of failing for ever."""
     session.execute(
         update(InboundUpdate)
-        .where(InboundUpdate.channel == channel, col(InboundUpdate.handled_at).is_(None))
+        .where(col(InboundUpdate.channel) == channel, col(InboundUpdate.handled_at).is_(None))
         .values(attempts=InboundUpdate.attempts + 1)
     )
     session.execute(
         update(InboundUpdate)
         .where(
-            InboundUpdate.channel == channel,
+            col(InboundUpdate.channel) == channel,
             col(InboundUpdate.handled_at).is_(None),
             col(InboundUpdate.attempts) >= max_attempts,
         )
@@ -164,7 +164,7 @@ def unhandled(session: Session, *, channel: str, limit: int = 1000) -> list[Inbo
     return list(
         session.exec(
             select(InboundUpdate)
-            .where(InboundUpdate.channel == channel, col(InboundUpdate.handled_at).is_(None))
+            .where(col(InboundUpdate.channel) == channel, col(InboundUpdate.handled_at).is_(None))
             .order_by(col(InboundUpdate.id))
             .limit(limit)
         ).all()
@@ -179,7 +179,7 @@ def purge_handled(session: Session, *, channel: str, before: datetime) -> int:
     """Forget updates handled before `before` (kept that long to drop late duplicates)."""
     result = session.execute(
         delete(InboundUpdate).where(
-            InboundUpdate.channel == channel,
+            col(InboundUpdate.channel) == channel,
             col(InboundUpdate.handled_at).is_not(None),
             col(InboundUpdate.handled_at) < before,
         )
