@@ -8,7 +8,7 @@ from handlers.registration import start_with_code
 from handlers.registry import Registry
 from storage.models import Agency
 from storage.periods import open_periods
-from storage.plans import list_plans
+from storage.plans import plan_codes_in_order
 
 EVERYONE = {Role.stranger, Role.focal, Role.secretariat}
 
@@ -26,7 +26,7 @@ def start(ctx: Context, args: str) -> list[Reply]:
         return start_with_code(ctx, args)
     actor = ctx.actor
     if actor.role == Role.stranger:
-        codes = ", ".join(p.code for p in list_plans(ctx.session))
+        codes = ", ".join(plan_codes_in_order(ctx.session))
         return [
             Reply(
                 ctx.t(

@@ -20,7 +20,7 @@ from storage.clock import Clock
 from storage.conversations import clear_state, get_state, save_state
 from storage.exports.report_options import ReportOptions
 from storage.files.store import FileStore
-from storage.models import Agency, ConversationState, Identity, MemberRole, Membership, Person
+from storage.models import ConversationState, Identity, MemberRole, Membership, Person
 from storage.people import find_identity, get_person, memberships
 
 if TYPE_CHECKING:
@@ -241,14 +241,9 @@ class Context:
 
     def secretariat_name(self) -> str:
         if self._secretariat_name is None:
-            from storage.plans import list_plans
+            from storage.plans import secretariat_name
 
             # One secretariat runs the deployment's plans: the first plan names it.
-            plan = next(iter(list_plans(self.session)), None)
-            agency = (
-                self.session.get(Agency, plan.secretariat_agency_id)
-                if plan and plan.secretariat_agency_id
-                else None
-            )
-            self._secretariat_name = agency.name if agency else self.t("role.secretariat")
+            named = secretariat_name(self.session)
+            self._secretariat_name = named or self.t("role.secretariat")
         return self._secretariat_name

@@ -26,6 +26,28 @@ def list_plans(session: Session) -> list[Plan]:
     return list(session.exec(select(Plan).order_by(col(Plan.id))).all())
 
 
+# Built once, and only the columns wanted: a stranger's /start and /help read them on every
+# message, so they are a good part of what an update costs (bench/telegram_throughput.py).
+_PLAN_CODES = select(Plan.code).order_by(col(Plan.id))
+_SECRETARIAT_NAME = (
+    select(Agency.name)
+    .join(Plan, col(Plan.secretariat_agency_id) == col(Agency.id))
+    .order_by(col(Plan.id))
+    .limit(1)
+)
+
+
+def plan_codes_in_order(session: Session) -> list[str]:
+    """The plans' codes, in the order they were imported."""
+    return list(session.exec(_PLAN_CODES).all())
+
+
+def secretariat_name(session: Session) -> str | None:
+    """The agency that runs the deployment's plans (the first plan names it); None when no
+    plan names one."""
+    return session.exec(_SECRETARIAT_NAME).first()
+
+
 def plan_codes(session: Session, plan_ids: set[int]) -> dict[int, str]:
     """Plan id -> code, for these plans."""
     rows = session.exec(select(Plan).where(col(Plan.id).in_(plan_ids))).all()
