@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from handlers.context import (
@@ -27,7 +28,7 @@ from storage import audit
 from storage import inbound as inbound_store
 from storage.clock import Clock
 from storage.conversations import get_state
-from storage.db import SessionFactory, transaction
+from storage.db import SessionFactory, transaction, wrote_nothing
 from storage.files import journal
 from storage.models import ConversationState
 from storage.names import normalise_name
@@ -96,18 +97,37 @@ class Dispatcher:
             flow = self.registry.flows.get(state.flow) if state is not None else None
             return flow is not None and state is not None and flow.accepts_files(state)
 
-    def handle(self, event: IncomingEvent, *, inbound_id: int | None = None) -> list[Reply]:
+    def handle(
+        self,
+        event: IncomingEvent,
+        *,
+        inbound_id: int | None = None,
+        unmarked: Callable[[int], None] | None = None,
+    ) -> list[Reply]:
         """The replies to `event`, after its work is committed. `inbound_id`: the stored
         update it came from (storage.inbound), marked handled in this same transaction, so a
-        crash leaves both done or neither: never handled twice, never lost."""
+        crash leaves both done or neither: never handled twice, never lost.
+
+        `unmarked`: when the handlers wrote nothing (a /help, a question answered from the
+        database), the update is not marked here but handed to `unmarked` after the commit,
+        for the adapter to mark with others in one later write: a crash before that write
+        answers it again after the restart, which changes nothing but a repeated reply. An
+        update whose handlers wrote anything is always marked here, with their work."""
+        deferred = False
         try:
             with transaction(self.make_session) as session:
                 replies = self._handle_in(session, event)
-                if inbound_id is not None and not inbound_store.mark_handled(
+                if inbound_id is None:
+                    return replies
+                if unmarked is not None and wrote_nothing(session):
+                    deferred = True
+                elif not inbound_store.mark_handled(
                     session, update_id=inbound_id, now=self.clock.now()
                 ):
                     raise AlreadyHandled  # by another process meanwhile: undo this work
-                return replies
+            if deferred and unmarked is not None and inbound_id is not None:
+                unmarked(inbound_id)
+            return replies
         except AlreadyHandled:
             log.info("update %s was handled elsewhere; dropped", inbound_id)
             return []

@@ -63,6 +63,19 @@ def session_factory(engine: Engine) -> SessionFactory:
     return make
 
 
+def wrote_nothing(session: Session) -> bool:
+    """True only when this session's transaction has certainly written no row so far. SQLite
+    (Python's sqlite3 driver) opens a transaction only before a statement that writes, so
+    its connection tells; on other databases a transaction opens with any statement, and
+    the answer is always False (as if something was written)."""
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return False
+    raw = connection.connection.dbapi_connection
+    return raw is not None and not raw.in_transaction
+
+
 @contextmanager
 def transaction(make_session: SessionFactory) -> Iterator[Session]:
     """A session whose work is committed on success and rolled back on any error."""

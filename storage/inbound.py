@@ -151,6 +151,20 @@ def mark_handled(session: Session, *, update_id: int, now: datetime, error: str 
     return bool(result.rowcount)
 
 
+_MARK_MANY = (
+    _TABLE.update()
+    .where(_TABLE.c.id.in_(bindparam("row_ids", expanding=True)), _TABLE.c.handled_at.is_(None))
+    .values(handled_at=bindparam("now"))
+)
+
+
+def mark_many_handled(session: Session, *, update_ids: list[int], now: datetime) -> None:
+    """Mark updates handled that changed nothing (their handlers wrote no row), in one
+    statement: see `bot.adapter.inbox.Inbox.defer_mark`."""
+    if update_ids:
+        session.connection().execute(_MARK_MANY, {"row_ids": update_ids, "now": now})
+
+
 def record_error(session: Session, *, update_id: int, error: str) -> None:
     session.execute(
         update(InboundUpdate)

@@ -68,6 +68,7 @@ class UpdatePipeline(ABC):
         self.prepare = prepare
         self.language = app.dispatcher.config.language
         self._background: set[asyncio.Task[None]] = set()
+        self._in_hand = 0  # updates in the handlers now
 
     # --- what the channel supplies ----------------------------------------------------------
 
@@ -125,17 +126,25 @@ class UpdatePipeline(ABC):
         loop = asyncio.get_running_loop()
         typing = loop.call_later(self.typing_after, self._show_typing, chat_id)
         work = functools.partial(self.handle_sync, chat_id, event, inbound_id)
+        self._in_hand += 1
         try:
             # run_in_executor, not to_thread: no context copy per update.
             return await loop.run_in_executor(None, work)
         finally:
             typing.cancel()
+            self._in_hand -= 1
+            if self._in_hand == 0:  # quiet: mark what changed nothing soon
+                self.inbox.flush_when_idle()
 
     def handle_sync(
         self, chat_id: Hashable, event: IncomingEvent, inbound_id: int | None
     ) -> Handled:
         """In the worker thread."""
-        return Handled(self.app.dispatcher.handle(event, inbound_id=inbound_id))
+        return Handled(
+            self.app.dispatcher.handle(
+                event, inbound_id=inbound_id, unmarked=self.inbox.defer_mark
+            )
+        )
 
     async def reply(self, chat_id: Hashable, key: str, replies: list[Reply]) -> bool:
         """Send every reply; True when all went out."""

@@ -211,6 +211,7 @@ class TelegramChannel:
                     await application.stop()
                 await application.shutdown()
         finally:
+            await self.inbox.flush()  # what was handled is marked before the process ends
             requests, self._requests = self._requests, ()
             await asyncio.gather(*(r.shutdown() for r in requests))
             self._redaction.uninstall()

@@ -108,7 +108,9 @@ class TelegramPipeline(UpdatePipeline):
         self, chat_id: Hashable, event: IncomingEvent, inbound_id: int | None
     ) -> Handled:
         assert isinstance(chat_id, int)
-        replies = self.app.dispatcher.handle(event, inbound_id=inbound_id)
+        replies = self.app.dispatcher.handle(
+            event, inbound_id=inbound_id, unmarked=self.inbox.defer_mark
+        )
         if not self._roles_due(chat_id, event):
             return Handled(replies)
         try:

@@ -215,6 +215,7 @@ class ZaloChannel:
             await self.web.stop()
             self.web = None
         await self.processor.drain(self.options.stop_timeout)  # answers still go out
+        await self.store.flush()  # what was handled is marked before the process ends
         await self._close()
 
     async def _abandon(self) -> None:
