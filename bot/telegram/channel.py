@@ -48,6 +48,7 @@ from bot.telegram.runner import (
 from bot.telegram.sender import ReplySender, TelegramSendFailed
 from handlers.events import Reply
 from scheduler.delivery import DeliveryError
+from storage.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -168,14 +169,13 @@ class TelegramChannel:
             steps,
             close=self._close,
             refused=InvalidToken,  # PTB's message quotes the token
-            refused_text=(
-                "Telegram từ chối BAOCAO_TELEGRAM_TOKEN (kiểm tra lại với @BotFather) / "
-                "Telegram rejected BAOCAO_TELEGRAM_TOKEN (check it with @BotFather)"
-            ),
+            refused_text=translate("startup.telegram_refused", settings.language),
             unreachable=(TelegramError, OSError),
-            unreachable_text=lambda error: (
-                f"Không kết nối được Telegram / could not start Telegram at "
-                f"{settings.telegram_api_url}: {self._redaction(str(error))}"
+            unreachable_text=lambda error: translate(
+                "startup.telegram_unreachable",
+                settings.language,
+                url=settings.telegram_api_url,
+                error=self._redaction(str(error)),
             ),
             error=TelegramStartError,
         )

@@ -37,6 +37,7 @@ from bot.zalo.values import BotInfo
 from bot.zalo.webhook import webhook_route
 from handlers.events import Reply
 from scheduler.delivery import DeliveryError
+from storage.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -154,14 +155,13 @@ class ZaloChannel:
             steps,
             close=self._abandon,
             refused=ZaloUnauthorized,
-            refused_text=(
-                "Zalo từ chối BAOCAO_ZALO_TOKEN (kiểm tra lại token của bot trên Zalo Bot "
-                "Platform) / Zalo rejected BAOCAO_ZALO_TOKEN (check the bot's token)"
-            ),
+            refused_text=translate("startup.zalo_refused", settings.language),
             unreachable=(ZaloError, OSError),
-            unreachable_text=lambda error: (
-                f"Không khởi động được kênh Zalo / could not start Zalo at "
-                f"{settings.zalo_api_url}: {self.redact(str(error))}"
+            unreachable_text=lambda error: translate(
+                "startup.zalo_unreachable",
+                settings.language,
+                url=settings.zalo_api_url,
+                error=self.redact(str(error)),
             ),
             error=ZaloStartError,
         )
