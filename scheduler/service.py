@@ -24,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from scheduler.auto_close import auto_close
 from scheduler.delivery import Channel
 from scheduler.dispatch import STALE_AFTER, DeliveryReport, Dispatcher, hold_stale
+from scheduler.housekeeping import Tidied, tidy
 from scheduler.org_changes import carry_out_due
 from scheduler.planner import ReminderPlanner
 from scheduler.policy import ReminderPolicy
@@ -34,6 +35,7 @@ from storage import health
 from storage.bootstrap import open_current_periods
 from storage.clock import Clock
 from storage.db import SessionFactory, transaction
+from storage.files.store import FileStore
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,9 @@ def channel_activity(channel: Channel) -> tuple[str, float] | None:
     return str(getattr(channel, "mode", "")), max(0.0, monotonic_time.monotonic() - last)
 
 
+HOUSEKEEPING_AT = time(3, 30)  # local time of the daily housekeeping: nobody reports then
+
+
 class SchedulerService:
     def __init__(
         self,
@@ -84,6 +89,7 @@ class SchedulerService:
         stale_after: timedelta = STALE_AFTER,
         review_digest_at: time | None = None,
         auto_close_after: int | None = None,
+        files: FileStore | None = None,  # where expired links' files are deleted from
     ) -> None:
         self.make_session = make_session
         self.clock = clock
@@ -103,6 +109,7 @@ class SchedulerService:
         self.auto_close_after = auto_close_after  # days after the consolidation deadline
         self.admins = tuple(admins)
         self.channels = tuple(channels)
+        self.files = files
         self._delivering = False
         self._scheduler: AsyncIOScheduler | None = None
 
@@ -171,6 +178,19 @@ class SchedulerService:
                         mode=mode,
                     )
 
+    async def housekeeping(self) -> Tidied:
+        """Forget old handled updates and expired download links (daily)."""
+        tidied = await asyncio.to_thread(
+            tidy, self.make_session, clock=self.clock, files=self.files
+        )
+        if tidied.updates or tidied.files:
+            log.info(
+                "housekeeping: %d stored updates forgotten, %d expired links' files deleted",
+                tidied.updates,
+                tidied.files,
+            )
+        return tidied
+
     async def review_digest(self) -> list[str]:
         """Queue the secretariat's daily list of new and changed reports (digest mode)."""
 
@@ -219,6 +239,15 @@ class SchedulerService:
             quiet_on_cancel(self.open_periods),
             CronTrigger(hour=0, minute=5, timezone=self.zone),
             id="open_periods",
+            coalesce=True,
+            misfire_grace_time=6 * 3600,
+        )
+        scheduler.add_job(
+            quiet_on_cancel(self.housekeeping),
+            CronTrigger(
+                hour=HOUSEKEEPING_AT.hour, minute=HOUSEKEEPING_AT.minute, timezone=self.zone
+            ),
+            id="housekeeping",
             coalesce=True,
             misfire_grace_time=6 * 3600,
         )

@@ -8,7 +8,7 @@ once, since `update_key` is unique per channel.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, update
@@ -24,6 +24,7 @@ from storage.models import InboundUpdate
 
 ReturningInsert = SQLiteInsert | PostgreSQLInsert
 ERROR_LIMIT = 500  # characters of an error kept on the row
+KEEP_HANDLED = timedelta(days=7)  # a handled update is kept this long, to drop late duplicates
 _TABLE = InboundUpdate.metadata.tables["inbound_update"]  # for the statements run per update
 
 
@@ -189,13 +190,12 @@ def get_update(session: Session, *, update_id: int) -> InboundUpdate | None:
     return session.get(InboundUpdate, update_id)
 
 
-def purge_handled(session: Session, *, channel: str, before: datetime) -> int:
-    """Forget updates handled before `before` (kept that long to drop late duplicates)."""
-    result = session.execute(
-        delete(InboundUpdate).where(
-            col(InboundUpdate.channel) == channel,
-            col(InboundUpdate.handled_at).is_not(None),
-            col(InboundUpdate.handled_at) < before,
-        )
-    )
+def purge_handled(session: Session, *, before: datetime, channel: str | None = None) -> int:
+    """Forget updates handled before `before` (kept that long to drop late duplicates), of
+    one channel or of all."""
+    handled = col(InboundUpdate.handled_at)
+    conditions = [handled.is_not(None), handled < before]
+    if channel is not None:
+        conditions.append(col(InboundUpdate.channel) == channel)
+    result = session.execute(delete(InboundUpdate).where(*conditions))
     return int(result.rowcount)  # type: ignore[attr-defined]

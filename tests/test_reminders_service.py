@@ -41,7 +41,7 @@ def test_the_running_scheduler_catches_up_at_start_and_delivers(app, clock) -> N
             svc.stop()
 
     jobs = asyncio.run(run())
-    assert {"open_periods", "plan_reminders", "deliver_outbox"} <= jobs
+    assert {"open_periods", "plan_reminders", "deliver_outbox", "housekeeping"} <= jobs
     assert [chat for chat, _ in telegram.sent] == ["1001"]
     assert [r.status for r in outbox(app)] == ["sent"]
 

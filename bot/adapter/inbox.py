@@ -19,7 +19,6 @@ import asyncio
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from storage import inbound as store
@@ -29,7 +28,6 @@ from storage.db import SessionFactory, transaction
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3  # an update whose handling was cut short this often is set aside
-KEEP_HANDLED = timedelta(days=7)  # late duplicates are recognised this long
 # Seconds without an update in hand before the deferred marks are written on their own: under
 # load the next stored batch takes them (no write of their own); when quiet, soon after.
 IDLE_MARK_DELAY = 0.2
@@ -134,13 +132,6 @@ class Inbox:
             await asyncio.to_thread(self._record_error, update_id, error)
         except Exception:
             log.exception("could not record why %s update %s failed", self.channel, update_id)
-
-    def purge(self) -> int:
-        """Forget updates handled long ago (kept that long to recognise late duplicates)."""
-        with transaction(self.make_session) as session:
-            return store.purge_handled(
-                session, channel=self.channel, before=self.clock.now() - KEEP_HANDLED
-            )
 
     # --- in worker threads ------------------------------------------------------------------
 

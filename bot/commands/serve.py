@@ -81,6 +81,7 @@ async def serve(app: App) -> int:
         tick_seconds=settings.scheduler_tick_seconds,
         review_digest_at=settings.reminder_time if settings.review_notify == "digest" else None,
         auto_close_after=auto_close_after(settings),
+        files=app.files,
     )
     scheduler.start()
     try:

@@ -48,6 +48,7 @@ from bot.telegram.runner import (
 from bot.telegram.sender import ReplySender, TelegramSendFailed
 from handlers.events import Reply
 from scheduler.delivery import DeliveryError
+from scheduler.housekeeping import tidy
 from storage.i18n import translate
 
 log = logging.getLogger(__name__)
@@ -188,7 +189,9 @@ class TelegramChannel:
         """Updates stored before a stop and not handled: queued before anything new comes
         in, so a chat's old updates are handled before its new ones. Telegram may hand them
         over again (not yet acknowledged): stored already, they are dropped then."""
-        await asyncio.to_thread(self.inbox.purge)
+        await asyncio.to_thread(
+            tidy, self.app.make_session, clock=self.app.clock, files=self.app.files
+        )
         for row in await self.inbox.recover():
             update = Update.de_json(row.payload, application.bot)
             application.update_queue.put_nowait(update)

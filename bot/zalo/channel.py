@@ -37,6 +37,7 @@ from bot.zalo.values import BotInfo
 from bot.zalo.webhook import webhook_route
 from handlers.events import Reply
 from scheduler.delivery import DeliveryError
+from scheduler.housekeeping import tidy
 from storage.i18n import translate
 
 log = logging.getLogger(__name__)
@@ -204,8 +205,7 @@ class ZaloChannel:
 
     def _tidy(self) -> None:
         """Forget old handled updates and expired download links (and their files)."""
-        self.store.purge()
-        self.files.purge()
+        tidy(self.app.make_session, clock=self.app.clock, files=self.app.files)
 
     async def stop(self) -> None:
         if self._poller is not None:

@@ -88,13 +88,6 @@ class FilePublisher:
         url = f"{self.public_url}/files/{new.token}"
         return text("file.link", self.language, name=file.file_name, url=url, expires=expires)
 
-    def purge(self) -> int:
-        """Forget expired links and delete their files; returns how many."""
-        with transaction(self.make_session) as session:
-            expired = purge_expired(session, clock=self.clock)
-        self.remove(expired)
-        return len(expired)
-
     def remove(self, keys: list[str]) -> None:
         """Delete the files made for expired links (never a kept document: see
         `storage.downloads.purge_expired`)."""
