@@ -2,8 +2,9 @@
 
 Drives the console chat on the bundled Plan 452 as a focal point of Sở Y tế, of UBND huyện
 Cư Jút and of Sở Khoa học và Công nghệ (lead on most tasks), answering every question the way a
-real person would (progress on each task, results, one task they also contributed to, funding,
-outputs, difficulties, proposals, next year's direction), then submits by sending the signed
+real person would (progress on each task with its results in the same message, as the first
+such question's tip shows, one task they also contributed to, funding, outputs, difficulties,
+proposals, next year's direction), then submits by sending the signed
 report (a PDF, `/file`, with "Số …, ngày …, người ký …" as its caption), which the bot keeps.
 Then, a year later, the Sở Y tế focal point files again starting from last year's answers,
 unchanged, with that year's signed report.
@@ -96,6 +97,10 @@ class Person:
                 # They contributed to one more task: the first offered.
                 options = [line for line in reply.splitlines() if line[:1].isdigit()]
                 reply = self.say(options[0].split(".")[0] if options else "0")
+                continue
+            if question == "status":
+                # As the first status question's tip says: the choice and the results in one.
+                reply = self.say(f"{ANSWERS['status']} {ANSWERS['results']}")
                 continue
             reply = self.say(ANSWERS.get(question, "Đã thực hiện theo kế hoạch."))
         raise RuntimeError(f"{self.user}: the report did not end:\n{reply}")

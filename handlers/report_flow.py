@@ -5,11 +5,12 @@ and last year's answers can be the starting point."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from handlers.answer_input import CHOICE_PREFIX, parse_answer
-from handlers.context import Context, Role
+from handlers.context import OPTIONS_KEY, Context, Role
 from handlers.events import IncomingEvent, Option, Reply
 from handlers.flows import StepFlow, chosen_id
 from handlers.notify import notify_secretariat
@@ -348,7 +349,83 @@ def question_text(ctx: Context, rep: Report, instance: Instance, question: Quest
         lines.append(ctx.t(f"report.how.{kind.value}"))
     if not question.required and kind not in {QuestionType.files, QuestionType.multiple}:
         lines.append(ctx.t("report.how.optional"))
+    if first_compound(rep) == (instance.key, question.id):
+        lines.append(ctx.t("report.how.compound"))  # once, on the first question it helps
     return "\n".join(lines)
+
+
+def takes_text_next(instance: Instance, question: Question) -> bool:
+    """A choice whose section asks a text question after it: "2 Đã tổ chức…" may answer
+    both in one message (`on_input`, `take_compound`)."""
+    questions = list(instance.section.questions)
+    after = questions[questions.index(question) + 1 :] if question in questions else []
+    return question.type == QuestionType.single and any(q.type in TEXT_TYPES for q in after)
+
+
+def first_compound(rep: Report) -> tuple[str, str] | None:
+    """The first step of the walk where a choice and the next answer fit in one message."""
+    return next(
+        ((i.key, q.id) for i, q in rep.steps() if takes_text_next(i, q)),
+        None,
+    )
+
+
+COMPOUND = re.compile(r"^\s*(\d{1,2})\s*[.):\-–]?\s+(\S[\s\S]*)$")
+
+
+def split_compound(options: list[list[Any]], text: str | None) -> tuple[str, str] | None:
+    """'2 Đã tổ chức 2 lớp' -> (the value of option 2, 'Đã tổ chức 2 lớp'); None otherwise."""
+    found = COMPOUND.match(text or "")
+    if found is None or not 1 <= int(found[1]) <= len(options):
+        return None
+    return str(options[int(found[1]) - 1][1]), found[2].strip()
+
+
+def next_in_instance(rep: Report, key: str, question_id: str) -> Question | None:
+    steps = rep.steps()
+    position = next(
+        (n for n, (i, q) in enumerate(steps) if i.key == key and q.id == question_id), None
+    )
+    if position is None or position + 1 >= len(steps):
+        return None
+    instance, question = steps[position + 1]
+    return question if instance.key == key else None
+
+
+def take_compound(
+    ctx: Context,
+    rep: Report,
+    instance: Instance,
+    question: Question,
+    mode: str,
+    compound: tuple[str, str],
+) -> list[Reply]:
+    """A choice and the answer to the text question after it, in one message. The text goes
+    to the question the choice leads to (the results, or why the task does not apply); when
+    that question takes no text, the choice is not kept either and the person is told."""
+    choice, rest = compound
+    event = ctx.event
+    previous = rep.answer(instance.key).get(question.id)
+    picked = IncomingEvent(event.channel, event.user_id, event.chat_id, choice=choice)
+    problem = take_answer(ctx, rep, instance, question, picked)
+    if problem is not None:
+        return problem
+    rep.relayout()
+    following = next_in_instance(rep, instance.key, question.id)
+    if following is None or following.type not in TEXT_TYPES:
+        save_answer(
+            rep.draft, instance=instance.key, question=question.id, value=previous, clock=ctx.clock
+        )
+        rep.relayout()
+        return [
+            Reply(ctx.t("report.compound_not_here")),
+            *ask(ctx, rep, instance.key, question.id, mode, False),
+        ]
+    typed = IncomingEvent(event.channel, event.user_id, event.chat_id, text=rest)
+    problem = take_answer(ctx, rep, instance, following, typed)
+    if problem is not None:
+        return problem
+    return advance(ctx, rep, instance.key, following.id, mode)
 
 
 def options_for(ctx: Context, rep: Report, question: Question) -> tuple[Option, ...]:
@@ -770,6 +847,12 @@ class ReportFlow(StepFlow):
             return [Reply(ctx.t("report.cleared")), *advance(ctx, rep, key, question.id, mode)]
         if event.choice == CUT:
             problem = take_cut(ctx, rep, instance, question)
+        elif (
+            question.type == QuestionType.single
+            and event.choice is None
+            and (compound := split_compound(state.data.get(OPTIONS_KEY) or [], event.text))
+        ):
+            return take_compound(ctx, rep, instance, question, mode, compound)
         else:
             problem = take_answer(ctx, rep, instance, question, event)
         return problem if problem is not None else advance(ctx, rep, key, question.id, mode)

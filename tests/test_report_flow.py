@@ -563,3 +563,42 @@ def test_an_edit_begins_on_the_current_questionnaire(make_app, tmp_path):
         form, _ = current_form(session, plan_id=period.plan_id, key=period.questionnaire_key)
         assert draft.questionnaire_id == form.id
         assert draft.base_version == 1
+
+
+def test_a_choice_and_the_answer_after_it_go_in_one_message(app):
+    """'3 Đã hoàn thành…' answers the status and the results at once: one message, not two.
+    The first question where it helps says so."""
+    first = say(app, "u1", "/report")
+    assert "Mẹo: gửi chung số và câu trả lời kế tiếp" in first
+    second = say(app, "u1", "3 Đã hoàn thành mô hình trình diễn")
+    assert "Nhiệm vụ 2" in second and "Mẹo" not in second  # the results were not asked
+    # "Không áp dụng" leads to its reason: the text answers that question instead.
+    third = say(app, "u1", "4 Chưa được bố trí kinh phí")
+    assert "[3/6] Nhiệm vụ 3 (phối hợp)" in third
+    review = walk_to_review(app)
+    assert "Nhiệm vụ 1 (chủ trì): Đã hoàn thành" in review
+    assert "Đã hoàn thành mô hình trình diễn" in review
+    assert "Nhiệm vụ 2 (chủ trì): Không áp dụng" in review
+    assert "Chưa được bố trí kinh phí" in review
+
+
+def test_a_choice_whose_next_question_takes_no_text_keeps_neither(app):
+    """Task 1 ends in 2027: 'Đang triển khai' asks a percentage next, which words cannot
+    answer. Nothing is kept, the person is told, and the same question comes again."""
+    say(app, "u1", "/report")
+    again = say(app, "u1", "2 Đang làm")
+    assert "Câu sau lựa chọn này không nhận chữ" in again and "Tình hình thực hiện" in again
+    assert step(app) == "status"
+    assert "Đã hoàn thành bao nhiêu phần trăm" in say(app, "u1", "2")  # the usual way works
+
+
+def walk_to_review(app) -> str:
+    """From task 3 on, the rest of the small plan's report, to the review screen."""
+    say(app, "u1", "Cung cấp số liệu cho Sở B")
+    say(app, "u1", "0")  # no other task taken part in
+    reply = ""
+    for _ in range(20):
+        if "XEM LẠI TRƯỚC KHI NỘP" in reply:
+            return reply
+        reply = say(app, "u1", "/skip") if "/skip" in reply else say(app, "u1", "1")
+    raise AssertionError(reply)
