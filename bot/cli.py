@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import OperationalError
 
+from bot.cli_words import speak
 from bot.commands import db, exports, operations, org, people, plan, reminders, scope, serve
-from bot.commands.common import Handler, helptext
+from bot.commands.common import Handler, helptext, operator_language
 from bot.logs import configure_logging
 from bot.preflight import PreflightError, check_names, check_settings, database_error_line
 from bot.settings import SettingsError, load_settings
@@ -21,6 +22,7 @@ COMMAND_MODULES = (serve, db, plan, scope, people, org, reminders, exports, oper
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    speak(operator_language())  # argparse's own words too ("usage:", its error lines)
     parser = argparse.ArgumentParser(prog="baocao", description=helptext("description"))
     commands = parser.add_subparsers(dest="command", required=True)
     handlers: dict[str, Handler] = {}

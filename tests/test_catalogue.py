@@ -107,3 +107,25 @@ def test_command_line_help_speaks_the_operators_language(
     assert done.value.code == 0
     shown = capsys.readouterr().out
     assert expected in shown and absent not in shown
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "absent"),
+    [
+        ("vi", "baocao export: lỗi: cần một trong các tham số -o/--output", "error"),
+        ("en", "baocao export: error: one of the arguments -o/--output", "lỗi"),
+    ],
+)
+def test_argparse_own_words_speak_the_operators_language(
+    monkeypatch, capsys, language, expected, absent
+):
+    monkeypatch.setenv("BAOCAO_LANGUAGE", language)
+    with pytest.raises(SystemExit) as done:
+        main(["export"])
+    assert done.value.code == 2
+    said = capsys.readouterr().err
+    assert expected in said and absent not in said
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    shown = capsys.readouterr().out
+    assert ("cách dùng:" in shown and "tùy chọn:" in shown) == (language == "vi")
