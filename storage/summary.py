@@ -255,6 +255,8 @@ def _agencies(session: Session, *, period: ReportingPeriod, today: date) -> dict
     ).all()
     facts = {a.id: AgencyFacts(a.id, a.code, a.name, unsubmitted) for a in owing if a.id}
     # An agency that submitted but no longer owes the period (e.g. merged since) still counts.
+    # One that has ended counts by its last version: a return it can no longer answer (its
+    # focal points and what it owed went to its successor) does not wait in the list for ever.
     submissions = session.exec(
         select(Submission, Agency)
         .join(Agency, col(Agency.id) == col(Submission.agency_id))
@@ -269,9 +271,9 @@ def _agencies(session: Session, *, period: ReportingPeriod, today: date) -> dict
         fact.reference = submission.reference
         fact.version = submission.current_version
         fact.return_comment = submission.return_comment
-        fact.standing = (
-            Standing.returned if submission.state == SubmissionState.returned else Standing.on_time
-        )
+        ended = agency.ended_on is not None and agency.ended_on <= today
+        awaited = submission.state == SubmissionState.returned and not ended
+        fact.standing = Standing.returned if awaited else Standing.on_time
         by_submission[submission.id] = fact
     versions = session.exec(
         select_columns(

@@ -243,6 +243,26 @@ def test_a_merge_in_the_middle_of_a_period_takes_effect_on_its_day(app):
         assert filed and filed[0].has_report  # still counted as filed, under its name
 
 
+def test_a_report_returned_before_its_agency_merged_does_not_wait_for_ever(app):
+    """Returned for more, then merged away: its focal point now reports for the successor, so
+    the return cannot be answered. The report counts by its last version and leaves /missing;
+    what was asked stays readable."""
+    register(app, "u1", "so-tttt", name="Lê Văn Tín")
+    submit(app, "u1", "so-tttt", {"agency": {"difficulties": "Thiếu kinh phí"}})
+    assert "Đã trả lại báo cáo" in say(app, "operator", "/return so-tttt Bổ sung số liệu")
+    assert "Sở Thông tin và Truyền thông [trả lại" in say(app, "operator", "/missing")
+    merge = ChangeSpec("test", "merge", datetime(2026, 11, 16).date(), ["so-tttt"], ["so-khcn"])
+    app.clock.set(datetime(2026, 11, 16, 9, 0, tzinfo=VN))
+    with transaction(app.make_session) as session:
+        apply_changes(
+            session, [merge], source="test", clock=app.clock, zone=VN, today=app.clock.now().date()
+        )
+    missing = say(app, "operator", "/missing")
+    assert "Sở Thông tin và Truyền thông" not in missing and "Sở Khoa học và Công nghệ" in missing
+    assert "Trả lại, chờ bổ sung: 0" in say(app, "operator", "/summary 452/KH-UBND")
+    assert "Bổ sung số liệu" in say(app, "operator", "/history so-tttt")
+
+
 def test_a_split_gives_tasks_owed_reports_and_focal_points_to_its_successors(app, tmp_path):
     register(app, "u1", "so-congthuong", name="Phạm Văn Công")
     path = tmp_path / "split.yaml"
