@@ -433,7 +433,9 @@ def export(ctx: Context, args: str) -> list[Reply]:
     from storage.exports.table import ConsolidatedTable
     from storage.exports.xlsx import xlsx_bytes
 
-    asked = parse_request(ctx, args, command="export", formats=("csv", "xlsx", "excel"), every=True)
+    asked = parse_request(
+        ctx, args, command="export", formats=("csv", "csv;", "xlsx", "excel"), every=True
+    )
     if isinstance(asked, Reply):
         return [asked]
     table = ConsolidatedTable(
@@ -452,8 +454,10 @@ def export(ctx: Context, args: str) -> list[Reply]:
         name = period_file_key(ctx.session, period)
     stamp = f"{ctx.today():%Y%m%d}"
     ctx.audit("export", "ok", periods=[p.key for p in asked.periods], formats=sorted(asked.formats))
-    if "csv" in asked.formats:
-        data, rows = csv_bytes(table)
+    if asked.formats & {"csv", "csv;"}:
+        # "csv;": semicolons, which Excel on a Vietnamese-locale Windows splits columns by.
+        separator = ";" if "csv;" in asked.formats else ","
+        data, rows = csv_bytes(table, separator=separator)
         file = OutgoingFile(f"bang-tong-hop-{name}-{stamp}.csv", data, "text/csv")
         return [Reply(ctx.t("export.csv", what=what, rows=rows), file=file)]
     data, rows = xlsx_bytes(table)

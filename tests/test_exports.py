@@ -255,6 +255,16 @@ def test_csv_holds_the_same_table(world):
     assert b"\r\n" in reply.file.data
 
 
+def test_csv_with_semicolons_for_excel_on_vietnamese_windows(world):
+    """'/export csv;' splits columns by ';', as Excel does on a Vietnamese-locale Windows; the
+    cells are the same (a ';' inside a cell is quoted)."""
+    plain = read_csv(exported(world, "/export csv").file.data)
+    data = exported(world, "/export csv;").file.data
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows == plain
+    assert data.decode("utf-8-sig").splitlines()[0].startswith("Stt;Nhiệm vụ;")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

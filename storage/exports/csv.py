@@ -65,7 +65,7 @@ def write_csv(table: ConsolidatedTable, stream: IO[bytes], *, separator: str = "
     return rows
 
 
-def csv_bytes(table: ConsolidatedTable) -> tuple[bytes, int]:
+def csv_bytes(table: ConsolidatedTable, *, separator: str = ",") -> tuple[bytes, int]:
     buffer = io.BytesIO()
-    rows = write_csv(table, buffer)
+    rows = write_csv(table, buffer, separator=separator)
     return buffer.getvalue(), rows
