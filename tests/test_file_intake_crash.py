@@ -12,11 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -24,6 +21,7 @@ from sqlmodel import select
 from handlers.events import IncomingEvent
 from storage.files.store import blob_key
 from storage.models import FileIntake, ReportDraft
+from tests.bot_process import BotProcess, no_child_left_behind  # noqa: F401  (fixture)
 from tests.document_support import small_app
 from tests.documents import pdf
 from tests.fakes.telegram_api import FakeBot, FakeTelegram
@@ -31,7 +29,6 @@ from tests.people import register
 
 pytestmark = pytest.mark.processes
 
-REPO = Path(__file__).resolve().parents[1]
 USER = 4201
 
 
@@ -73,53 +70,8 @@ def worker() -> None:
         app.close()
 
 
-class Child:
-    def __init__(self, mode: str, url: str, api: str, token: str) -> None:
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the fixture)
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from tests.test_file_intake_crash import worker; worker()",
-             mode, url, api, token],
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-            stdout=subprocess.PIPE,
-            stderr=self.log,  # a file: a full pipe nobody reads would block the child
-        )  # fmt: skip
-        RUNNING.append(self)
-
-    def wait_ready(self) -> None:
-        assert self.process.stdout is not None
-        if self.process.stdout.readline().strip() != b"ready":  # bounded: printed, or dies
-            self.kill()
-            pytest.fail(f"the bot did not start:\n{self.errors()}")
-
-    def finish(self, *, terminate: bool = True) -> int:
-        if terminate and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        self.process.communicate(timeout=60)
-        if self.process.returncode not in (0, -signal.SIGKILL):
-            pytest.fail(self.errors())
-        return self.process.returncode
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.communicate(timeout=60)
-
-    def errors(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")
-
-
-RUNNING: list[Child] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_child_left_behind() -> Iterator[None]:
-    yield
-    while RUNNING:
-        child = RUNNING.pop()
-        child.kill()
-        print(f"--- bot process log ---\n{child.errors()}")  # shown when the test failed
-        child.log.close()
+def Child(mode: str, url: str, api: str, token: str) -> BotProcess:
+    return BotProcess("tests.test_file_intake_crash", mode, url, api, token)
 
 
 @pytest.fixture
