@@ -323,17 +323,22 @@ def test_a_rename_keeps_the_former_name_and_what_was_filed_reads_under_it(app, t
     assert "đầu mối của Sở Khoa học và Công nghệ tỉnh Lâm Đồng" in say(app, "u1", "/whoami")
 
 
-def test_a_created_agency_is_known_from_its_day_and_owes_nothing_it_was_not_given(app, tmp_path):
+def create_quang_khe(app, tmp_path, *, effective: str) -> None:
+    """On 2 December 2026, apply an org file that creates a commune's People's Committee."""
     app.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=VN))
     path = tmp_path / "create.yaml"
     path.write_text(
         "changes:\n"
         "  - create: {code: ubnd-xa-quang-khe, name: Ủy ban nhân dân xã Quảng Khê,"
         " kind: district}\n"
-        "    effective: 2026-12-01\n",
+        f"    effective: {effective}\n",
         encoding="utf-8",
     )
     assert apply_file(app, read_org_file(path), dry_run=False) == 0
+
+
+def test_a_created_agency_is_known_from_its_day_and_owes_nothing_it_was_not_given(app, tmp_path):
+    create_quang_khe(app, tmp_path, effective="2026-12-01")
     with app.make_session() as session:
         created = find_agency(session, "Ủy ban nhân dân xã Quảng Khê")
         assert created is not None and created.code == "ubnd-xa-quang-khe"
@@ -342,16 +347,7 @@ def test_a_created_agency_is_known_from_its_day_and_owes_nothing_it_was_not_give
 
 
 def test_an_agency_created_from_a_later_day_is_listed_with_that_day(app, tmp_path):
-    app.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=VN))
-    path = tmp_path / "create.yaml"
-    path.write_text(
-        "changes:\n"
-        "  - create: {code: ubnd-xa-quang-khe, name: Ủy ban nhân dân xã Quảng Khê,"
-        " kind: district}\n"
-        "    effective: 2027-01-01\n",
-        encoding="utf-8",
-    )
-    assert apply_file(app, read_org_file(path), dry_run=False) == 0
+    create_quang_khe(app, tmp_path, effective="2027-01-01")
     listed = say(app, "operator", "/agencies")
     assert "Ủy ban nhân dân xã Quảng Khê [ubnd-xa-quang-khe] (hoạt động từ 01/01/2027): " in listed
     app.clock.set(datetime(2027, 1, 1, 9, 0, tzinfo=VN))
