@@ -8,19 +8,40 @@ module) so that a failed test does not leave its bot running into the next one.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
 RUNNING: list[BotProcess] = []
+
+
+def serve_until_stopped(app: Any, make_channel: Callable[[], Any]) -> None:
+    """In the child: start the channel (it hands over what the last stop left first), print
+    "ready", run until SIGTERM, stop it cleanly, close the app."""
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        channel = make_channel()
+        await channel.start()
+        print("ready", flush=True)
+        await stop.wait()
+        await channel.stop()
+
+    try:
+        asyncio.run(serve())
+    finally:
+        app.close()
 
 
 class BotProcess:

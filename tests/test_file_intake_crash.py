@@ -21,7 +21,11 @@ from sqlmodel import select
 from handlers.events import IncomingEvent
 from storage.files.store import blob_key
 from storage.models import FileIntake, ReportDraft
-from tests.bot_process import BotProcess, no_child_left_behind  # noqa: F401  (fixture)
+from tests.bot_process import (  # noqa: F401  (no_child_left_behind: a fixture)
+    BotProcess,
+    no_child_left_behind,
+    serve_until_stopped,
+)
 from tests.document_support import small_app
 from tests.documents import pdf
 from tests.fakes.telegram_api import FakeBot, FakeTelegram
@@ -34,7 +38,6 @@ USER = 4201
 
 def worker() -> None:
     """python -c 'from tests.test_file_intake_crash import worker; worker()' MODE DB API TOKEN"""
-    import asyncio
 
     from bot.app import App
     from bot.intake import IntakeOptions
@@ -55,19 +58,7 @@ def worker() -> None:
         intake=IntakeOptions(after_begin=die if mode == "die-after-begin" else None),
     )
 
-    async def serve() -> None:
-        stop = asyncio.Event()
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        channel = TelegramChannel(app, options)
-        await channel.start()  # hands over what the last stop left, before "ready"
-        print("ready", flush=True)
-        await stop.wait()
-        await channel.stop()
-
-    try:
-        asyncio.run(serve())
-    finally:
-        app.close()
+    serve_until_stopped(app, lambda: TelegramChannel(app, options))
 
 
 def Child(mode: str, url: str, api: str, token: str) -> BotProcess:

@@ -12,7 +12,6 @@ API server of the test over HTTP, on the test database.
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import sys
 from datetime import datetime
@@ -21,7 +20,11 @@ import pytest
 from sqlmodel import select
 
 from storage.models import ConversationState, Identity, InboundUpdate
-from tests.bot_process import BotProcess, no_child_left_behind  # noqa: F401  (fixture)
+from tests.bot_process import (  # noqa: F401  (no_child_left_behind: a fixture)
+    BotProcess,
+    no_child_left_behind,
+    serve_until_stopped,
+)
 from tests.fakes.telegram_api import FakeBot, FakeTelegram
 from tests.people import invite_code, say
 
@@ -59,19 +62,7 @@ def worker() -> None:
         timeouts=Timeouts(connect=2, read=2, write=2, pool=2, long_poll=1),
     )
 
-    async def serve() -> None:
-        stop = asyncio.Event()
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        channel = TelegramChannel(app, options)
-        await channel.start()  # queues what the last stop left, before "ready"
-        print("ready", flush=True)
-        await stop.wait()
-        await channel.stop()
-
-    try:
-        asyncio.run(serve())
-    finally:
-        app.close()
+    serve_until_stopped(app, lambda: TelegramChannel(app, options))
 
 
 def Child(mode: str, url: str, api: str, token: str, now: datetime) -> BotProcess:

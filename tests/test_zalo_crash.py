@@ -8,7 +8,6 @@ server of the test over HTTP, on the test database.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import sys
@@ -19,7 +18,11 @@ from sqlmodel import select
 from bot.zalo.inbound import update_key
 from storage.models import ConversationState, InboundUpdate
 from tests import test_zalo_support as support
-from tests.bot_process import BotProcess, no_child_left_behind  # noqa: F401  (fixture)
+from tests.bot_process import (  # noqa: F401  (no_child_left_behind: a fixture)
+    BotProcess,
+    no_child_left_behind,
+    serve_until_stopped,
+)
 from tests.fakes.zalo_api import FakeZaloBot
 from tests.people import invite_code, say
 
@@ -50,19 +53,7 @@ def worker() -> None:
         after_store=die if mode == "die-after-store" else None,
     )
 
-    async def serve() -> None:
-        stop = asyncio.Event()
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        channel = ZaloChannel(app, options)
-        await channel.start()
-        print("ready", flush=True)
-        await stop.wait()
-        await channel.stop()
-
-    try:
-        asyncio.run(serve())
-    finally:
-        app.close()
+    serve_until_stopped(app, lambda: ZaloChannel(app, options))
 
 
 # --- the parent ------------------------------------------------------------------------------
